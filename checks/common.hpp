@@ -1,0 +1,40 @@
+#pragma once
+
+// Pieces several checks share: finding the target's major, asking a client its version.
+
+#include <optional>
+#include <string>
+
+#include "core/context.hpp"
+#include "core/result.hpp"
+#include "pg/client_version.hpp"
+
+namespace pgverify::checks {
+
+struct KnownMajor {
+  int major = 0;
+  std::string from;  // where it came from, for messages
+};
+
+// The target's major: target_major from the config, else asked of the target
+// server. Throws (pg::PgError, std::runtime_error) when neither is available.
+KnownMajor target_major(Context& context);
+
+// "the source server (127.0.0.1:54017/qrydb)"
+std::string describe_server(const std::string& role, const pg::Session& session);
+
+// A finding for a client program that cannot be run or does not answer.
+Finding unrunnable_client(const std::string& config_key, const std::string& program,
+                          const std::string& reason, std::optional<int> wanted_major);
+
+// "pg_dump 17.12" style, for summaries.
+std::string describe_client(const pg::ClientVersion& version);
+
+}  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+// Compares dotted numeric versions ("0.8.0" < "0.8.10"); non-numeric parts compare as text.
+int compare_dotted_versions(std::string_view a, std::string_view b);
+
+}  // namespace pgverify::checks

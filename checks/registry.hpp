@@ -1,0 +1,19 @@
+// checks/: one file pair per check, named after its id (version.pg-dump ->
+// version_pg_dump.{hpp,cpp}), and the registry below. Checks depend on core/,
+// config/, pg/, exec/ and dump/; never on cli/ or reports/.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/check.hpp"
+
+namespace pgverify {
+
+// Every check pgverify has, sorted by id. Listed explicitly, no self-registration,
+// so the list reads in one place.
+const std::vector<std::unique_ptr<Check>>& all_checks();
+
+const Check* find_check(std::string_view id);
+
+}  // namespace pgverify

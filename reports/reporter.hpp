@@ -1,0 +1,40 @@
+// reports/: one renderer per output format (console, json, junit, markdown),
+// each a pure function of a RunReport. Depends on core/ only; never on checks/.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace pgverify::reports {
+
+enum class Format { console, json, junit, markdown };
+
+std::string_view to_string(Format format);
+std::optional<Format> parse_format(std::string_view name);
+
+// One `--report FMT[:PATH]`; an empty path means standard output (so does `FMT:-`).
+struct ReportTarget {
+  Format format = Format::console;
+  std::string path;
+};
+
+// Parses FMT[:PATH]; on a bad spec returns nullopt and sets error to a one-line message.
+std::optional<ReportTarget> parse_report_spec(std::string_view spec, std::string& error);
+
+struct RenderOptions {
+  bool colour = false;  // console only: ANSI colours (only on a TTY and without NO_COLOR)
+};
+
+void render_console(const RunReport& report, std::ostream& out, const RenderOptions& options);
+void render_json(const RunReport& report, std::ostream& out);
+void render_junit(const RunReport& report, std::ostream& out);
+void render_markdown(const RunReport& report, std::ostream& out);
+
+void render(const RunReport& report, Format format, std::ostream& out,
+            const RenderOptions& options = {});
+
+}  // namespace pgverify::reports

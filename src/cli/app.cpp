@@ -1,0 +1,243 @@
+#include "cli/app.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "checks/registry.hpp"
+#include "cli/catalog.hpp"
+#include "config/config.hpp"
+#include "core/exit_codes.hpp"
+#include "core/manifest.hpp"
+#include "core/runner.hpp"
+#include "reports/reporter.hpp"
+
+namespace pgverify::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A mistake in how pgverify was called or configured: one line, exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct GlobalOptions {
+  std::optional<std::string> config;
+};
+
+struct PhaseOptions {
+  std::string tenant;
+  std::optional<std::string> dump;
+  std::optional<std::string> baseline;
+  std::optional<std::string> out;
+  std::vector<std::string> reports;
+  std::vector<std::string> only;
+  std::vector<std::string> skip;
+};
+
+bool console_colour() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour && *no_colour) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string_view(term) == "dumb") return false;
+  return isatty(STDOUT_FILENO) != 0;
+}
+
+Config load_config(const GlobalOptions& global) {
+  auto path = locate_config(global.config);
+  if (!path)
+    throw UsageError(
+        "no configuration: pass --config FILE, create ./pgverify.toml or set PGVERIFY_CONFIG");
+  return load_config_file(*path);
+}
+
+std::vector<reports::ReportTarget> parse_reports(const std::vector<std::string>& specs) {
+  std::vector<reports::ReportTarget> targets;
+  for (const auto& spec : specs) {
+    std::string error;
+    auto target = reports::parse_report_spec(spec, error);
+    if (!target) throw UsageError("--report: " + error);
+    targets.push_back(*target);
+  }
+  if (targets.empty()) targets.push_back({reports::Format::console, ""});
+  return targets;
+}
+
+// Writes every report; a report that cannot be written is a usage error
+// (a wrong path), reported after the others are written.
+void write_reports(const RunReport& report, const std::vector<reports::ReportTarget>& targets) {
+  std::string failed;
+  for (const auto& target : targets) {
+    if (target.path.empty()) {
+      reports::render(report, target.format, std::cout, {console_colour()});
+      std::cout.flush();
+      continue;
+    }
+    fs::path path(target.path);
+    std::error_code ec;
+    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (out) reports::render(report, target.format, out, {false});
+    if (!out || !out.flush()) failed = target.path;
+  }
+  if (!failed.empty()) throw UsageError("--report: cannot write " + failed);
+}
+
+fs::path default_out_dir(const std::string& tenant) { return fs::path("pgverify-out") / tenant; }
+
+int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase phase) {
+  Config config = load_config(global);
+  const TenantConfig& tenant = config.tenant(options.tenant);
+  auto targets = parse_reports(options.reports);
+  auto selected = select_checks(all_checks(), phase, options.only, options.skip);
+  const fs::path out_dir = options.out ? fs::path(*options.out) : default_out_dir(tenant.name);
+
+  pg::LibpqConnector connector;
+  exec::SystemToolRunner tools;
+  Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
+  if (options.dump)
+    context.dump_path = fs::path(*options.dump);
+  else if (!tenant.dump_path.empty())
+    context.dump_path = fs::path(tenant.dump_path);
+
+  std::optional<Manifest> baseline;
+  if (phase == Phase::post) {
+    bool needed = false;
+    for (const Check* check : selected) needed = needed || check->info().needs_baseline;
+    if (needed) {
+      fs::path path = options.baseline ? fs::path(*options.baseline) : out_dir / "manifest.json";
+      try {
+        baseline = read_manifest(path, tenant.name);
+      } catch (const ManifestError& error) {
+        throw UsageError(error.what());
+      }
+      context.baseline = &*baseline;
+    }
+  }
+
+  RunReport report;
+  report.tool_version = PGVERIFY_VERSION;
+  report.phase = phase;
+  report.tenant = tenant.name;
+  report.started = utc_timestamp();
+  report.checks = run_checks(selected, context);
+  report.finished = utc_timestamp();
+  ExitCode code = exit_code_for(report.checks);
+
+  if (phase == Phase::pre) {
+    // The baseline is written whatever the checks said: post needs it either way.
+    const fs::path manifest_path = out_dir / "manifest.json";
+    try {
+      if (tenant.source_dsn.empty()) throw std::runtime_error("source_dsn is not configured");
+      auto source = connector.connect(tenant.source_dsn);
+      write_manifest(capture_manifest(*source, tenant.name), manifest_path);
+    } catch (const std::exception& error) {
+      std::cerr << "pgverify: error: cannot record the baseline in " << manifest_path.string()
+                << ": " << error.what() << '\n';
+      code = ExitCode::check_error;
+    }
+  }
+
+  write_reports(report, targets);
+  return to_int(code);
+}
+
+void add_phase_options(CLI::App& command, PhaseOptions& options, Phase phase) {
+  command.add_option("--tenant", options.tenant, "Tenant from the configuration")->required();
+  if (phase == Phase::pre)
+    command.add_option("--dump", options.dump, "The dump to verify (default: the tenant's dump_path)");
+  else
+    command.add_option("--baseline", options.baseline,
+                       "The manifest pre wrote (default: OUT/manifest.json)");
+  command.add_option("--out", options.out, "Output directory (default: ./pgverify-out/TENANT)");
+  command.add_option("--report", options.reports,
+                     "FMT[:PATH]: console, json, junit or markdown; repeatable (default: console)");
+  command.add_option("--only", options.only, "Run only these check ids (comma-separated, repeatable)");
+  command.add_option("--skip", options.skip, "Skip these check ids (comma-separated, repeatable)");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "pgverify: proves a PostgreSQL major-version upgrade by dump and restore kept every row, "
+      "and refuses to go on when it did not.",
+      "pgverify"};
+  app.set_version_flag("--version", std::string("pgverify ") + PGVERIFY_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  GlobalOptions global;
+  app.add_option("--config", global.config,
+                 "Configuration file (default: ./pgverify.toml, then $PGVERIFY_CONFIG)");
+
+  bool markdown = false;
+  CLI::App* checks = app.add_subcommand("checks", "List every check: id, phase, summary");
+  checks->add_flag("--markdown", markdown, "Print the list as a Markdown table");
+
+  std::string explain_id;
+  CLI::App* explain = app.add_subcommand("explain", "What a check checks, why, and what to do when it fails");
+  explain->add_option("CHECK-ID", explain_id, "A check id from 'pgverify checks'")->required();
+
+  PhaseOptions pre_options, post_options;
+  CLI::App* pre = app.add_subcommand("pre", "Before the upgrade: clients, dump and source; records the baseline");
+  add_phase_options(*pre, pre_options, Phase::pre);
+  CLI::App* post = app.add_subcommand("post", "After the restore: the target against the baseline");
+  add_phase_options(*post, post_options, Phase::post);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "pgverify: error: " << e.what() << " (see pgverify --help)\n";
+    return to_int(ExitCode::usage);
+  }
+
+  try {
+    if (*checks) {
+      print_catalog(std::cout, markdown ? CatalogFormat::markdown : CatalogFormat::text);
+      return to_int(ExitCode::ok);
+    }
+    if (*explain) {
+      const Check* check = find_check(explain_id);
+      if (!check)
+        throw UsageError("explain: unknown check id '" + explain_id +
+                         "' (run 'pgverify checks' for the list)");
+      print_explanation(std::cout, check->info());
+      return to_int(ExitCode::ok);
+    }
+    if (*pre) return run_phase(global, pre_options, Phase::pre);
+    if (*post) return run_phase(global, post_options, Phase::post);
+  } catch (const UsageError& e) {
+    std::cerr << "pgverify: error: " << e.what() << '\n';
+    return to_int(ExitCode::usage);
+  } catch (const ConfigError& e) {
+    std::cerr << "pgverify: error: " << e.what() << '\n';
+    return to_int(ExitCode::usage);
+  } catch (const SelectionError& e) {
+    std::cerr << "pgverify: error: " << e.what() << '\n';
+    return to_int(ExitCode::usage);
+  } catch (const std::exception& e) {
+    std::cerr << "pgverify: error: " << e.what() << '\n';
+    return to_int(ExitCode::check_error);
+  }
+  return to_int(ExitCode::usage);
+}
+
+}  // namespace pgverify::cli

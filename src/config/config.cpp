@@ -1,0 +1,267 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace pgverify {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Levenshtein distance, for "did you mean" on misspelt keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+class Reader {
+ public:
+  Reader(const fs::path& origin) : m_origin(origin) {}
+
+  [[noreturn]] void fail(const toml::source_region& where, const std::string& key,
+                         const std::string& what) const {
+    std::ostringstream message;
+    message << m_origin.string();
+    if (where.begin.line) message << ':' << where.begin.line << ':' << where.begin.column;
+    message << ": " << key << ": " << what;
+    throw ConfigError(message.str());
+  }
+
+  // Rejects keys not in `allowed`, suggesting the nearest allowed one.
+  void reject_unknown(const toml::table& table, const std::string& prefix,
+                      std::initializer_list<std::string_view> allowed) const {
+    for (const auto& [key, node] : table) {
+      std::string_view name = key.str();
+      if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+      std::string what = "unknown key";
+      std::string_view nearest;
+      std::size_t best = 4;  // suggest only near misses
+      for (auto candidate : allowed) {
+        std::size_t d = edit_distance(name, candidate);
+        if (d < best) {
+          best = d;
+          nearest = candidate;
+        }
+      }
+      if (!nearest.empty()) what += " (did you mean '" + std::string(nearest) + "'?)";
+      fail(key.source(), prefix + std::string(name), what);
+    }
+  }
+
+  const toml::table* sub_table(const toml::table& parent, std::string_view key,
+                               const std::string& full_key) const {
+    const toml::node* node = parent.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) fail(node->source(), full_key, "expected a table");
+    return node->as_table();
+  }
+
+  void read_string(const toml::table& table, std::string_view key, const std::string& prefix,
+                   std::string& out) const {
+    const toml::node* node = table.get(key);
+    if (!node) return;
+    if (!node->is_string())
+      fail(node->source(), prefix + std::string(key),
+           "expected a string, found " + type_name(*node));
+    out = node->as_string()->get();
+  }
+
+  void read_bool(const toml::table& table, std::string_view key, const std::string& prefix,
+                 bool& out) const {
+    const toml::node* node = table.get(key);
+    if (!node) return;
+    if (!node->is_boolean())
+      fail(node->source(), prefix + std::string(key),
+           "expected true or false, found " + type_name(*node));
+    out = node->as_boolean()->get();
+  }
+
+  std::optional<std::int64_t> read_int(const toml::table& table, std::string_view key,
+                                       const std::string& prefix, std::int64_t min,
+                                       std::int64_t max) const {
+    const toml::node* node = table.get(key);
+    if (!node) return std::nullopt;
+    std::string full = prefix + std::string(key);
+    if (!node->is_integer()) fail(node->source(), full, "expected an integer, found " + type_name(*node));
+    std::int64_t value = node->as_integer()->get();
+    if (value < min || value > max)
+      fail(node->source(), full,
+           "value " + std::to_string(value) + " out of range " + std::to_string(min) + ".." +
+               std::to_string(max));
+    return value;
+  }
+
+  // Paths in the file are relative to the file's directory, so a config works
+  // from whatever directory pgverify is run in.
+  std::string resolve_path(const std::string& value) const {
+    if (value.empty()) return value;
+    fs::path path(value);
+    if (path.is_absolute() || m_origin.empty()) return value;
+    return (m_origin.parent_path() / path).lexically_normal().string();
+  }
+
+  // A bare program name is looked up on PATH; anything with a slash is a path.
+  std::string resolve_program(const std::string& value) const {
+    if (value.find('/') == std::string::npos) return value;
+    return resolve_path(value);
+  }
+
+  static std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+      case toml::node_type::table: return "a table";
+      case toml::node_type::array: return "an array";
+      case toml::node_type::string: return "a string";
+      case toml::node_type::integer: return "an integer";
+      case toml::node_type::floating_point: return "a float";
+      case toml::node_type::boolean: return "a boolean";
+      case toml::node_type::date: return "a date";
+      case toml::node_type::time: return "a time";
+      case toml::node_type::date_time: return "a date-time";
+      default: return "nothing";
+    }
+  }
+
+  TenantConfig read_tenant(const std::string& name, const toml::table& table) const {
+    TenantConfig tenant;
+    tenant.name = name;
+    const std::string prefix = "tenants." + name + ".";
+    reject_unknown(table, prefix,
+                   {"source_dsn", "target_dsn", "target_major", "dump_path", "clients", "app",
+                    "fernet"});
+    read_string(table, "source_dsn", prefix, tenant.source_dsn);
+    read_string(table, "target_dsn", prefix, tenant.target_dsn);
+    // PostgreSQL 10 introduced the one-number major versions pgverify works with.
+    if (auto major = read_int(table, "target_major", prefix, 10, 99))
+      tenant.target_major = static_cast<int>(*major);
+    read_string(table, "dump_path", prefix, tenant.dump_path);
+    tenant.dump_path = resolve_path(tenant.dump_path);
+
+    if (const toml::table* clients = sub_table(table, "clients", prefix + "clients")) {
+      const std::string p = prefix + "clients.";
+      reject_unknown(*clients, p, {"pg_dump", "pg_restore", "psql"});
+      const std::pair<std::string_view, std::string*> programs[] = {
+          {"pg_dump", &tenant.clients.pg_dump},
+          {"pg_restore", &tenant.clients.pg_restore},
+          {"psql", &tenant.clients.psql}};
+      for (const auto& [key_name, program] : programs) {
+        read_string(*clients, key_name, p, *program);
+        if (program->empty())
+          fail(clients->get(key_name)->source(), p + std::string(key_name), "empty program name");
+        *program = resolve_program(*program);
+      }
+    }
+
+    if (const toml::table* app = sub_table(table, "app", prefix + "app")) {
+      const std::string p = prefix + "app.";
+      reject_unknown(*app, p, {"health_url", "insecure_tls", "python_requirements"});
+      read_string(*app, "health_url", p, tenant.app.health_url);
+      read_bool(*app, "insecure_tls", p, tenant.app.insecure_tls);
+      read_string(*app, "python_requirements", p, tenant.app.python_requirements);
+      tenant.app.python_requirements = resolve_path(tenant.app.python_requirements);
+    }
+
+    if (const toml::table* fernet = sub_table(table, "fernet", prefix + "fernet")) {
+      const std::string p = prefix + "fernet.";
+      reject_unknown(*fernet, p, {"secret_env", "secret_file", "query", "sample", "key_derivation"});
+      read_string(*fernet, "secret_env", p, tenant.fernet.secret_env);
+      read_string(*fernet, "secret_file", p, tenant.fernet.secret_file);
+      tenant.fernet.secret_file = resolve_path(tenant.fernet.secret_file);
+      read_string(*fernet, "query", p, tenant.fernet.query);
+      if (auto sample = read_int(*fernet, "sample", p, 1, 1000000)) tenant.fernet.sample = *sample;
+      read_string(*fernet, "key_derivation", p, tenant.fernet.key_derivation);
+      const auto& kd = tenant.fernet.key_derivation;
+      if (kd != "raw" && kd != "sha256" && kd != "auto")
+        fail(fernet->get("key_derivation")->source(), p + "key_derivation",
+             "'" + kd + "' is not one of raw, sha256, auto");
+      if (!tenant.fernet.secret_env.empty() && !tenant.fernet.secret_file.empty())
+        fail(fernet->get("secret_file")->source(), p + "secret_file",
+             "give secret_env or secret_file, not both");
+    }
+    return tenant;
+  }
+
+  Config read(const toml::table& root) const {
+    Config config;
+    config.path = m_origin;
+    reject_unknown(root, "", {"tenants"});
+    const toml::table* tenants = sub_table(root, "tenants", "tenants");
+    if (!tenants) return config;
+    for (const auto& [key, node] : *tenants) {
+      std::string name(key.str());
+      if (!node.is_table())
+        fail(node.source(), "tenants." + name, "expected a table ([tenants." + name + "])");
+      config.tenants.emplace(name, read_tenant(name, *node.as_table()));
+    }
+    return config;
+  }
+
+ private:
+  fs::path m_origin;
+};
+
+}  // namespace
+
+const TenantConfig& Config::tenant(const std::string& name) const {
+  auto it = tenants.find(name);
+  if (it != tenants.end()) return it->second;
+  std::string known;
+  for (const auto& [tenant_name, _] : tenants) known += (known.empty() ? "" : ", ") + tenant_name;
+  std::string where = path.empty() ? std::string("no configuration file") : path.string();
+  throw ConfigError(where + ": unknown tenant '" + name + "'" +
+                    (known.empty() ? std::string(" (no tenants configured)")
+                                   : " (configured: " + known + ")"));
+}
+
+Config parse_config(std::string_view text, const fs::path& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin.string());
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source().begin;
+    std::ostringstream message;
+    message << origin.string() << ':' << where.line << ':' << where.column
+            << ": invalid TOML: " << error.description();
+    throw ConfigError(message.str());
+  }
+  return Reader(origin).read(root);
+}
+
+Config load_config_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    throw ConfigError(path.string() + ": configuration file not found");
+  if (fs::is_directory(path, ec))
+    throw ConfigError(path.string() + ": is a directory, expected a TOML file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path.string() + ": cannot read configuration file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse_config(buffer.str(), path);
+}
+
+std::optional<fs::path> locate_config(const std::optional<std::string>& explicit_path) {
+  if (explicit_path) return fs::path(*explicit_path);
+  std::error_code ec;
+  if (fs::exists("pgverify.toml", ec)) return fs::path("pgverify.toml");
+  if (const char* env = std::getenv("PGVERIFY_CONFIG"); env && *env) return fs::path(env);
+  return std::nullopt;
+}
+
+}  // namespace pgverify

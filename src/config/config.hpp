@@ -1,0 +1,67 @@
+// config/: the TOML configuration (tenants and their settings). Parsing and
+// validation only; depends on nothing else in pgverify.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace pgverify {
+
+// A configuration mistake: what is wrong, with file, line and key named.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ClientsConfig {
+  std::string pg_dump = "pg_dump";
+  std::string pg_restore = "pg_restore";
+  std::string psql = "psql";
+};
+
+struct AppConfig {
+  std::string health_url;
+  bool insecure_tls = false;
+  std::string python_requirements;
+};
+
+struct FernetConfig {
+  std::string secret_env;
+  std::string secret_file;
+  std::string query;
+  std::int64_t sample = 100;
+  std::string key_derivation = "auto";  // raw | sha256 | auto
+};
+
+struct TenantConfig {
+  std::string name;
+  std::string source_dsn;
+  std::string target_dsn;
+  std::optional<int> target_major;
+  std::string dump_path;
+  ClientsConfig clients;
+  AppConfig app;
+  FernetConfig fernet;
+};
+
+struct Config {
+  std::filesystem::path path;  // empty when no file was found or given
+  std::map<std::string, TenantConfig> tenants;
+
+  // The named tenant; ConfigError naming the file and the tenants there when absent.
+  const TenantConfig& tenant(const std::string& name) const;
+};
+
+// Parses TOML text; `origin` names the file in error messages.
+Config parse_config(std::string_view text, const std::filesystem::path& origin);
+Config load_config_file(const std::filesystem::path& path);
+
+// Where the configuration comes from: --config, else ./pgverify.toml, else
+// $PGVERIFY_CONFIG. nullopt when none of them names an existing file and
+// --config was not given (commands that need no tenant still work then).
+std::optional<std::filesystem::path> locate_config(const std::optional<std::string>& explicit_path);
+
+}  // namespace pgverify

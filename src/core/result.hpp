@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace pgverify {
+
+// One thing a check found: which object, what was expected, what was there,
+// what it means and what to do about it. Empty fields are left out of reports.
+struct Finding {
+  std::string object;
+  std::string expected;
+  std::string actual;
+  std::string message;
+  std::string hint;
+};
+
+struct CheckResult {
+  std::string id;
+  Status status = Status::pass;
+  std::string summary;  // one line; for skip it is the reason
+  std::chrono::milliseconds duration{0};
+  std::vector<Finding> findings;
+};
+
+// What one run of pre/post/upgrade produced; every reporter renders this.
+struct RunReport {
+  std::string tool_version;
+  Phase phase = Phase::pre;
+  std::string tenant;
+  std::string started;   // ISO 8601, UTC
+  std::string finished;  // ISO 8601, UTC
+  std::vector<CheckResult> checks;
+
+  // pass, fail or error for the run as a whole (warn and skip count as pass).
+  Status overall() const;
+};
+
+}  // namespace pgverify

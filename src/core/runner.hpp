@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/check.hpp"
+#include "core/exit_codes.hpp"
+
+namespace pgverify {
+
+// A bad --only/--skip: unknown id, or a check that does not run in this phase.
+class SelectionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The checks of `all` that run in `phase`, narrowed by --only and --skip
+// (comma-separated lists, possibly repeated). Keeps registry order.
+std::vector<const Check*> select_checks(const std::vector<std::unique_ptr<Check>>& all, Phase phase,
+                                        const std::vector<std::string>& only,
+                                        const std::vector<std::string>& skip);
+
+// Runs every selected check, even after failures; an exception becomes status error.
+std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Context& context);
+
+// The exit code for a run: error outranks fail, warn and skip count as passes.
+ExitCode exit_code_for(const std::vector<CheckResult>& results);
+
+// Now, as ISO 8601 UTC with seconds ("2026-11-24T18:31:22Z").
+std::string utc_timestamp();
+
+}  // namespace pgverify

@@ -1,0 +1,193 @@
+#include "dump/decompress.hpp"
+
+#include <memory>
+#include <new>
+#include <vector>
+
+#include <lz4frame.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "dump/dump_error.hpp"
+
+namespace pgverify::dump {
+
+namespace {
+
+constexpr std::size_t kInputChunk = 16 * 1024;
+
+struct Step {
+  std::size_t in_used = 0;
+  std::size_t out_made = 0;
+  bool done = false;       // the stream's end marker was reached
+  std::string error;       // the library's words when the data is corrupt
+};
+
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  virtual Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) = 0;
+};
+
+class GzipDecoder final : public Decoder {
+ public:
+  GzipDecoder() {
+    // 16 + MAX_WBITS: a gzip wrapper, which is what pg_dump's gzopen() writes.
+    if (inflateInit2(&m_stream, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
+  }
+  ~GzipDecoder() override { inflateEnd(&m_stream); }
+  GzipDecoder(const GzipDecoder&) = delete;
+  GzipDecoder& operator=(const GzipDecoder&) = delete;
+
+  Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) override {
+    m_stream.next_in = in.data();
+    m_stream.avail_in = static_cast<uInt>(in.size());
+    m_stream.next_out = out.data();
+    m_stream.avail_out = static_cast<uInt>(out.size());
+    const int rc = inflate(&m_stream, Z_NO_FLUSH);
+    Step s;
+    s.in_used = in.size() - m_stream.avail_in;
+    s.out_made = out.size() - m_stream.avail_out;
+    s.done = rc == Z_STREAM_END;
+    // Z_BUF_ERROR only says no progress was possible with these buffers.
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+      s.error = m_stream.msg ? m_stream.msg : "inflate error " + std::to_string(rc);
+    return s;
+  }
+
+ private:
+  z_stream m_stream{};
+};
+
+class Lz4Decoder final : public Decoder {
+ public:
+  Lz4Decoder() {
+    if (LZ4F_isError(LZ4F_createDecompressionContext(&m_context, LZ4F_VERSION))) throw std::bad_alloc();
+  }
+  ~Lz4Decoder() override { LZ4F_freeDecompressionContext(m_context); }
+  Lz4Decoder(const Lz4Decoder&) = delete;
+  Lz4Decoder& operator=(const Lz4Decoder&) = delete;
+
+  Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) override {
+    std::size_t out_size = out.size();
+    std::size_t in_size = in.size();
+    const std::size_t rc = LZ4F_decompress(m_context, out.data(), &out_size, in.data(), &in_size, nullptr);
+    Step s;
+    s.in_used = in_size;
+    s.out_made = out_size;
+    if (LZ4F_isError(rc))
+      s.error = LZ4F_getErrorName(rc);
+    else
+      s.done = rc == 0;
+    return s;
+  }
+
+ private:
+  LZ4F_dctx* m_context = nullptr;
+};
+
+class ZstdDecoder final : public Decoder {
+ public:
+  ZstdDecoder() : m_stream(ZSTD_createDStream()) {
+    if (!m_stream) throw std::bad_alloc();
+  }
+  ~ZstdDecoder() override { ZSTD_freeDStream(m_stream); }
+  ZstdDecoder(const ZstdDecoder&) = delete;
+  ZstdDecoder& operator=(const ZstdDecoder&) = delete;
+
+  Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) override {
+    ZSTD_inBuffer input{in.data(), in.size(), 0};
+    ZSTD_outBuffer output{out.data(), out.size(), 0};
+    const std::size_t rc = ZSTD_decompressStream(m_stream, &output, &input);
+    Step s;
+    s.in_used = input.pos;
+    s.out_made = output.pos;
+    if (ZSTD_isError(rc))
+      s.error = ZSTD_getErrorName(rc);
+    else
+      s.done = rc == 0;
+    return s;
+  }
+
+ private:
+  ZSTD_DStream* m_stream;
+};
+
+std::unique_ptr<Decoder> make_decoder(StreamCompression kind) {
+  switch (kind) {
+    case StreamCompression::gzip: return std::make_unique<GzipDecoder>();
+    case StreamCompression::lz4: return std::make_unique<Lz4Decoder>();
+    case StreamCompression::zstd: return std::make_unique<ZstdDecoder>();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view to_string(StreamCompression kind) {
+  switch (kind) {
+    case StreamCompression::gzip: return "gzip";
+    case StreamCompression::lz4: return "lz4";
+    case StreamCompression::zstd: return "zstd";
+  }
+  return "unknown";
+}
+
+std::optional<StreamCompression> sniff_stream_compression(std::span<const std::uint8_t> b) {
+  if (b.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b) return StreamCompression::gzip;
+  if (b.size() >= 4 && b[0] == 0x04 && b[1] == 0x22 && b[2] == 0x4d && b[3] == 0x18)
+    return StreamCompression::lz4;
+  if (b.size() >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
+    return StreamCompression::zstd;
+  return std::nullopt;
+}
+
+DecompressedPrefix decompress_prefix(const ByteSource& file, StreamCompression kind, std::size_t max_output) {
+  auto decoder = make_decoder(kind);
+  const std::string name(to_string(kind));
+  DecompressedPrefix result;
+  result.bytes.resize(max_output);
+  std::size_t produced = 0;
+
+  std::vector<std::uint8_t> chunk(kInputChunk);
+  std::uint64_t chunk_start = 0;
+  std::size_t chunk_len = 0;
+  std::size_t chunk_pos = 0;
+  std::uint64_t next_input = 0;
+
+  while (produced < max_output) {
+    if (chunk_pos == chunk_len) {
+      if (next_input >= file.size())
+        throw DumpError(DumpErrc::truncated, file.path(), file.size(),
+                        "truncated inside the " + name + " stream: the file ends before the stream's end marker");
+      chunk_start = next_input;
+      chunk_len = file.read_at(next_input, chunk);
+      if (chunk_len == 0)
+        throw DumpError(DumpErrc::io_error, file.path(), next_input, "the file shrank while being read");
+      next_input += chunk_len;
+      chunk_pos = 0;
+    }
+    std::span<std::uint8_t> out(reinterpret_cast<std::uint8_t*>(result.bytes.data()) + produced,
+                                max_output - produced);
+    const Step s = decoder->step(std::span(chunk).subspan(chunk_pos, chunk_len - chunk_pos), out);
+    const std::uint64_t at = chunk_start + chunk_pos;
+    if (!s.error.empty())
+      throw DumpError(DumpErrc::corrupt_compressed_stream, file.path(), at,
+                      "corrupt " + name + " data near this offset: " + s.error);
+    // With input and output space on offer a healthy decoder always moves;
+    // standing still would loop forever on hostile data.
+    if (s.in_used == 0 && s.out_made == 0 && !s.done)
+      throw DumpError(DumpErrc::corrupt_compressed_stream, file.path(), at,
+                      "corrupt " + name + " data near this offset: the decoder makes no progress");
+    chunk_pos += s.in_used;
+    produced += s.out_made;
+    if (s.done) {
+      result.whole_stream = true;
+      break;
+    }
+  }
+  result.bytes.resize(produced);
+  return result;
+}
+
+}  // namespace pgverify::dump

@@ -1,0 +1,72 @@
+// dump/: reading pg_dump archives natively (custom, directory, tar, plain SQL).
+// Today the header; the TOC and data blocks grow on the same byte source and
+// cursor. Depends on nothing else in pgverify (zlib, liblz4 and libzstd only).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace pgverify::dump {
+
+// Every distinct way a dump can be unreadable, so callers (dump.readable, tests)
+// can tell them apart without matching message text.
+enum class DumpErrc {
+  io_error,                   // cannot open or read the file at all
+  empty_file,                 // zero bytes
+  unrecognized_format,        // not custom, directory, tar or plain SQL
+  cluster_dump,               // pg_dumpall output, not a single-database pg_dump
+  compressed_archive,         // a custom/tar archive run through gzip/lz4/zstd afterwards
+  no_toc,                     // a directory without toc.dat
+  compressed_toc,             // a directory with only toc.dat.gz/.lz4/.zst
+  bad_tar_header,             // checksum or magic of a tar header is wrong
+  unexpected_tar_member,      // the first tar member is not toc.dat
+  bad_magic,                  // toc.dat does not start with "PGDMP"
+  unsupported_version,        // archive version outside 1.12 .. 1.16
+  bad_int_size,               // integer size byte implausible
+  bad_offset_size,            // file offset size byte implausible
+  unknown_format_code,        // format byte is no format pg_dump knows
+  format_mismatch,            // format byte is a known format, but not this container's
+  unknown_compression,        // compression algorithm byte unknown (1.15+)
+  bad_compression_level,      // compression level outside -1 .. 9 (before 1.15)
+  bad_integer,                // an integer's sign byte is neither 0 nor 1
+  integer_out_of_range,       // an integer does not fit pg_dump's 32-bit int
+  bad_creation_time,          // a creation time field out of its range
+  bad_string_length,          // a string length is negative (not -1) or implausibly large
+  missing_string,             // a string pg_dump always writes is null (-1)
+  bad_version_string,         // a version string that is no PostgreSQL version
+  truncated,                  // the data ends inside something
+  corrupt_compressed_stream,  // gzip/lz4/zstd data that does not decompress
+  missing_version_comment,    // plain dump without its "-- Dumped from/by" lines
+};
+
+// The stable short name of an error kind ("truncated"), for reports and tests.
+std::string_view to_string(DumpErrc code);
+
+// Why a dump cannot be read. what() is one lowercase line without a trailing
+// period: "PATH at byte offset N: REASON" (or "PATH: REASON" when no offset applies).
+class DumpError : public std::runtime_error {
+ public:
+  DumpError(DumpErrc code, std::filesystem::path path, std::optional<std::uint64_t> offset,
+            std::string reason);
+
+  DumpErrc code() const { return m_code; }
+  const std::filesystem::path& path() const { return m_path; }
+  std::optional<std::uint64_t> offset() const { return m_offset; }
+  const std::string& reason() const { return m_reason; }
+
+ private:
+  DumpErrc m_code;
+  std::filesystem::path m_path;
+  std::optional<std::uint64_t> m_offset;
+  std::string m_reason;
+};
+
+// Bytes from a hostile file shown in a message: printable ASCII kept, the rest
+// escaped, cut at max_chars, so an error stays one readable line.
+std::string quote_bytes(std::string_view bytes, std::size_t max_chars = 60);
+
+}  // namespace pgverify::dump

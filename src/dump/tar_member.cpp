@@ -1,0 +1,106 @@
+#include "dump/tar_member.hpp"
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "dump/dump_error.hpp"
+
+namespace pgverify::dump {
+
+namespace {
+
+// ustar header fields (offset, length).
+constexpr std::size_t kNameAt = 0, kNameLen = 100;
+constexpr std::size_t kSizeAt = 124, kSizeLen = 12;
+constexpr std::size_t kChecksumAt = 148, kChecksumLen = 8;
+constexpr std::size_t kTypeAt = 156;
+constexpr std::size_t kMagicAt = 257;
+
+using Block = std::array<std::uint8_t, kTarBlockSize>;
+
+std::string_view field(const Block& block, std::size_t at, std::size_t len) {
+  return {reinterpret_cast<const char*>(block.data()) + at, len};
+}
+
+// An octal number as tar writes it (optional leading spaces, digits, then a
+// space or NUL), or GNU's base-256 form for large sizes (first byte 0x80).
+std::optional<std::uint64_t> parse_tar_number(std::string_view f) {
+  if (!f.empty() && static_cast<unsigned char>(f[0]) == 0x80) {
+    std::uint64_t value = 0;
+    for (std::size_t i = 1; i < f.size(); ++i) {
+      if (value >> 56) return std::nullopt;
+      value = (value << 8) | static_cast<unsigned char>(f[i]);
+    }
+    return value;
+  }
+  std::size_t i = 0;
+  while (i < f.size() && f[i] == ' ') ++i;
+  const std::size_t digits_at = i;
+  std::uint64_t value = 0;
+  while (i < f.size() && f[i] >= '0' && f[i] <= '7') {
+    if (value >> 60) return std::nullopt;
+    value = (value << 3) | static_cast<std::uint64_t>(f[i] - '0');
+    ++i;
+  }
+  if (i == digits_at) return std::nullopt;
+  for (; i < f.size(); ++i)
+    if (f[i] != ' ' && f[i] != '\0') return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+bool has_tar_magic(std::span<const std::uint8_t> first_block) {
+  return first_block.size() >= kMagicAt + 5 &&
+         std::memcmp(first_block.data() + kMagicAt, "ustar", 5) == 0;
+}
+
+TarMember read_tar_member(const ByteSource& file, std::uint64_t offset) {
+  Block block{};
+  const std::size_t got = file.read_at(offset, block);
+  if (got < block.size())
+    throw DumpError(DumpErrc::truncated, file.path(), offset,
+                    "truncated inside a tar header: needs 512 bytes, the file ends at byte offset " +
+                        std::to_string(offset + got));
+
+  const auto declared = parse_tar_number(field(block, kChecksumAt, kChecksumLen));
+  if (!declared)
+    throw DumpError(DumpErrc::bad_tar_header, file.path(), offset + kChecksumAt,
+                    "tar header checksum field " + quote_bytes(field(block, kChecksumAt, kChecksumLen)) +
+                        " is not an octal number");
+  // tarChecksum(): every byte unsigned, the checksum field itself counted as spaces.
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < block.size(); ++i)
+    sum += (i >= kChecksumAt && i < kChecksumAt + kChecksumLen) ? ' ' : block[i];
+  if (sum != *declared)
+    throw DumpError(DumpErrc::bad_tar_header, file.path(), offset,
+                    "tar header checksum mismatch: the header says " + std::to_string(*declared) +
+                        ", its bytes sum to " + std::to_string(sum));
+
+  const std::string_view magic = field(block, kMagicAt, 8);
+  const bool posix = magic.substr(0, 6) == std::string_view("ustar\0", 6) && magic.substr(6, 2) == "00";
+  const bool gnu = magic == std::string_view("ustar  \0", 8);
+  const bool old_pg_dump = magic == std::string_view("ustar00\0", 8);
+  if (!posix && !gnu && !old_pg_dump)
+    throw DumpError(DumpErrc::bad_tar_header, file.path(), offset + kMagicAt,
+                    "unknown tar magic " + quote_bytes(magic) + " (pg_restore reads POSIX and GNU ustar)");
+
+  const auto size = parse_tar_number(field(block, kSizeAt, kSizeLen));
+  if (!size)
+    throw DumpError(DumpErrc::bad_tar_header, file.path(), offset + kSizeAt,
+                    "tar header size field " + quote_bytes(field(block, kSizeAt, kSizeLen)) +
+                        " is not a number");
+
+  TarMember member;
+  std::string_view name = field(block, kNameAt, kNameLen);
+  member.name = std::string(name.substr(0, name.find('\0')));
+  member.type = static_cast<char>(block[kTypeAt]);
+  member.header_offset = offset;
+  member.data_offset = offset + kTarBlockSize;
+  member.size = *size;
+  return member;
+}
+
+}  // namespace pgverify::dump

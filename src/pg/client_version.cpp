@@ -1,0 +1,61 @@
+#include "pg/client_version.hpp"
+
+#include <cctype>
+
+namespace pgverify::pg {
+
+std::optional<int> parse_major(std::string_view version) {
+  std::size_t i = 0;
+  auto number = [&]() -> std::optional<int> {
+    std::size_t start = i;
+    int value = 0;
+    while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i])) && i - start < 6)
+      value = value * 10 + (version[i++] - '0');
+    if (i == start) return std::nullopt;
+    return value;
+  };
+  auto first = number();
+  if (!first) return std::nullopt;
+  // Before PostgreSQL 10 the major was two numbers (9.6); keep them apart from 10+.
+  if (*first < 10 && i < version.size() && version[i] == '.') {
+    ++i;
+    if (auto second = number()) return *first * 100 + *second;
+  }
+  return first;
+}
+
+std::optional<ClientVersion> parse_client_version(std::string_view output) {
+  // First line only: "pg_dump (PostgreSQL) 17.12 (Debian 17.12-0+deb13u1)".
+  output = output.substr(0, output.find('\n'));
+  constexpr std::string_view marker = " (PostgreSQL) ";
+  std::size_t at = output.find(marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  ClientVersion version;
+  version.program = std::string(output.substr(0, at));
+  version.text = std::string(output.substr(at + marker.size()));
+  while (!version.text.empty() && std::isspace(static_cast<unsigned char>(version.text.back())))
+    version.text.pop_back();
+  auto major = parse_major(version.text);
+  if (!major) return std::nullopt;
+  version.major = *major;
+  return version;
+}
+
+ClientVersion probe_client_version(exec::ToolRunner& runner, const std::string& program) {
+  exec::ProcessResult result = runner.run({program, "--version"});
+  if (result.timed_out) throw exec::ProcessError(program + " --version did not finish");
+  auto version = parse_client_version(result.out);
+  if (result.exit_code != 0 || !version) {
+    std::string said = result.err.empty() ? result.out : result.err;
+    said = said.substr(0, said.find('\n'));
+    if (said.size() > 200) said.resize(200);
+    std::string status = result.exit_code < 0 ? "was killed"
+                                              : "exited with status " + std::to_string(result.exit_code);
+    throw exec::ProcessError(program + " --version " +
+                             (result.exit_code != 0 ? status : "did not report a PostgreSQL version") +
+                             (said.empty() ? "" : ": " + said));
+  }
+  return *version;
+}
+
+}  // namespace pgverify::pg

@@ -1,0 +1,182 @@
+#include "pg/session.hpp"
+
+#include <cstdlib>
+#include <memory>
+
+#include <libpq-fe.h>
+
+namespace pgverify::pg {
+
+namespace {
+
+struct ConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+struct ConninfoDeleter {
+  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+using ConnPtr = std::unique_ptr<PGconn, ConnDeleter>;
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+using ConninfoPtr = std::unique_ptr<PQconninfoOption, ConninfoDeleter>;
+
+// libpq messages end in newlines and sometimes span lines (DETAIL, HINT);
+// reports want one line.
+std::string one_line(const char* message) {
+  std::string text = message ? message : "";
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+class LibpqSession final : public Session {
+ public:
+  LibpqSession(ConnPtr conn, std::string description)
+      : m_conn(std::move(conn)), m_description(std::move(description)) {}
+
+  QueryResult query(std::string_view sql, const std::vector<std::string>& params) override {
+    std::string statement(sql);
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p.c_str());
+    ResultPtr result(PQexecParams(m_conn.get(), statement.c_str(), static_cast<int>(values.size()),
+                                  nullptr, values.empty() ? nullptr : values.data(), nullptr,
+                                  nullptr, 0));
+    if (!result) throw PgError(m_description + ": " + one_line(PQerrorMessage(m_conn.get())));
+    ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+      throw PgError(m_description + ": " + one_line(PQresultErrorMessage(result.get())));
+
+    QueryResult out;
+    int columns = PQnfields(result.get());
+    int rows = PQntuples(result.get());
+    for (int c = 0; c < columns; ++c) out.columns.emplace_back(PQfname(result.get(), c));
+    out.rows.reserve(static_cast<std::size_t>(rows));
+    for (int r = 0; r < rows; ++r) {
+      std::vector<Cell> row;
+      row.reserve(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(result.get(), r, c))
+          row.emplace_back(std::nullopt);
+        else
+          row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
+                                       static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
+      }
+      out.rows.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  int server_version_num() const override { return PQserverVersion(m_conn.get()); }
+  std::string describe() const override { return m_description; }
+
+ private:
+  ConnPtr m_conn;
+  std::string m_description;
+};
+
+}  // namespace
+
+const Cell& QueryResult::at(std::size_t row, std::size_t column) const {
+  if (row >= rows.size() || column >= rows[row].size())
+    throw PgError("query result has no cell (" + std::to_string(row) + ", " +
+                  std::to_string(column) + ")");
+  return rows[row][column];
+}
+
+std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
+  // Validate first so a malformed string gets libpq's precise complaint, not a
+  // confusing connection failure.
+  char* parse_error = nullptr;
+  ConninfoPtr parsed(PQconninfoParse(dsn.c_str(), &parse_error));
+  if (!parsed) {
+    std::string message = parse_error ? one_line(parse_error) : "out of memory";
+    PQfreemem(parse_error);
+    throw PgError("invalid connection string: " + message);
+  }
+
+  // A default connect timeout keeps an unreachable host from hanging a check;
+  // the connection string or PGCONNECT_TIMEOUT override it.
+  std::vector<const char*> keywords{"fallback_application_name"};
+  std::vector<const char*> values{"pgverify"};
+  if (!std::getenv("PGCONNECT_TIMEOUT")) {
+    keywords.push_back("connect_timeout");
+    values.push_back("10");
+  }
+  keywords.push_back("dbname");
+  values.push_back(dsn.c_str());
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+
+  std::string description = describe_dsn(dsn);
+  ConnPtr conn(PQconnectdbParams(keywords.data(), values.data(), 1));
+  if (!conn) throw PgError(description + ": out of memory while connecting");
+  if (PQstatus(conn.get()) != CONNECTION_OK)
+    throw PgError(description + ": " + one_line(PQerrorMessage(conn.get())));
+  // Server notices would land on stderr between report lines; checks read what they need.
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
+  return std::make_unique<LibpqSession>(std::move(conn), description);
+}
+
+std::string describe_dsn(const std::string& dsn) {
+  char* parse_error = nullptr;
+  ConninfoPtr parsed(PQconninfoParse(dsn.c_str(), &parse_error));
+  if (!parsed) {
+    PQfreemem(parse_error);
+    return "<invalid connection string>";
+  }
+  std::string host, hostaddr, port, dbname, user, service;
+  for (PQconninfoOption* option = parsed.get(); option->keyword; ++option) {
+    if (!option->val) continue;
+    std::string_view keyword(option->keyword);
+    if (keyword == "host") host = option->val;
+    else if (keyword == "hostaddr") hostaddr = option->val;
+    else if (keyword == "port") port = option->val;
+    else if (keyword == "dbname") dbname = option->val;
+    else if (keyword == "user") user = option->val;
+    else if (keyword == "service") service = option->val;
+  }
+  auto env = [](const char* name) -> std::string {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+  };
+  if (host.empty()) host = hostaddr.empty() ? env("PGHOST") : hostaddr;
+  if (port.empty()) port = env("PGPORT");
+  if (dbname.empty()) dbname = env("PGDATABASE");
+  if (user.empty()) user = env("PGUSER");
+  if (service.empty()) service = env("PGSERVICE");
+
+  std::string out = host.empty() ? std::string("local socket") : host;
+  if (!port.empty()) out += ":" + port;
+  if (!dbname.empty()) out += "/" + dbname;
+  if (!service.empty()) out += " (service " + service + ")";
+  return out;
+}
+
+std::string format_server_version(int version_num) {
+  // PostgreSQL 10 changed server_version_num from XXYYZZ to XX00ZZ.
+  if (version_num >= 100000)
+    return std::to_string(version_num / 10000) + "." + std::to_string(version_num % 10000);
+  return std::to_string(version_num / 10000) + "." + std::to_string((version_num / 100) % 100) +
+         "." + std::to_string(version_num % 100);
+}
+
+int major_of(int version_num) {
+  return version_num >= 100000 ? version_num / 10000 : version_num / 100;
+}
+
+}  // namespace pgverify::pg

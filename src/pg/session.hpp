@@ -1,0 +1,63 @@
+// pg/: talking to PostgreSQL. A Session interface the checks use (so unit tests
+// can script a fake) and its libpq implementation. Depends on core/ only.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgverify::pg {
+
+// A connection or query failure. The message is one line and never holds a password.
+class PgError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Cell = std::optional<std::string>;  // nullopt is SQL NULL
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Cell>> rows;
+
+  bool empty() const { return rows.empty(); }
+  // The value at (row, column); PgError when out of range.
+  const Cell& at(std::size_t row, std::size_t column) const;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Runs one statement; text parameters $1… are passed out of line, never spliced in.
+  virtual QueryResult query(std::string_view sql, const std::vector<std::string>& params = {}) = 0;
+  // e.g. 170012 for 17.12
+  virtual int server_version_num() const = 0;
+  // What the user should read to know which server this is: host:port/dbname, no secrets.
+  virtual std::string describe() const = 0;
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  // Connects with a libpq conninfo string or URI; libpq's environment applies. PgError on failure.
+  virtual std::unique_ptr<Session> connect(const std::string& dsn) = 0;
+};
+
+// The real thing, over libpq.
+class LibpqConnector final : public Connector {
+ public:
+  std::unique_ptr<Session> connect(const std::string& dsn) override;
+};
+
+// host:port/dbname (user) for a conninfo string or URI, with the password left out.
+// Fields not in the string come from libpq's environment and defaults.
+std::string describe_dsn(const std::string& dsn);
+
+// "17.12" style text for a server_version_num.
+std::string format_server_version(int version_num);
+int major_of(int version_num);
+
+}  // namespace pgverify::pg

@@ -1,0 +1,172 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "config/config.hpp"
+
+using namespace pgverify;
+
+namespace {
+
+std::string error_of(std::string_view text) {
+  try {
+    parse_config(text, "conf/pgverify.toml");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a full tenant parses with every documented key", "[config]") {
+  Config config = parse_config(R"(
+[tenants.demo]
+source_dsn   = "host=127.0.0.1 port=54017 dbname=qrydb user=postgres"
+target_dsn   = "postgresql://postgres@127.0.0.1:54018/qrydb"
+target_major = 18
+dump_path    = "dumps/qrydb.dump"
+
+[tenants.demo.clients]
+pg_dump    = "/usr/lib/postgresql/17/bin/pg_dump"
+pg_restore = "bin/pg_restore"
+psql       = "psql"
+
+[tenants.demo.app]
+health_url   = "https://qry.example/health/ready"
+insecure_tls = true
+python_requirements = "backend/requirements.txt"
+
+[tenants.demo.fernet]
+secret_env     = "JWT_SECRET_KEY"
+query          = "SELECT credentials FROM integrations"
+sample         = 25
+key_derivation = "sha256"
+)",
+                               "/etc/pgverify/pgverify.toml");
+  const TenantConfig& demo = config.tenant("demo");
+  CHECK(demo.source_dsn == "host=127.0.0.1 port=54017 dbname=qrydb user=postgres");
+  CHECK(demo.target_dsn == "postgresql://postgres@127.0.0.1:54018/qrydb");
+  CHECK(demo.target_major == 18);
+  // Relative paths are relative to the configuration file; bare program names stay for PATH.
+  CHECK(demo.dump_path == "/etc/pgverify/dumps/qrydb.dump");
+  CHECK(demo.clients.pg_dump == "/usr/lib/postgresql/17/bin/pg_dump");
+  CHECK(demo.clients.pg_restore == "/etc/pgverify/bin/pg_restore");
+  CHECK(demo.clients.psql == "psql");
+  CHECK(demo.app.health_url == "https://qry.example/health/ready");
+  CHECK(demo.app.insecure_tls);
+  CHECK(demo.app.python_requirements == "/etc/pgverify/backend/requirements.txt");
+  CHECK(demo.fernet.secret_env == "JWT_SECRET_KEY");
+  CHECK(demo.fernet.sample == 25);
+  CHECK(demo.fernet.key_derivation == "sha256");
+}
+
+TEST_CASE("defaults apply to keys left out", "[config]") {
+  Config config = parse_config("[tenants.a]\nsource_dsn = \"dbname=a\"\n", "p.toml");
+  const TenantConfig& a = config.tenant("a");
+  CHECK(a.clients.pg_dump == "pg_dump");
+  CHECK(a.clients.pg_restore == "pg_restore");
+  CHECK(a.clients.psql == "psql");
+  CHECK_FALSE(a.target_major.has_value());
+  CHECK_FALSE(a.app.insecure_tls);
+  CHECK(a.fernet.sample == 100);
+  CHECK(a.fernet.key_derivation == "auto");
+}
+
+TEST_CASE("an unknown key names file, line, column and key, with a suggestion", "[config]") {
+  CHECK(error_of("[tenants.demo]\nsource_dsn = \"x\"\nsorce_dsn = \"y\"\n") ==
+        "conf/pgverify.toml:3:1: tenants.demo.sorce_dsn: unknown key (did you mean 'source_dsn'?)");
+  CHECK(error_of("[tenants.demo.clients]\npg_dumpall = \"x\"\n") ==
+        "conf/pgverify.toml:2:1: tenants.demo.clients.pg_dumpall: unknown key (did you mean 'pg_dump'?)");
+  CHECK(error_of("tenant = 1\n") ==
+        "conf/pgverify.toml:1:1: tenant: unknown key (did you mean 'tenants'?)");
+  CHECK(error_of("[tenants.demo.fernet]\nwhatever = 1\n") ==
+        "conf/pgverify.toml:2:1: tenants.demo.fernet.whatever: unknown key");
+}
+
+TEST_CASE("a wrong type names the key and what was expected", "[config]") {
+  CHECK(error_of("[tenants.demo]\ntarget_major = \"18\"\n") ==
+        "conf/pgverify.toml:2:16: tenants.demo.target_major: expected an integer, found a string");
+  CHECK(error_of("[tenants.demo]\nsource_dsn = 5417\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.source_dsn: expected a string, found an integer");
+  CHECK(error_of("[tenants.demo.app]\ninsecure_tls = \"yes\"\n") ==
+        "conf/pgverify.toml:2:16: tenants.demo.app.insecure_tls: expected true or false, found a string");
+  CHECK(error_of("[tenants.demo]\nclients = 3\n") ==
+        "conf/pgverify.toml:2:11: tenants.demo.clients: expected a table");
+  CHECK(error_of("tenants = 3\n") == "conf/pgverify.toml:1:11: tenants: expected a table");
+}
+
+TEST_CASE("values out of range or outside their choices are rejected", "[config]") {
+  CHECK(error_of("[tenants.demo]\ntarget_major = 9\n") ==
+        "conf/pgverify.toml:2:16: tenants.demo.target_major: value 9 out of range 10..99");
+  CHECK(error_of("[tenants.demo.fernet]\nsample = 0\n") ==
+        "conf/pgverify.toml:2:10: tenants.demo.fernet.sample: value 0 out of range 1..1000000");
+  CHECK(error_of("[tenants.demo.fernet]\nkey_derivation = \"md5\"\n") ==
+        "conf/pgverify.toml:2:18: tenants.demo.fernet.key_derivation: 'md5' is not one of raw, sha256, auto");
+  CHECK(error_of("[tenants.demo.fernet]\nsecret_env = \"A\"\nsecret_file = \"b\"\n") ==
+        "conf/pgverify.toml:3:15: tenants.demo.fernet.secret_file: give secret_env or secret_file, not both");
+  CHECK(error_of("[tenants.demo.clients]\npsql = \"\"\n") ==
+        "conf/pgverify.toml:2:8: tenants.demo.clients.psql: empty program name");
+}
+
+TEST_CASE("broken TOML is one line with the position", "[config]") {
+  std::string error = error_of("[tenants.demo]\nsource_dsn = \"unterminated\n");
+  CHECK(error.rfind("conf/pgverify.toml:2:", 0) == 0);
+  CHECK(error.find("invalid TOML") != std::string::npos);
+  CHECK(error.find('\n') == std::string::npos);
+}
+
+TEST_CASE("an unknown tenant lists the configured ones", "[config]") {
+  Config config = parse_config("[tenants.a]\n[tenants.b]\n", "x/p.toml");
+  try {
+    config.tenant("c");
+    FAIL("no error");
+  } catch (const ConfigError& error) {
+    CHECK(std::string(error.what()) == "x/p.toml: unknown tenant 'c' (configured: a, b)");
+  }
+  Config empty = parse_config("", "x/p.toml");
+  CHECK_THROWS_WITH(empty.tenant("c"), "x/p.toml: unknown tenant 'c' (no tenants configured)");
+}
+
+TEST_CASE("a missing file or a directory is a clear error", "[config]") {
+  CHECK_THROWS_WITH(load_config_file("/nonexistent/pgverify.toml"),
+                    "/nonexistent/pgverify.toml: configuration file not found");
+  CHECK_THROWS_WITH(load_config_file("/tmp"), "/tmp: is a directory, expected a TOML file");
+}
+
+TEST_CASE("the config is found through --config, ./pgverify.toml, then $PGVERIFY_CONFIG", "[config]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("pgverify-locate-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path previous = fs::current_path();
+  fs::current_path(dir);
+  ::setenv("PGVERIFY_CONFIG", "/from/env.toml", 1);
+
+  CHECK(locate_config(std::string("given.toml")) == fs::path("given.toml"));
+  CHECK(locate_config(std::nullopt) == fs::path("/from/env.toml"));
+  std::ofstream(dir / "pgverify.toml") << "";
+  CHECK(locate_config(std::nullopt) == fs::path("pgverify.toml"));
+  ::unsetenv("PGVERIFY_CONFIG");
+  fs::remove(dir / "pgverify.toml");
+  CHECK_FALSE(locate_config(std::nullopt).has_value());
+
+  fs::current_path(previous);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("every example in config/ parses", "[config]") {
+  namespace fs = std::filesystem;
+  int examples = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(PGVERIFY_SOURCE_DIR) / "config")) {
+    if (entry.path().extension() != ".toml") continue;
+    INFO(entry.path().string());
+    Config config = load_config_file(entry.path());
+    CHECK_FALSE(config.tenants.empty());
+    ++examples;
+  }
+  CHECK(examples >= 2);
+}

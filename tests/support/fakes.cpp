@@ -1,0 +1,49 @@
+#include "support/fakes.hpp"
+
+namespace pgverify::testing {
+
+namespace {
+
+class FakeSession final : public pg::Session {
+ public:
+  explicit FakeSession(std::shared_ptr<FakeServer> server) : m_server(std::move(server)) {}
+
+  pg::QueryResult query(std::string_view sql, const std::vector<std::string>&) override {
+    m_server->seen.emplace_back(sql);
+    for (const auto& [fragment, result] : m_server->answers)
+      if (sql.find(fragment) != std::string_view::npos) return result;
+    throw pg::PgError(m_server->description + ": ERROR: fake has no answer for: " + std::string(sql));
+  }
+  int server_version_num() const override { return m_server->version_num; }
+  std::string describe() const override { return m_server->description; }
+
+ private:
+  std::shared_ptr<FakeServer> m_server;
+};
+
+}  // namespace
+
+pg::QueryResult rows(std::vector<std::vector<pg::Cell>> values) {
+  pg::QueryResult result;
+  if (!values.empty())
+    for (std::size_t i = 0; i < values.front().size(); ++i) result.columns.push_back("c" + std::to_string(i));
+  result.rows = std::move(values);
+  return result;
+}
+
+std::unique_ptr<pg::Session> FakeConnector::connect(const std::string& dsn) {
+  ++connections;
+  auto it = m_servers.find(dsn);
+  if (it == m_servers.end())
+    throw pg::PgError(pg::describe_dsn(dsn) +
+                      ": connection to server failed: Connection refused");
+  return std::make_unique<FakeSession>(it->second);
+}
+
+exec::ProcessResult FakeTools::run(const std::vector<std::string>& argv) {
+  auto it = m_outputs.find(argv.at(0));
+  if (it == m_outputs.end()) throw exec::ProcessError(argv.at(0) + ": not found");
+  return it->second;
+}
+
+}  // namespace pgverify::testing

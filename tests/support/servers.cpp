@@ -1,0 +1,98 @@
+#include "support/servers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+namespace pgverify::testing {
+
+namespace {
+
+std::string env_or_empty(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value ? value : "";
+}
+
+// Statements with several commands need the simple query protocol.
+void exec_simple(const std::string& dsn, const std::string& sql) {
+  PGconn* conn = PQconnectdb(dsn.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    PQfinish(conn);
+    FAIL("cannot connect to " << dsn << ": " << message);
+  }
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PGresult* result = PQexec(conn, sql.c_str());
+  ExecStatusType status = PQresultStatus(result);
+  std::string message = PQresultErrorMessage(result);
+  PQclear(result);
+  PQfinish(conn);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    FAIL("SQL failed on " << dsn << ": " << message << "\n" << sql);
+}
+
+}  // namespace
+
+std::string RealServer::dsn_for(const std::string& dbname) const {
+  return dsn + " dbname=" + dbname;
+}
+
+const RealServer& real_server(int major) {
+  static RealServer servers[3];
+  const int index = major == 15 ? 0 : major == 17 ? 1 : major == 18 ? 2 : -1;
+  REQUIRE(index >= 0);
+  RealServer& server = servers[index];
+  if (server.major == 0) {
+    const std::string suffix = std::to_string(major);
+    server.dsn = env_or_empty("PG" + suffix + "_DSN");
+    server.bin = env_or_empty("PG" + suffix + "_BIN");
+    if (server.dsn.empty() || server.bin.empty())
+      FAIL("PG" << suffix << "_DSN and PG" << suffix
+                << "_BIN are not set: start the servers with eval \"$(scripts/pg-env up 15 17 18)\"");
+    server.major = major;
+  }
+  return server;
+}
+
+ScratchDatabase::ScratchDatabase(const RealServer& server, const std::string& name)
+    : m_server(server), m_name(name + "_" + std::to_string(::getpid())), m_dsn(server.dsn_for(m_name)) {
+  exec_simple(server.dsn, "DROP DATABASE IF EXISTS " + m_name);
+  exec_simple(server.dsn, "CREATE DATABASE " + m_name + " TEMPLATE template0 ENCODING 'UTF8'");
+}
+
+ScratchDatabase::~ScratchDatabase() {
+  PGconn* conn = PQconnectdb(m_server.dsn.c_str());
+  if (PQstatus(conn) == CONNECTION_OK)
+    PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)").c_str()));
+  PQfinish(conn);
+}
+
+void ScratchDatabase::exec(const std::string& sql) const { exec_simple(m_dsn, sql); }
+
+TempDir::TempDir(const std::string& tag) {
+  static std::atomic<int> counter{0};
+  m_path = std::filesystem::temp_directory_path() /
+           ("pgverify-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(m_path);
+  std::filesystem::create_directories(m_path);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+exec::ProcessResult run_ok(const std::vector<std::string>& argv) {
+  auto result = exec::run_process(argv, std::chrono::minutes(5));
+  std::string command;
+  for (const auto& a : argv) command += a + " ";
+  INFO("command: " << command << "\nstderr: " << result.err);
+  REQUIRE(result.exit_code == 0);
+  return result;
+}
+
+}  // namespace pgverify::testing
