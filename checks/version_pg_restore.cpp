@@ -73,6 +73,8 @@ CheckResult VersionPgRestore::run(Context& context) const {
   } else {
     try {
       dump::ArchiveHeader header = dump::read_archive_header(*context.dump_path);
+      // "17.12" of "17.12 (Debian 17.12-0+deb13u1)", to keep summaries short.
+      const std::string short_pg_dump = header.pg_dump_version.substr(0, header.pg_dump_version.find(' '));
       if (!header.version) {
         dump_note = "; plain SQL dump (restored with psql, not pg_restore)";
       } else {
@@ -83,7 +85,7 @@ CheckResult VersionPgRestore::run(Context& context) const {
           finding.expected = "archive version pg_restore " + std::to_string(client.major) + " reads (up to " +
                              (readable ? readable->str() : std::string("none")) + ")";
           finding.actual = "archive version " + header.version->str() + " (pg_dump " +
-                           header.pg_dump_version + ")";
+                           short_pg_dump + ")";
           finding.message = describe_client(client) + " cannot read this dump: unsupported version (" +
                             header.version->str() + ") in file header";
           finding.hint = "Restore with pg_restore " + std::to_string(target.major) +
@@ -92,7 +94,7 @@ CheckResult VersionPgRestore::run(Context& context) const {
           raise(Status::fail);
         } else {
           dump_note = "; reads the dump's archive version " + header.version->str() + " (pg_dump " +
-                      header.pg_dump_version + ")";
+                      short_pg_dump + ")";
         }
       }
     } catch (const dump::DumpError& error) {
