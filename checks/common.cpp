@@ -19,19 +19,29 @@ std::string describe_server(const std::string& role, const pg::Session& session)
          session.describe() + ")";
 }
 
-Finding unrunnable_client(const std::string& config_key, const std::string& program,
-                          const std::string& reason, std::optional<int> wanted_major) {
-  Finding finding;
-  finding.object = config_key;
-  finding.actual = program;
-  finding.message = reason;
-  finding.hint = "Point " + config_key + " at a working " +
-                 config_key.substr(config_key.rfind('.') + 1) +
-                 (wanted_major ? " of PostgreSQL " + std::to_string(*wanted_major) : std::string()) +
-                 " (for example /usr/lib/postgresql/" +
-                 (wanted_major ? std::to_string(*wanted_major) : std::string("N")) + "/bin/" +
-                 config_key.substr(config_key.rfind('.') + 1) + ").";
-  return finding;
+std::string client_key(const Context& context, const std::string& tool) {
+  return "tenants." + context.tenant.name + ".clients." + tool;
+}
+
+ProbedClient probe_client(Context& context, const std::string& tool, int wanted_major) {
+  const ClientsConfig& clients = context.tenant.clients;
+  const std::string& program = tool == "pg_dump"      ? clients.pg_dump
+                               : tool == "pg_restore" ? clients.pg_restore
+                                                      : clients.psql;
+  ProbedClient probed;
+  try {
+    probed.version = pg::probe_client_version(context.tools, program);
+  } catch (const exec::ProcessError& error) {
+    const std::string major = std::to_string(wanted_major);
+    Finding finding;
+    finding.object = client_key(context, tool);
+    finding.actual = program;
+    finding.message = error.what();
+    finding.hint = "Point " + finding.object + " at a working " + tool + " of PostgreSQL " + major +
+                   " (for example /usr/lib/postgresql/" + major + "/bin/" + tool + ").";
+    probed.failure = make_result(Status::fail, tool + " cannot be run", {finding});
+  }
+  return probed;
 }
 
 std::string describe_client(const pg::ClientVersion& version) {

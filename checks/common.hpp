@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/check.hpp"
 #include "core/context.hpp"
 #include "core/result.hpp"
 #include "pg/client_version.hpp"
@@ -23,9 +24,18 @@ KnownMajor target_major(Context& context);
 // "the source server (127.0.0.1:54017/qrydb)"
 std::string describe_server(const std::string& role, const pg::Session& session);
 
-// A finding for a client program that cannot be run or does not answer.
-Finding unrunnable_client(const std::string& config_key, const std::string& program,
-                          const std::string& reason, std::optional<int> wanted_major);
+// A configured client program's version. When it cannot be run, `failure`
+// holds the failing result to return, naming the configuration key to fix.
+struct ProbedClient {
+  std::optional<pg::ClientVersion> version;
+  CheckResult failure;
+};
+
+// `tool` is "pg_dump", "pg_restore" or "psql"; `wanted_major` goes into the hint.
+ProbedClient probe_client(Context& context, const std::string& tool, int wanted_major);
+
+// "tenants.demo.clients.pg_dump"
+std::string client_key(const Context& context, const std::string& tool);
 
 // "pg_dump 17.12" style, for summaries.
 std::string describe_client(const pg::ClientVersion& version);

@@ -24,7 +24,7 @@ const CheckInfo& VersionPgDump::info() const {
 }
 
 CheckResult VersionPgDump::run(Context& context) const {
-  const std::string key = "tenants." + context.tenant.name + ".clients.pg_dump";
+  const std::string key = client_key(context, "pg_dump");
   if (context.tenant.source_dsn.empty())
     return make_result(Status::error, "source_dsn is not configured for tenant '" +
                                           context.tenant.name + "'");
@@ -32,14 +32,9 @@ CheckResult VersionPgDump::run(Context& context) const {
   const int server_major = pg::major_of(source->server_version_num());
   const std::string server = describe_server("the source server", *source);
 
-  pg::ClientVersion client;
-  try {
-    client = pg::probe_client_version(context.tools, context.tenant.clients.pg_dump);
-  } catch (const exec::ProcessError& error) {
-    return make_result(Status::fail, "pg_dump cannot be run",
-                       {unrunnable_client(key, context.tenant.clients.pg_dump, error.what(),
-                                          server_major)});
-  }
+  ProbedClient probed = probe_client(context, "pg_dump", server_major);
+  if (!probed.version) return probed.failure;
+  const pg::ClientVersion& client = *probed.version;
 
   Finding finding;
   finding.object = key;

@@ -28,17 +28,12 @@ const CheckInfo& VersionPgRestore::info() const {
 }
 
 CheckResult VersionPgRestore::run(Context& context) const {
-  const std::string key = "tenants." + context.tenant.name + ".clients.pg_restore";
+  const std::string key = client_key(context, "pg_restore");
   const KnownMajor target = target_major(context);
 
-  pg::ClientVersion client;
-  try {
-    client = pg::probe_client_version(context.tools, context.tenant.clients.pg_restore);
-  } catch (const exec::ProcessError& error) {
-    return make_result(Status::fail, "pg_restore cannot be run",
-                       {unrunnable_client(key, context.tenant.clients.pg_restore, error.what(),
-                                          target.major)});
-  }
+  ProbedClient probed = probe_client(context, "pg_restore", target.major);
+  if (!probed.version) return probed.failure;
+  const pg::ClientVersion& client = *probed.version;
 
   std::vector<Finding> findings;
   Status status = Status::pass;

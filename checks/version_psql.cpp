@@ -23,16 +23,12 @@ const CheckInfo& VersionPsql::info() const {
 }
 
 CheckResult VersionPsql::run(Context& context) const {
-  const std::string key = "tenants." + context.tenant.name + ".clients.psql";
+  const std::string key = client_key(context, "psql");
   const KnownMajor target = target_major(context);
 
-  pg::ClientVersion client;
-  try {
-    client = pg::probe_client_version(context.tools, context.tenant.clients.psql);
-  } catch (const exec::ProcessError& error) {
-    return make_result(Status::fail, "psql cannot be run",
-                       {unrunnable_client(key, context.tenant.clients.psql, error.what(), target.major)});
-  }
+  ProbedClient probed = probe_client(context, "psql", target.major);
+  if (!probed.version) return probed.failure;
+  const pg::ClientVersion& client = *probed.version;
   if (client.major == target.major)
     return make_result(Status::pass, describe_client(client) + " matches the target major " +
                                          std::to_string(target.major));
