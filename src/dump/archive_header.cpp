@@ -291,8 +291,10 @@ ArchiveHeader read_tar_file(const ByteSource& file) {
     throw DumpError(DumpErrc::unexpected_tar_member, file.path(), member.header_offset + 156,
                     "the toc.dat member is not a regular file (tar type " +
                         quote_bytes(std::string(1, member.type)) + ")");
-  const std::uint64_t end = member.data_offset + member.size;
-  ArchiveCursor cursor(file, member.data_offset, end, end <= file.size() ? "the toc.dat member" : "the file");
+  // A size past the end of the file (even one near 2^64) reads to the file's end.
+  const bool fits = member.size <= file.size() - std::min(file.size(), member.data_offset);
+  const std::uint64_t end = fits ? member.data_offset + member.size : file.size();
+  ArchiveCursor cursor(file, member.data_offset, end, fits ? "the toc.dat member" : "the file");
   return read_binary_header(cursor, ArchiveFormat::tar);
 }
 
@@ -393,11 +395,16 @@ ArchiveHeader read_binary_header(ArchiveCursor& cursor, ArchiveFormat container)
                 "unknown archive format code " + std::to_string(code) +
                     " (pg_dump writes 1 for custom, 3 for tar and directory)");
   const int expected = expected_format_code(container);
-  if (code != expected)
+  if (code != expected) {
+    // The usual way to meet this: a directory archive's toc.dat named on its own.
+    const bool lone_toc = container == ArchiveFormat::custom && code == kArchTar &&
+                          cursor.source().path().filename() == "toc.dat";
     cursor.fail(DumpErrc::format_mismatch, format_at,
                 "format code " + std::to_string(code) + " (" + format_code_name(code) + ") in " +
                     container_description(container) + ", where pg_dump writes " + std::to_string(expected) +
-                    " (" + format_code_name(expected) + ")");
+                    " (" + format_code_name(expected) + ")" +
+                    (lone_toc ? "; this is a directory archive's toc.dat: name the directory instead" : ""));
+  }
 
   read_compression(cursor, header);
   read_creation_time(cursor, header);
