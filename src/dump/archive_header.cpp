@@ -161,7 +161,7 @@ std::string read_required_string(ArchiveCursor& cursor, const std::string& what)
 std::string read_version_string(ArchiveCursor& cursor, const std::string& what) {
   const std::uint64_t at = cursor.offset();
   std::string text = read_required_string(cursor, what);
-  if (!major_of_version_string(text))
+  if (!pg::parse_major(text))
     cursor.fail(DumpErrc::bad_version_string, at, what + " " + quote_bytes(text) + " is not a PostgreSQL version");
   return text;
 }
@@ -233,11 +233,11 @@ ArchiveHeader parse_plain_header(std::string_view text, bool whole, const fs::pa
                     "the plain-text dump has no " + missing + " line in its first " +
                         std::to_string(text.size()) + " bytes" + offset_note);
   }
-  if (!major_of_version_string(header.server_version))
+  if (!pg::parse_major(header.server_version))
     throw DumpError(DumpErrc::bad_version_string, path, *from_at,
                     "the server version " + quote_bytes(header.server_version) +
                         " in the plain-text dump's header is not a PostgreSQL version" + offset_note);
-  if (!major_of_version_string(header.pg_dump_version))
+  if (!pg::parse_major(header.pg_dump_version))
     throw DumpError(DumpErrc::bad_version_string, path, *by_at,
                     "the pg_dump version " + quote_bytes(header.pg_dump_version) +
                         " in the plain-text dump's header is not a PostgreSQL version" + offset_note);

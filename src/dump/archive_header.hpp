@@ -14,6 +14,7 @@
 #include "dump/archive_version.hpp"
 #include "dump/byte_source.hpp"
 #include "dump/dump_error.hpp"
+#include "pg/version.hpp"
 
 namespace pgverify::dump {
 
@@ -46,8 +47,8 @@ struct ArchiveHeader {
   std::filesystem::path header_file;
   std::uint64_t toc_offset = 0;
 
-  std::optional<int> server_major() const { return major_of_version_string(server_version); }
-  std::optional<int> pg_dump_major() const { return major_of_version_string(pg_dump_version); }
+  std::optional<int> server_major() const { return pg::parse_major(server_version); }
+  std::optional<int> pg_dump_major() const { return pg::parse_major(pg_dump_version); }
 };
 
 // Detects the format and reads the header:

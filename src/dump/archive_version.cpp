@@ -81,27 +81,4 @@ std::optional<ArchiveVersion> max_archive_version_for_pg_restore(int major, std:
   return ArchiveVersion{1, *archive_minor, 255};
 }
 
-std::optional<int> major_of_version_string(std::string_view version) {
-  std::size_t i = 0;
-  auto number = [&]() -> std::optional<int> {
-    const std::size_t start = i;
-    int value = 0;
-    while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i])) && i - start < 6)
-      value = value * 10 + (version[i++] - '0');
-    if (i == start) return std::nullopt;
-    return value;
-  };
-  auto first = number();
-  if (!first || *first == 0) return std::nullopt;
-  // Before PostgreSQL 10 a major had two parts (9.6); keep them apart from 10+.
-  if (*first < 10) {
-    if (i < version.size() && version[i] == '.') {
-      ++i;
-      if (auto second = number()) return *first * 100 + *second;
-    }
-    return std::nullopt;
-  }
-  return first;
-}
-
 }  // namespace pgverify::dump

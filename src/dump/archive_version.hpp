@@ -41,8 +41,4 @@ std::optional<ArchiveVersion> archive_version_written_by_pg_dump(int major,
 std::optional<ArchiveVersion> max_archive_version_for_pg_restore(int major,
                                                                  std::optional<int> minor = std::nullopt);
 
-// The major of a version string as pg_dump records it: "17.12 (Debian
-// 17.12-0+deb13u1)" → 17, "18beta1" → 18, "9.6.24" → 906; nullopt otherwise.
-std::optional<int> major_of_version_string(std::string_view version);
-
 }  // namespace pgverify::dump

@@ -4,26 +4,6 @@
 
 namespace pgverify::pg {
 
-std::optional<int> parse_major(std::string_view version) {
-  std::size_t i = 0;
-  auto number = [&]() -> std::optional<int> {
-    std::size_t start = i;
-    int value = 0;
-    while (i < version.size() && std::isdigit(static_cast<unsigned char>(version[i])) && i - start < 6)
-      value = value * 10 + (version[i++] - '0');
-    if (i == start) return std::nullopt;
-    return value;
-  };
-  auto first = number();
-  if (!first) return std::nullopt;
-  // Before PostgreSQL 10 the major was two numbers (9.6); keep them apart from 10+.
-  if (*first < 10 && i < version.size() && version[i] == '.') {
-    ++i;
-    if (auto second = number()) return *first * 100 + *second;
-  }
-  return first;
-}
-
 std::optional<ClientVersion> parse_client_version(std::string_view output) {
   // First line only: "pg_dump (PostgreSQL) 17.12 (Debian 17.12-0+deb13u1)".
   output = output.substr(0, output.find('\n'));

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "exec/process.hpp"
+#include "pg/version.hpp"
 
 namespace pgverify::pg {
 
@@ -17,9 +18,6 @@ struct ClientVersion {
 
 // Parses "pg_dump (PostgreSQL) 17.12 (Debian 17.12-0+deb13u1)"; nullopt when it is not that.
 std::optional<ClientVersion> parse_client_version(std::string_view output);
-
-// Parses the leading "17.12", "18beta1" or "9.6.24" of a version string into a major.
-std::optional<int> parse_major(std::string_view version);
 
 // Runs `PROGRAM --version`. Throws exec::ProcessError with a one-line reason when the
 // program cannot be run or does not answer like a PostgreSQL client.

@@ -167,16 +167,4 @@ std::string describe_dsn(const std::string& dsn) {
   return out;
 }
 
-std::string format_server_version(int version_num) {
-  // PostgreSQL 10 changed server_version_num from XXYYZZ to XX00ZZ.
-  if (version_num >= 100000)
-    return std::to_string(version_num / 10000) + "." + std::to_string(version_num % 10000);
-  return std::to_string(version_num / 10000) + "." + std::to_string((version_num / 100) % 100) +
-         "." + std::to_string(version_num % 100);
-}
-
-int major_of(int version_num) {
-  return version_num >= 100000 ? version_num / 10000 : version_num / 100;
-}
-
 }  // namespace pgverify::pg

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pg/version.hpp"
+
 namespace pgverify::pg {
 
 // A connection or query failure. The message is one line and never holds a password.
@@ -55,9 +57,5 @@ class LibpqConnector final : public Connector {
 // host:port/dbname (user) for a conninfo string or URI, with the password left out.
 // Fields not in the string come from libpq's environment and defaults.
 std::string describe_dsn(const std::string& dsn);
-
-// "17.12" style text for a server_version_num.
-std::string format_server_version(int version_num);
-int major_of(int version_num);
 
 }  // namespace pgverify::pg

@@ -481,15 +481,6 @@ TEST_CASE("archive versions per pg_dump and pg_restore major", "[dump]") {
     for (std::size_t restorer = dumper; restorer < majors.size(); ++restorer)
       CHECK(*archive_version_written_by_pg_dump(majors[dumper]) <=
             *max_archive_version_for_pg_restore(majors[restorer]));
-
-  CHECK(major_of_version_string("17.12 (Debian 17.12-0+deb13u1)") == 17);
-  CHECK(major_of_version_string("18beta1") == 18);
-  CHECK(major_of_version_string("9.6.24") == 906);
-  CHECK(major_of_version_string("10.23") == 10);
-  CHECK_FALSE(major_of_version_string("devel"));
-  CHECK_FALSE(major_of_version_string(""));
-  CHECK_FALSE(major_of_version_string("9"));
-  CHECK_FALSE(major_of_version_string("0.1"));
 }
 
 TEST_CASE("the cursor reads pg_dump's integers, strings and offsets within its range", "[dump]") {

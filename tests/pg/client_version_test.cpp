@@ -18,6 +18,17 @@ TEST_CASE("client versions are read from --version output", "[pg]") {
   CHECK_FALSE(pg::parse_client_version("psql (PostgreSQL) devel"));
 }
 
+TEST_CASE("versions give their major", "[pg]") {
+  CHECK(pg::parse_major("17.12 (Debian 17.12-0+deb13u1)") == 17);
+  CHECK(pg::parse_major("18beta1") == 18);
+  CHECK(pg::parse_major("9.6.24") == 906);
+  CHECK(pg::parse_major("10.23") == 10);
+  CHECK_FALSE(pg::parse_major("devel"));
+  CHECK_FALSE(pg::parse_major(""));
+  CHECK_FALSE(pg::parse_major("9"));
+  CHECK_FALSE(pg::parse_major("0.1"));
+}
+
 TEST_CASE("server versions format and give their major", "[pg]") {
   CHECK(pg::format_server_version(170012) == "17.12");
   CHECK(pg::format_server_version(180000) == "18.0");
