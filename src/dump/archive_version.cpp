@@ -1,6 +1,5 @@
 #include "dump/archive_version.hpp"
 
-#include <cctype>
 
 namespace pgverify::dump {
 
