@@ -4,7 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <regex>
+#include <cctype>
+
 #include <vector>
 
 #include "dump/archive_header.hpp"
@@ -114,7 +115,12 @@ TEST_CASE("real pg_dump 15, 17 and 18 archives in every format give their header
     CHECK(h.int_size == 4);
     CHECK(h.off_size == 8);
     CHECK(h.database == db.name());
-    CHECK(std::regex_match(h.dump_time, std::regex(R"(20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d)")));
+    // "2026-11-24T18:52:53": the shape of an ISO 8601 local time, in this century.
+    const std::string shape = "20dd-dd-ddTdd:dd:dd";
+    REQUIRE(h.dump_time.size() == shape.size());
+    for (std::size_t i = 0; i < shape.size(); ++i)
+      CHECK((shape[i] == 'd' ? std::isdigit(static_cast<unsigned char>(h.dump_time[i])) != 0
+                             : h.dump_time[i] == shape[i]));
     CHECK(h.header_file == (c.format == ArchiveFormat::directory ? path / "toc.dat" : path));
     CHECK(h.toc_offset > 0);
   }
