@@ -156,3 +156,18 @@ TEST_CASE("an unreachable server is a check error (exit 3), never a crash or a p
   CHECK_THAT(text, Catch::Contains("\"status\": \"error\""));
   CHECK(text.find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("a report that cannot be written is a usage error after the others are written", "[cli]") {
+  testing::TempDir dir("cli-report");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  write(dir.path() / "file", "");
+  auto result = pgverify_run({"--config", config, "pre", "--tenant", "demo", "--only", "version.psql",
+                              "--out", (dir.path() / "out").string(),
+                              "--report", "json:" + (dir.path() / "file" / "r.json").string(),
+                              "--report", "markdown:" + (dir.path() / "ok.md").string()});
+  INFO(result.err);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("--report: cannot write " + (dir.path() / "file" / "r.json").string()));
+  CHECK(std::filesystem::file_size(dir.path() / "ok.md") > 0);
+}
