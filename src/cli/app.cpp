@@ -14,6 +14,7 @@
 
 #include "checks/registry.hpp"
 #include "cli/catalog.hpp"
+#include "cli/hash_command.hpp"
 #include "config/config.hpp"
 #include "core/exit_codes.hpp"
 #include "core/manifest.hpp"
@@ -190,6 +191,16 @@ int run(int argc, char** argv) {
   CLI::App* explain = app.add_subcommand("explain", "What a check checks, why, and what to do when it fails");
   explain->add_option("CHECK-ID", explain_id, "A check id from 'pgverify checks'")->required();
 
+  HashCommandOptions hash_options;
+  CLI::App* hash = app.add_subcommand("hash", "Per-table row count and content hash of a live database");
+  hash->add_option("--dsn", hash_options.dsn, "libpq connection string or URI")->required();
+  hash->add_option("--table", hash_options.tables, "Only tables matching this schema.table glob (repeatable)");
+  hash->add_option("--mode", hash_options.mode, "text (as pg_dump reads rows) or binary (faster)")
+      ->check(CLI::IsMember({"text", "binary"}));
+  hash->add_option("--jobs", hash_options.jobs, "Connections reading in parallel, sharing one snapshot")
+      ->check(CLI::Range(1, 64));
+  hash->add_flag("--json", hash_options.json, "Print JSON");
+
   PhaseOptions pre_options, post_options;
   CLI::App* pre = app.add_subcommand("pre", "Before the upgrade: clients, dump and source; records the baseline");
   add_phase_options(*pre, pre_options, Phase::pre);
@@ -222,6 +233,7 @@ int run(int argc, char** argv) {
       print_explanation(std::cout, check->info());
       return to_int(ExitCode::ok);
     }
+    if (*hash) return run_hash_command(hash_options);
     if (*pre) return run_phase(global, pre_options, Phase::pre);
     if (*post) return run_phase(global, post_options, Phase::post);
   } catch (const UsageError& e) {
@@ -231,6 +243,9 @@ int run(int argc, char** argv) {
     std::cerr << "pgverify: error: " << e.what() << '\n';
     return to_int(ExitCode::usage);
   } catch (const SelectionError& e) {
+    std::cerr << "pgverify: error: " << e.what() << '\n';
+    return to_int(ExitCode::usage);
+  } catch (const pg::InvalidDsn& e) {
     std::cerr << "pgverify: error: " << e.what() << '\n';
     return to_int(ExitCode::usage);
   } catch (const std::exception& e) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include <libpq-fe.h>
 #include <toml++/toml.h>
 
 namespace pgverify {
@@ -108,6 +109,24 @@ class Reader {
     return value;
   }
 
+  // A malformed connection string is a configuration mistake, caught here
+  // with its line rather than as a connection failure later. libpq's message
+  // names the bad part, never the password.
+  void check_dsn(const toml::table& table, std::string_view key, const std::string& prefix) const {
+    const toml::node* node = table.get(key);
+    if (!node) return;
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(node->as_string()->get().c_str(), &error);
+    if (options) {
+      PQconninfoFree(options);
+      return;
+    }
+    std::string message = error ? error : "out of memory";
+    PQfreemem(error);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    fail(node->source(), prefix + std::string(key), "invalid connection string: " + message);
+  }
+
   // Paths in the file are relative to the file's directory, so a config works
   // from whatever directory pgverify is run in.
   std::string resolve_path(const std::string& value) const {
@@ -147,6 +166,8 @@ class Reader {
                     "fernet"});
     read_string(table, "source_dsn", prefix, tenant.source_dsn);
     read_string(table, "target_dsn", prefix, tenant.target_dsn);
+    check_dsn(table, "source_dsn", prefix);
+    check_dsn(table, "target_dsn", prefix);
     // PostgreSQL 10 introduced the one-number major versions pgverify works with.
     if (auto major = read_int(table, "target_major", prefix, 10, 99))
       tenant.target_major = static_cast<int>(*major);

@@ -1,5 +1,5 @@
 // config/: the TOML configuration (tenants and their settings). Parsing and
-// validation only; depends on nothing else in pgverify.
+// validation only (libpq checks connection strings); depends on nothing else in pgverify.
 #pragma once
 
 #include <filesystem>

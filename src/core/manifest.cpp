@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/json.hpp"
+#include "hash/digest.hpp"
 
 namespace pgverify {
 
@@ -25,6 +26,18 @@ const ExtensionVersion* Manifest::extension(std::string_view name) const {
   return nullptr;
 }
 
+const TableRecord* Manifest::table(std::string_view name) const {
+  for (const auto& t : tables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::string Manifest::setting(std::string_view name) const {
+  for (const auto& [key, value] : settings)
+    if (key == name) return value;
+  return "";
+}
+
 std::string to_json(const Manifest& manifest) {
   json::Value root;
   root.set("format", std::string(format_name));
@@ -42,6 +55,38 @@ std::string to_json(const Manifest& manifest) {
     entry.set("name", e.name);
     entry.set("version", e.version);
     extensions.push(std::move(entry));
+  }
+  json::Value& settings = source.set("settings", json::Object{});
+  for (const auto& [key, value] : manifest.settings) settings.set(key, value);
+
+  json::Value& tables = root.set("tables", json::Array{});
+  for (const auto& t : manifest.tables) {
+    json::Value entry;
+    entry.set("table", t.name);
+    entry.set("kind", t.kind);
+    if (!t.parent.empty()) entry.set("parent", t.parent);
+    entry.set("rows", t.rows);
+    entry.set("hash", t.hash);
+    entry.set("mode", t.mode);
+    json::Array columns;
+    for (const auto& c : t.columns) columns.emplace_back(c);
+    entry.set("columns", std::move(columns));
+    tables.push(std::move(entry));
+  }
+  json::Value& sequences = root.set("sequences", json::Array{});
+  for (const auto& q : manifest.sequences) {
+    json::Value entry;
+    entry.set("sequence", q.name);
+    entry.set("last_value", q.last_value ? json::Value(*q.last_value) : json::Value(nullptr));
+    sequences.push(std::move(entry));
+  }
+  json::Value& schema = root.set("schema", json::Array{});
+  for (const auto& o : manifest.schema) {
+    json::Value entry;
+    entry.set("kind", o.kind);
+    entry.set("name", o.name);
+    entry.set("detail", o.detail);
+    schema.push(std::move(entry));
   }
   return json::dump(root) + "\n";
 }
@@ -76,6 +121,35 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
     for (const auto& e : member(source, "extensions", origin).as_array())
       manifest.extensions.push_back(
           {member(e, "name", origin).as_string(), member(e, "version", origin).as_string()});
+    for (const auto& [key, value] : member(source, "settings", origin).as_object())
+      manifest.settings.emplace_back(key, value.as_string());
+    for (const auto& t : member(root, "tables", origin).as_array()) {
+      TableRecord record;
+      record.name = member(t, "table", origin).as_string();
+      record.kind = member(t, "kind", origin).as_string();
+      if (const json::Value* parent = t.find("parent")) record.parent = parent->as_string();
+      std::int64_t rows = member(t, "rows", origin).as_int();
+      if (rows < 0) throw ManifestError(origin + ": table " + record.name + " has a negative row count");
+      record.rows = static_cast<std::uint64_t>(rows);
+      record.hash = member(t, "hash", origin).as_string();
+      if (!hash::TableDigest::parse_hex(record.hash))
+        throw ManifestError(origin + ": table " + record.name + " has a malformed hash");
+      record.mode = member(t, "mode", origin).as_string();
+      if (record.mode != "text" && record.mode != "binary")
+        throw ManifestError(origin + ": table " + record.name + " has unknown mode '" + record.mode + "'");
+      for (const auto& c : member(t, "columns", origin).as_array()) record.columns.push_back(c.as_string());
+      manifest.tables.push_back(std::move(record));
+    }
+    for (const auto& q : member(root, "sequences", origin).as_array()) {
+      SequenceRecord record;
+      record.name = member(q, "sequence", origin).as_string();
+      const json::Value& last = member(q, "last_value", origin);
+      if (!last.is_null()) record.last_value = last.as_int();
+      manifest.sequences.push_back(std::move(record));
+    }
+    for (const auto& o : member(root, "schema", origin).as_array())
+      manifest.schema.push_back({member(o, "kind", origin).as_string(), member(o, "name", origin).as_string(),
+                                 member(o, "detail", origin).as_string()});
     return manifest;
   } catch (const json::TypeError& error) {
     throw ManifestError(origin + ": malformed manifest (" + error.what() + ")");

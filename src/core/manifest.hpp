@@ -3,6 +3,7 @@
 // The baseline manifest: what `pre` records about the source so `post` can
 // compare the target with it. Written as OUT/manifest.json.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -22,8 +23,33 @@ struct ExtensionVersion {
   std::string version;
 };
 
+// One table's content as pre hashed it, and how, so post hashes the target the same way.
+struct TableRecord {
+  std::string name;    // schema-qualified, identifiers quoted where PostgreSQL needs it
+  std::string kind;    // table | partition | partitioned | matview
+  std::string parent;  // for a partition: its partitioned table
+  std::string mode;    // text | binary
+  std::vector<std::string> columns;  // the select list hashed, in order
+  std::uint64_t rows = 0;
+  std::string hash;    // 32 hex digits: sum of XXH3-128 row hashes mod 2^128
+};
+
+struct SequenceRecord {
+  std::string name;  // schema-qualified
+  std::optional<std::int64_t> last_value;  // nullopt: never used (no nextval yet)
+};
+
+// One object of the schema inventory: its kind (table, column, index,
+// constraint, view, function, trigger, extension, owner, ...), its identity,
+// and the detail that must match (a type, a definition, an owner).
+struct SchemaObject {
+  std::string kind;
+  std::string name;
+  std::string detail;
+};
+
 struct Manifest {
-  // Version 1: server facts and extensions.
+  // Version 1: server facts, settings, extensions, tables, sequences, schema.
   static constexpr int format_version = 1;
 
   std::string tenant;
@@ -33,8 +59,16 @@ struct Manifest {
   int server_version_num = 0;
   std::string server_version;  // SHOW server_version
   std::vector<ExtensionVersion> extensions;
+  // The session settings the text-mode hashes were taken with (TimeZone,
+  // bytea_output, client_encoding, extra_float_digits, DateStyle, IntervalStyle).
+  std::vector<std::pair<std::string, std::string>> settings;
+  std::vector<TableRecord> tables;
+  std::vector<SequenceRecord> sequences;
+  std::vector<SchemaObject> schema;
 
   const ExtensionVersion* extension(std::string_view name) const;
+  const TableRecord* table(std::string_view name) const;
+  std::string setting(std::string_view name) const;  // empty when not recorded
 };
 
 std::string to_json(const Manifest& manifest);

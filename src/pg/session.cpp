@@ -81,6 +81,45 @@ class LibpqSession final : public Session {
     return out;
   }
 
+  void execute(std::string_view sql) override {
+    std::string statement(sql);
+    ResultPtr result(PQexec(m_conn.get(), statement.c_str()));
+    if (!result) throw PgError(m_description + ": " + one_line(PQerrorMessage(m_conn.get())));
+    ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      throw PgError(m_description + ": " + one_line(PQresultErrorMessage(result.get())));
+  }
+
+  std::uint64_t copy_out(std::string_view sql, CopySink& sink) override {
+    std::string statement(sql);
+    ResultPtr start(PQexec(m_conn.get(), statement.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_OUT)
+      throw PgError(m_description + ": " +
+                    one_line(start ? PQresultErrorMessage(start.get()) : PQerrorMessage(m_conn.get())));
+    std::uint64_t bytes = 0;
+    for (;;) {
+      char* buffer = nullptr;
+      int size = PQgetCopyData(m_conn.get(), &buffer, 0);
+      if (size > 0) {
+        bytes += static_cast<std::uint64_t>(size);
+        // Freed even when the sink throws (the session is then abandoned mid-COPY).
+        std::unique_ptr<char, decltype(&PQfreemem)> owned(buffer, &PQfreemem);
+        sink.on_copy_data(buffer, static_cast<std::size_t>(size));
+        continue;
+      }
+      if (size == -1) break;
+      throw PgError(m_description + ": COPY failed: " + one_line(PQerrorMessage(m_conn.get())));
+    }
+    // The COPY's own outcome, and any error the server reported at its end.
+    for (;;) {
+      ResultPtr result(PQgetResult(m_conn.get()));
+      if (!result) break;
+      if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+        throw PgError(m_description + ": " + one_line(PQresultErrorMessage(result.get())));
+    }
+    return bytes;
+  }
+
   int server_version_num() const override { return PQserverVersion(m_conn.get()); }
   std::string describe() const override { return m_description; }
 
@@ -106,7 +145,7 @@ std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
   if (!parsed) {
     std::string message = parse_error ? one_line(parse_error) : "out of memory";
     PQfreemem(parse_error);
-    throw PgError("invalid connection string: " + message);
+    throw InvalidDsn("invalid connection string: " + message);
   }
 
   // A default connect timeout keeps an unreachable host from hanging a check;

@@ -2,6 +2,7 @@
 // can script a fake) and its libpq implementation. Depends on core/ only.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -19,6 +20,12 @@ class PgError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The connection string itself is malformed: the user's mistake, not the server's.
+class InvalidDsn : public PgError {
+ public:
+  using PgError::PgError;
+};
+
 using Cell = std::optional<std::string>;  // nullopt is SQL NULL
 
 struct QueryResult {
@@ -30,9 +37,24 @@ struct QueryResult {
   const Cell& at(std::size_t row, std::size_t column) const;
 };
 
+// Receives the data of a COPY ... TO STDOUT, one CopyData message at a time
+// (libpq hands out one row per message; a binary COPY's first message also
+// carries the file header).
+class CopySink {
+ public:
+  virtual ~CopySink() = default;
+  virtual void on_copy_data(const char* data, std::size_t size) = 0;
+};
+
 class Session {
  public:
   virtual ~Session() = default;
+  // Runs statements that return nothing worth keeping (SET, BEGIN), several
+  // allowed, over the simple query protocol.
+  virtual void execute(std::string_view sql) = 0;
+  // Streams a COPY ... TO STDOUT into sink without holding more than one row;
+  // returns the bytes received.
+  virtual std::uint64_t copy_out(std::string_view sql, CopySink& sink) = 0;
   // Runs one statement; text parameters $1… are passed out of line, never spliced in.
   virtual QueryResult query(std::string_view sql, const std::vector<std::string>& params = {}) = 0;
   // e.g. 170012 for 17.12

@@ -113,6 +113,13 @@ TEST_CASE("values out of range or outside their choices are rejected", "[config]
         "conf/pgverify.toml:2:8: tenants.demo.clients.psql: empty program name");
 }
 
+TEST_CASE("a malformed connection string is caught with its line", "[config]") {
+  CHECK(error_of("[tenants.demo]\nsource_dsn = \"host=db port\"\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.source_dsn: invalid connection string: missing \"=\" after \"port\" in connection info string");
+  CHECK(error_of("[tenants.demo]\ntarget_dsn = \"postgresql://a:secret@db:5432/x?bogus=1\"\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.target_dsn: invalid connection string: invalid URI query parameter: \"bogus\"");
+}
+
 TEST_CASE("broken TOML is one line with the position", "[config]") {
   std::string error = error_of("[tenants.demo]\nsource_dsn = \"unterminated\n");
   CHECK(error.rfind("conf/pgverify.toml:2:", 0) == 0);

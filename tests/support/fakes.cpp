@@ -14,6 +14,22 @@ class FakeSession final : public pg::Session {
       if (sql.find(fragment) != std::string_view::npos) return result;
     throw pg::PgError(m_server->description + ": ERROR: fake has no answer for: " + std::string(sql));
   }
+  void execute(std::string_view sql) override { m_server->seen.emplace_back(sql); }
+
+  std::uint64_t copy_out(std::string_view sql, pg::CopySink& sink) override {
+    m_server->seen.emplace_back(sql);
+    for (const auto& [fragment, messages] : m_server->copies) {
+      if (sql.find(fragment) == std::string_view::npos) continue;
+      std::uint64_t bytes = 0;
+      for (const auto& message : messages) {
+        sink.on_copy_data(message.data(), message.size());
+        bytes += message.size();
+      }
+      return bytes;
+    }
+    throw pg::PgError(m_server->description + ": ERROR: fake has no COPY answer for: " + std::string(sql));
+  }
+
   int server_version_num() const override { return m_server->version_num; }
   std::string describe() const override { return m_server->description; }
 

@@ -22,6 +22,8 @@ struct FakeServer {
   std::string description = "fake:5432/db";
   std::vector<std::pair<std::string, pg::QueryResult>> answers;
   std::vector<std::string> seen;  // every statement run, in order
+  // COPY statements answer with these messages, matched like `answers`.
+  std::vector<std::pair<std::string, std::vector<std::string>>> copies;
 
   FakeServer& answer(std::string sql_fragment, pg::QueryResult result) {
     answers.emplace_back(std::move(sql_fragment), std::move(result));

@@ -1,0 +1,69 @@
+#include "cli/hash_command.hpp"
+
+#include <iostream>
+
+#include "cli/progress.hpp"
+#include "core/exit_codes.hpp"
+#include "core/json.hpp"
+#include "hash/table_hasher.hpp"
+
+namespace pgverify::cli {
+
+int run_hash_command(const HashCommandOptions& options) {
+  hash::HashOptions hash_options;
+  hash_options.mode = options.mode == "text" ? hash::Mode::text : hash::Mode::binary;
+  hash_options.jobs = options.jobs;
+  hash_options.filter.include = options.tables;
+  ProgressLine progress;
+  if (progress.enabled())
+    hash_options.on_progress = [&](const hash::Progress& p) {
+      progress.update(p.tables_done, p.tables_total, "tables", p.bytes_read, p.bytes_estimated);
+    };
+
+  pg::LibpqConnector connector;
+  hash::DatabaseHash result = hash::hash_database(connector, options.dsn, hash_options);
+  progress.finish();
+
+  if (!options.tables.empty() && result.relations.empty()) {
+    std::cerr << "pgverify: error: no table matches --table";
+    for (const auto& t : options.tables) std::cerr << " '" << t << "'";
+    std::cerr << '\n';
+    return to_int(ExitCode::usage);
+  }
+
+  if (options.json) {
+    json::Value root;
+    json::Value& tables = root.set("tables", json::Array{});
+    for (const auto& r : result.relations) {
+      if (!r.skipped.empty()) continue;
+      json::Value entry;
+      entry.set("table", r.relation.name);
+      entry.set("rows", r.digest.rows);
+      entry.set("hash", r.digest.hex());
+      entry.set("mode", std::string(to_string(result.mode)));
+      if (r.relation.kind != hash::RelationKind::table) entry.set("kind", std::string(to_string(r.relation.kind)));
+      tables.push(std::move(entry));
+    }
+    std::cout << json::dump(root) << '\n';
+    return to_int(ExitCode::ok);
+  }
+
+  std::size_t width = 5;
+  for (const auto& r : result.relations) width = std::max(width, r.relation.name.size());
+  std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH ("
+            << to_string(result.mode) << ")\n";
+  for (const auto& r : result.relations) {
+    std::string rows = std::to_string(r.digest.rows);
+    std::cout << r.relation.name << std::string(width - r.relation.name.size() + 2, ' ');
+    if (!r.skipped.empty()) {
+      std::cout << "-           (" << r.skipped << ")\n";
+      continue;
+    }
+    std::cout << rows << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << r.digest.hex();
+    if (r.relation.kind == hash::RelationKind::partitioned) std::cout << "  (sum of partitions)";
+    std::cout << '\n';
+  }
+  return to_int(ExitCode::ok);
+}
+
+}  // namespace pgverify::cli

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pgverify::cli {
+
+struct HashCommandOptions {
+  std::string dsn;
+  std::vector<std::string> tables;  // glob patterns on schema.table
+  std::string mode = "binary";
+  int jobs = 1;
+  bool json = false;
+};
+
+// `pgverify hash`: per-table row count and content hash of a live database.
+int run_hash_command(const HashCommandOptions& options);
+
+}  // namespace pgverify::cli

@@ -1,0 +1,263 @@
+#include "hash/table_hasher.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace pgverify::hash {
+
+namespace {
+
+constexpr char binary_signature[] = "PGCOPY\n\377\r\n";  // plus its terminating NUL: 11 bytes
+constexpr std::size_t binary_signature_size = 11;
+
+std::uint32_t read_be32(const char* p) {
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(p[0])) << 24) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(p[1])) << 16) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(p[2])) << 8) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(p[3]));
+}
+
+std::string quote_literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// One COPY to run: a whole relation or a ctid range of it.
+struct WorkUnit {
+  std::size_t relation = 0;  // index into the relations
+  std::string sql;
+  std::uint64_t weight = 0;  // bytes, for scheduling the largest first
+  bool last_of_relation = false;
+};
+
+// Counts bytes for progress without an atomic operation per row.
+class CountingSink final : public pg::CopySink {
+ public:
+  CountingSink(pg::CopySink& inner, std::atomic<std::uint64_t>& bytes) : m_inner(inner), m_bytes(bytes) {}
+  ~CountingSink() override { flush(); }
+  CountingSink(const CountingSink&) = delete;
+  CountingSink& operator=(const CountingSink&) = delete;
+  void on_copy_data(const char* data, std::size_t size) override {
+    m_inner.on_copy_data(data, size);
+    m_pending += size;
+    if (m_pending >= (1u << 20)) flush();
+  }
+  void flush() {
+    m_bytes.fetch_add(m_pending, std::memory_order_relaxed);
+    m_pending = 0;
+  }
+
+ private:
+  pg::CopySink& m_inner;
+  std::atomic<std::uint64_t>& m_bytes;
+  std::uint64_t m_pending = 0;
+};
+
+}  // namespace
+
+void TextRowHasher::on_copy_data(const char* data, std::size_t size) {
+  // A text COPY row ends in a newline; the row is what comes before it.
+  if (size && data[size - 1] == '\n') --size;
+  digest.add_row(data, size);
+}
+
+void BinaryRowHasher::on_copy_data(const char* data, std::size_t size) {
+  if (!m_header_seen) {
+    // The file header rides in the first message: signature, flags, extension area.
+    if (size < binary_signature_size + 8 || std::memcmp(data, binary_signature, binary_signature_size) != 0)
+      throw pg::PgError("binary COPY data does not start with the PGCOPY signature");
+    std::uint32_t extension = read_be32(data + binary_signature_size + 4);
+    std::size_t header = binary_signature_size + 8 + extension;
+    if (header > size) throw pg::PgError("binary COPY header is longer than its message");
+    m_header_seen = true;
+    data += header;
+    size -= header;
+    if (size == 0) return;
+  }
+  if (size == 2 && static_cast<unsigned char>(data[0]) == 0xFF && static_cast<unsigned char>(data[1]) == 0xFF) {
+    m_trailer_seen = true;
+    return;
+  }
+  if (m_trailer_seen) throw pg::PgError("binary COPY data continues after its trailer");
+  if (size < 2) throw pg::PgError("binary COPY row shorter than its field count");
+  std::size_t fields = (static_cast<std::size_t>(static_cast<unsigned char>(data[0])) << 8) |
+                       static_cast<unsigned char>(data[1]);
+  if (fields != m_columns)
+    throw pg::PgError("binary COPY row has " + std::to_string(fields) + " fields, expected " +
+                      std::to_string(m_columns));
+  digest.add_row(data, size);
+}
+
+std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& session,
+                                                                 const std::string& time_zone) {
+  // What pg_dump sets before it reads data (pg_dump.c, setup_connection), so a
+  // live table hashes like its rows inside a dump; TimeZone and bytea_output
+  // are pinned as well because they shape text output and pg_dump inherits them.
+  auto encoding = session.query("SELECT pg_catalog.current_setting('server_encoding')");
+  const std::string client_encoding = encoding.at(0, 0).value_or("UTF8");
+  std::string zone = time_zone;
+  if (zone.empty()) zone = session.query("SELECT pg_catalog.current_setting('TimeZone')").at(0, 0).value_or("UTC");
+  session.execute(
+      "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; "
+      "SELECT pg_catalog.set_config('search_path', '', false); SET bytea_output = hex; "
+      "SET row_security = off; SET statement_timeout = 0; SET lock_timeout = 0; "
+      "SET idle_in_transaction_session_timeout = 0; SET synchronize_seqscans = off; "
+      "SET client_encoding = " + quote_literal(client_encoding) + "; SET TimeZone = " + quote_literal(zone));
+  return {{"TimeZone", zone},
+          {"bytea_output", "hex"},
+          {"client_encoding", client_encoding},
+          {"extra_float_digits", "3"},
+          {"DateStyle", "ISO"},
+          {"IntervalStyle", "postgres"}};
+}
+
+DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, const HashOptions& options) {
+  const int jobs = std::max(1, options.jobs);
+  DatabaseHash result;
+  result.mode = options.mode;
+
+  auto coordinator = connector.connect(dsn);
+  result.settings = prepare_session(*coordinator, options.time_zone);
+  const std::string zone = result.settings.front().second;
+  // One snapshot for everything: REPEATABLE READ here, exported to the workers.
+  coordinator->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+  std::string snapshot;
+  if (jobs > 1)
+    snapshot = coordinator->query("SELECT pg_catalog.pg_export_snapshot()").at(0, 0).value_or("");
+
+  std::vector<RelationSpec> relations = discover_relations(*coordinator, options.filter);
+  std::vector<WorkUnit> units;
+  Progress progress;
+  for (std::size_t i = 0; i < relations.size(); ++i) {
+    const RelationSpec& relation = relations[i];
+    if (relation.kind == RelationKind::partitioned || !relation.populated) continue;
+    ++progress.tables_total;
+    progress.bytes_estimated += relation.bytes;
+    const std::uint64_t chunk = std::max<std::uint64_t>(1, options.chunk_pages);
+    if (jobs > 1 && relation.pages > chunk) {
+      for (std::uint64_t first = 0; first < relation.pages; first += chunk) {
+        const bool last = first + chunk >= relation.pages;
+        // The last range is open-ended: pages added after relpages was read
+        // still belong to the table (their rows are invisible to the snapshot anyway).
+        units.push_back({i, copy_statement(relation, options.mode, first, last ? 0 : first + chunk, true),
+                         relation.bytes * chunk / relation.pages, last});
+      }
+    } else {
+      units.push_back({i, copy_statement(relation, options.mode), relation.bytes, true});
+    }
+  }
+  std::stable_sort(units.begin(), units.end(),
+                   [](const WorkUnit& a, const WorkUnit& b) { return a.weight > b.weight; });
+
+  std::vector<TableDigest> digests(relations.size());
+  std::vector<std::size_t> units_left(relations.size(), 0);
+  for (const auto& unit : units) ++units_left[unit.relation];
+  std::mutex mutex;
+  std::size_t next_unit = 0;
+  std::atomic<std::uint64_t> bytes_read{0};
+  std::atomic<std::size_t> tables_done{0};
+  std::exception_ptr failure;
+
+  auto work = [&](pg::Session& session) {
+    for (;;) {
+      std::size_t index;
+      {
+        std::lock_guard lock(mutex);
+        if (failure || next_unit == units.size()) return;
+        index = next_unit++;
+      }
+      const WorkUnit& unit = units[index];
+      const RelationSpec& relation = relations[unit.relation];
+      TableDigest digest;
+      if (options.mode == Mode::text) {
+        TextRowHasher hasher;
+        CountingSink counting(hasher, bytes_read);
+        session.copy_out(unit.sql, counting);
+        digest = hasher.digest;
+      } else {
+        BinaryRowHasher hasher(relation.columns.size());
+        CountingSink counting(hasher, bytes_read);
+        session.copy_out(unit.sql, counting);
+        digest = hasher.digest;
+      }
+      std::lock_guard lock(mutex);
+      digests[unit.relation] += digest;
+      if (--units_left[unit.relation] == 0) tables_done.fetch_add(1);
+    }
+  };
+  auto guarded = [&](auto&& body) {
+    try {
+      body();
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+
+  std::vector<std::thread> threads;
+  if (jobs == 1) {
+    threads.emplace_back([&] { guarded([&] { work(*coordinator); }); });
+  } else {
+    for (int j = 0; j < jobs && j < static_cast<int>(units.size()); ++j) {
+      threads.emplace_back([&] {
+        guarded([&] {
+          auto session = connector.connect(dsn);
+          prepare_session(*session, zone);
+          session->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
+                           quote_literal(snapshot));
+          work(*session);
+        });
+      });
+    }
+  }
+
+  // Report progress from this thread while the workers read.
+  auto report = [&] {
+    if (!options.on_progress) return;
+    progress.bytes_read = bytes_read.load(std::memory_order_relaxed);
+    progress.tables_done = tables_done.load();
+    options.on_progress(progress);
+  };
+  std::atomic<bool> finished{false};
+  std::thread joiner([&] {
+    for (auto& t : threads) t.join();
+    finished = true;
+  });
+  while (!finished) {
+    report();
+    for (int i = 0; i < 20 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  joiner.join();
+  report();
+  if (failure) std::rethrow_exception(failure);
+  coordinator->execute("COMMIT");
+
+  // Partitioned tables hold no rows: each sums its partitions, at every level.
+  std::map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < relations.size(); ++i) by_name[relations[i].name] = i;
+  for (std::size_t i = 0; i < relations.size(); ++i) {
+    if (relations[i].kind == RelationKind::partitioned) continue;
+    std::string parent = relations[i].parent;
+    for (int depth = 0; !parent.empty() && depth < 64; ++depth) {
+      auto it = by_name.find(parent);
+      if (it == by_name.end()) break;
+      digests[it->second] += digests[i];
+      parent = relations[it->second].parent;
+    }
+  }
+
+  for (std::size_t i = 0; i < relations.size(); ++i) {
+    RelationDigest entry{std::move(relations[i]), digests[i], ""};
+    if (!entry.relation.populated) entry.skipped = "materialized view is not populated";
+    result.relations.push_back(std::move(entry));
+  }
+  return result;
+}
+
+}  // namespace pgverify::hash

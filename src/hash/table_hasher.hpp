@@ -1,0 +1,78 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hash/catalog.hpp"
+#include "hash/digest.hpp"
+#include "pg/session.hpp"
+
+namespace pgverify::hash {
+
+struct Progress {
+  std::size_t tables_done = 0;
+  std::size_t tables_total = 0;
+  std::uint64_t bytes_read = 0;       // COPY bytes received so far
+  std::uint64_t bytes_estimated = 0;  // on-disk size of what is being hashed (a guide, not a promise)
+};
+
+struct HashOptions {
+  Mode mode = Mode::binary;
+  int jobs = 1;  // connections reading in parallel, sharing one snapshot
+  TableFilter filter;
+  // Tables larger than this many pages are read in ctid ranges of this size
+  // when jobs > 1 (16384 pages of 8 kB = 128 MB).
+  std::uint64_t chunk_pages = 16384;
+  // TimeZone for text mode (timestamptz output); empty: the session's default,
+  // as pg_dump would see it. post passes the baseline's.
+  std::string time_zone;
+  // Called from the calling thread about every 200 ms and once at the end.
+  std::function<void(const Progress&)> on_progress;
+};
+
+struct RelationDigest {
+  RelationSpec relation;
+  TableDigest digest;
+  std::string skipped;  // why it was not hashed (unpopulated materialized view); empty when hashed
+};
+
+struct DatabaseHash {
+  Mode mode = Mode::binary;
+  // The session settings the rows were read with (recorded in the manifest).
+  std::vector<std::pair<std::string, std::string>> settings;
+  std::vector<RelationDigest> relations;  // sorted by name; partitioned tables sum their partitions
+};
+
+// Hashes every selected relation of the database at dsn in one consistent
+// snapshot. Throws pg::PgError when the server cannot be read.
+DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, const HashOptions& options);
+
+// Applies pg_dump's read-side session settings (plus TimeZone and bytea_output)
+// and returns them as applied.
+std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& session,
+                                                                 const std::string& time_zone);
+
+// Sinks that turn COPY data into a digest, for the archive reader too.
+class TextRowHasher final : public pg::CopySink {
+ public:
+  void on_copy_data(const char* data, std::size_t size) override;
+  TableDigest digest;
+};
+
+class BinaryRowHasher final : public pg::CopySink {
+ public:
+  explicit BinaryRowHasher(std::size_t columns) : m_columns(columns) {}
+  void on_copy_data(const char* data, std::size_t size) override;
+  TableDigest digest;
+
+ private:
+  std::size_t m_columns;
+  bool m_header_seen = false;
+  bool m_trailer_seen = false;
+};
+
+}  // namespace pgverify::hash
