@@ -78,3 +78,37 @@ int compare_dotted_versions(std::string_view a, std::string_view b) {
 }
 
 }  // namespace pgverify::checks
+
+#include "core/baseline.hpp"
+
+namespace pgverify::checks {
+
+const hash::DatabaseHash& target_hash(Context& context) {
+  if (context.target_hash) return *context.target_hash;
+  if (context.target_hash_error) std::rethrow_exception(context.target_hash_error);
+  try {
+    if (!context.baseline) throw std::runtime_error("no baseline manifest to compare with");
+    if (context.tenant.target_dsn.empty())
+      throw std::runtime_error("target_dsn is not configured for tenant '" + context.tenant.name + "'");
+    const Manifest& baseline = *context.baseline;
+    // The baseline's mode wins over today's configuration: both sides must be read alike.
+    hash::Mode mode = hash::Mode::binary;
+    if (!baseline.tables.empty() && baseline.tables.front().mode == "text") mode = hash::Mode::text;
+    hash::HashOptions options = hash_options_for(context.tenant, mode);
+    options.time_zone = baseline.setting("TimeZone");
+    options.on_progress = context.on_hash_progress;
+    context.target_hash = hash::hash_database(context.connector, context.tenant.target_dsn, options);
+    return *context.target_hash;
+  } catch (...) {
+    context.target_hash_error = std::current_exception();
+    throw;
+  }
+}
+
+const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, const std::string& name) {
+  for (const auto& r : hashed.relations)
+    if (r.relation.name == name) return &r;
+  return nullptr;
+}
+
+}  // namespace pgverify::checks

@@ -48,3 +48,14 @@ namespace pgverify::checks {
 int compare_dotted_versions(std::string_view a, std::string_view b);
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+// post: the target hashed the way the baseline was (its mode, TimeZone, the
+// tenant's filters), once per run; later calls reuse it, or rethrow its error.
+const hash::DatabaseHash& target_hash(Context& context);
+
+// The target's digest of a relation, by name; nullptr when the target has none.
+const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, const std::string& name);
+
+}  // namespace pgverify::checks

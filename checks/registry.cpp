@@ -1,5 +1,7 @@
 #include "checks/registry.hpp"
 
+#include "checks/data_row_counts.hpp"
+#include "checks/data_table_hashes.hpp"
 #include "checks/ext_vector.hpp"
 #include "checks/version_pg_dump.hpp"
 #include "checks/version_pg_restore.hpp"
@@ -11,6 +13,8 @@ namespace {
 
 std::vector<std::unique_ptr<Check>> make_checks() {
   std::vector<std::unique_ptr<Check>> checks;
+  checks.push_back(std::make_unique<checks::DataRowCounts>());
+  checks.push_back(std::make_unique<checks::DataTableHashes>());
   checks.push_back(std::make_unique<checks::ExtVector>());
   checks.push_back(std::make_unique<checks::VersionPgDump>());
   checks.push_back(std::make_unique<checks::VersionPgRestore>());

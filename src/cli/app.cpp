@@ -17,6 +17,8 @@
 #include "cli/hash_command.hpp"
 #include "config/config.hpp"
 #include "core/exit_codes.hpp"
+#include "cli/progress.hpp"
+#include "core/baseline.hpp"
 #include "core/manifest.hpp"
 #include "core/runner.hpp"
 #include "reports/reporter.hpp"
@@ -95,6 +97,13 @@ void write_reports(const RunReport& report, const std::vector<reports::ReportTar
   if (!failed.empty()) throw UsageError("--report: cannot write " + failed);
 }
 
+std::function<void(const hash::Progress&)> progress_callback(ProgressLine& line) {
+  if (!line.enabled()) return {};
+  return [&line](const hash::Progress& p) {
+    line.update(p.tables_done, p.tables_total, "tables hashed", p.bytes_read, p.bytes_estimated);
+  };
+}
+
 fs::path default_out_dir(const std::string& tenant) { return fs::path("pgverify-out") / tenant; }
 
 int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase phase) {
@@ -127,12 +136,16 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
     }
   }
 
+  ProgressLine check_progress;
+  context.on_hash_progress = progress_callback(check_progress);
+
   RunReport report;
   report.tool_version = PGVERIFY_VERSION;
   report.phase = phase;
   report.tenant = tenant.name;
   report.started = utc_timestamp();
   report.checks = run_checks(selected, context);
+  check_progress.finish();
   report.finished = utc_timestamp();
   ExitCode code = exit_code_for(report.checks);
 
@@ -141,8 +154,8 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
     const fs::path manifest_path = out_dir / "manifest.json";
     try {
       if (tenant.source_dsn.empty()) throw std::runtime_error("source_dsn is not configured");
-      auto source = connector.connect(tenant.source_dsn);
-      write_manifest(capture_manifest(*source, tenant.name), manifest_path);
+      ProgressLine progress;
+      write_manifest(capture_baseline(connector, tenant, progress_callback(progress)), manifest_path);
     } catch (const std::exception& error) {
       std::cerr << "pgverify: error: cannot record the baseline in " << manifest_path.string()
                 << ": " << error.what() << '\n';

@@ -163,7 +163,7 @@ class Reader {
     const std::string prefix = "tenants." + name + ".";
     reject_unknown(table, prefix,
                    {"source_dsn", "target_dsn", "target_major", "dump_path", "clients", "app",
-                    "fernet"});
+                    "fernet", "hash"});
     read_string(table, "source_dsn", prefix, tenant.source_dsn);
     read_string(table, "target_dsn", prefix, tenant.target_dsn);
     check_dsn(table, "source_dsn", prefix);
@@ -215,7 +215,29 @@ class Reader {
         fail(fernet->get("secret_file")->source(), p + "secret_file",
              "give secret_env or secret_file, not both");
     }
+    if (const toml::table* hash = sub_table(table, "hash", prefix + "hash")) {
+      const std::string p = prefix + "hash.";
+      reject_unknown(*hash, p, {"mode", "jobs", "include", "exclude"});
+      read_string(*hash, "mode", p, tenant.hash.mode);
+      if (tenant.hash.mode != "binary" && tenant.hash.mode != "text")
+        fail(hash->get("mode")->source(), p + "mode", "'" + tenant.hash.mode + "' is not one of binary, text");
+      if (auto jobs = read_int(*hash, "jobs", p, 1, 64)) tenant.hash.jobs = static_cast<int>(*jobs);
+      read_string_list(*hash, "include", p, tenant.hash.include);
+      read_string_list(*hash, "exclude", p, tenant.hash.exclude);
+    }
     return tenant;
+  }
+
+  void read_string_list(const toml::table& table, std::string_view key, const std::string& prefix,
+                        std::vector<std::string>& out) const {
+    const toml::node* node = table.get(key);
+    if (!node) return;
+    const std::string full = prefix + std::string(key);
+    if (!node->is_array()) fail(node->source(), full, "expected an array of strings, found " + type_name(*node));
+    for (const toml::node& item : *node->as_array()) {
+      if (!item.is_string()) fail(item.source(), full, "expected an array of strings, found " + type_name(item) + " in it");
+      out.push_back(item.as_string()->get());
+    }
   }
 
   Config read(const toml::table& root) const {

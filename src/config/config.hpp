@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pgverify {
 
@@ -36,6 +37,14 @@ struct FernetConfig {
   std::string key_derivation = "auto";  // raw | sha256 | auto
 };
 
+// How pre and post hash tables (post always uses the mode the baseline recorded).
+struct HashConfig {
+  std::string mode = "binary";        // binary | text
+  int jobs = 1;                       // parallel connections sharing one snapshot
+  std::vector<std::string> include;   // schema.table globs; empty: every table
+  std::vector<std::string> exclude;
+};
+
 struct TenantConfig {
   std::string name;
   std::string source_dsn;
@@ -45,6 +54,7 @@ struct TenantConfig {
   ClientsConfig clients;
   AppConfig app;
   FernetConfig fernet;
+  HashConfig hash;
 };
 
 struct Config {

@@ -1,12 +1,15 @@
 #pragma once
 
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "config/config.hpp"
 #include "core/manifest.hpp"
 #include "core/status.hpp"
 #include "exec/process.hpp"
+#include "hash/table_hasher.hpp"
 #include "pg/session.hpp"
 
 namespace pgverify {
@@ -22,6 +25,12 @@ struct Context {
   std::optional<std::filesystem::path> dump_path;
   // post: the manifest pre recorded (nullptr when no selected check needs it).
   const Manifest* baseline = nullptr;
+  // Long hashing reports here (the CLI draws it on a terminal).
+  std::function<void(const hash::Progress&)> on_hash_progress = {};
+
+  // post: the target hashed like the baseline, once, for every data check.
+  std::optional<hash::DatabaseHash> target_hash = {};
+  std::exception_ptr target_hash_error = {};
 };
 
 }  // namespace pgverify

@@ -184,26 +184,3 @@ Manifest read_manifest(const std::filesystem::path& path, const std::string& ten
 }
 
 }  // namespace pgverify
-
-#include "core/runner.hpp"
-#include "pg/session.hpp"
-
-namespace pgverify {
-
-Manifest capture_manifest(pg::Session& source, const std::string& tenant) {
-  Manifest manifest;
-  manifest.tenant = tenant;
-  manifest.tool_version = PGVERIFY_VERSION;
-  manifest.created = utc_timestamp();
-  manifest.source = source.describe();
-  manifest.server_version_num = source.server_version_num();
-  auto version = source.query("SELECT pg_catalog.current_setting('server_version')");
-  manifest.server_version = version.at(0, 0).value_or("");
-  auto extensions = source.query(
-      "SELECT extname, extversion FROM pg_catalog.pg_extension ORDER BY extname");
-  for (const auto& row : extensions.rows)
-    manifest.extensions.push_back({row[0].value_or(""), row[1].value_or("")});
-  return manifest;
-}
-
-}  // namespace pgverify

@@ -79,14 +79,3 @@ void write_manifest(const Manifest& manifest, const std::filesystem::path& path)
 Manifest read_manifest(const std::filesystem::path& path, const std::string& tenant);
 
 }  // namespace pgverify
-
-namespace pgverify::pg {
-class Session;
-}
-
-namespace pgverify {
-
-// Records what the manifest holds about the source server.
-Manifest capture_manifest(pg::Session& source, const std::string& tenant);
-
-}  // namespace pgverify

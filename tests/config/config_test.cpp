@@ -46,6 +46,12 @@ secret_env     = "JWT_SECRET_KEY"
 query          = "SELECT credentials FROM integrations"
 sample         = 25
 key_derivation = "sha256"
+
+[tenants.demo.hash]
+mode    = "text"
+jobs    = 4
+include = ["public.*"]
+exclude = ["public.audit_*", "public.tmp?"]
 )",
                                "/etc/pgverify/pgverify.toml");
   const TenantConfig& demo = config.tenant("demo");
@@ -63,6 +69,10 @@ key_derivation = "sha256"
   CHECK(demo.fernet.secret_env == "JWT_SECRET_KEY");
   CHECK(demo.fernet.sample == 25);
   CHECK(demo.fernet.key_derivation == "sha256");
+  CHECK(demo.hash.mode == "text");
+  CHECK(demo.hash.jobs == 4);
+  CHECK(demo.hash.include == std::vector<std::string>{"public.*"});
+  CHECK(demo.hash.exclude == std::vector<std::string>{"public.audit_*", "public.tmp?"});
 }
 
 TEST_CASE("defaults apply to keys left out", "[config]") {
@@ -118,6 +128,17 @@ TEST_CASE("a malformed connection string is caught with its line", "[config]") {
         "conf/pgverify.toml:2:14: tenants.demo.source_dsn: invalid connection string: missing \"=\" after \"port\" in connection info string");
   CHECK(error_of("[tenants.demo]\ntarget_dsn = \"postgresql://a:secret@db:5432/x?bogus=1\"\n") ==
         "conf/pgverify.toml:2:14: tenants.demo.target_dsn: invalid connection string: invalid URI query parameter: \"bogus\"");
+}
+
+TEST_CASE("hash settings are checked", "[config]") {
+  CHECK(error_of("[tenants.demo.hash]\nmode = \"fast\"\n") ==
+        "conf/pgverify.toml:2:8: tenants.demo.hash.mode: 'fast' is not one of binary, text");
+  CHECK(error_of("[tenants.demo.hash]\njobs = 0\n") ==
+        "conf/pgverify.toml:2:8: tenants.demo.hash.jobs: value 0 out of range 1..64");
+  CHECK(error_of("[tenants.demo.hash]\ninclude = \"public.*\"\n") ==
+        "conf/pgverify.toml:2:11: tenants.demo.hash.include: expected an array of strings, found a string");
+  CHECK(error_of("[tenants.demo.hash]\nexclude = [\"a\", 3]\n") ==
+        "conf/pgverify.toml:2:17: tenants.demo.hash.exclude: expected an array of strings, found an integer in it");
 }
 
 TEST_CASE("broken TOML is one line with the position", "[config]") {

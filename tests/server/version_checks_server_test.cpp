@@ -7,7 +7,7 @@
 #include "checks/version_pg_dump.hpp"
 #include "checks/version_pg_restore.hpp"
 #include "checks/version_psql.hpp"
-#include "core/manifest.hpp"
+#include "core/baseline.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
@@ -140,8 +140,7 @@ TEST_CASE("ext.vector: PG15 as target fails, PG18 passes; post sees the installe
   CHECK_THAT(good.summary, Catch::Contains("source uses 0.8"));
 
   // post: the baseline from the real source; the target database first without, then with vector.
-  auto session = c.connector.connect(source.dsn());
-  c.baseline = capture_manifest(*session, "demo");
+  c.baseline = capture_baseline(c.connector, c.tenant, {});
   REQUIRE(c.baseline->extension("vector"));
   testing::ScratchDatabase target(pg18, "pgv_vector_dst");
   c.tenant.target_dsn = target.dsn();

@@ -1,0 +1,88 @@
+#include "checks/data_row_counts.hpp"
+
+#include "checks/common.hpp"
+
+namespace pgverify::checks {
+
+const CheckInfo& DataRowCounts::info() const {
+  static const CheckInfo info{
+      .id = "data.row-counts",
+      .phases = {Phase::post},
+      .summary = "per-table row counts on the target equal the baseline",
+      .rationale =
+          "Rows go missing in a dump-and-restore without anyone being told: a dump cut short "
+          "(kubectl port-forward drops transfers over ~1 GB), a pg_restore error scrolled past, a "
+          "table whose data failed to load. Once the old volume is gone they are gone too.",
+      .remediation =
+          "If the old volume still exists, take the dump again in-cluster (kubectl exec + kubectl "
+          "cp, never port-forward), verify it with pgverify pre, and restore again. Otherwise "
+          "restore the affected tables from the last good backup.",
+      .options = "target_dsn, [tenants.X.hash] include/exclude/jobs; the baseline manifest",
+      .applies_to = "every user table, partition (parents summed) and populated materialized view",
+      .needs_baseline = true,
+  };
+  return info;
+}
+
+CheckResult DataRowCounts::run(Context& context) const {
+  const Manifest& baseline = *context.baseline;
+  const hash::DatabaseHash& target = target_hash(context);
+
+  std::vector<Finding> findings;
+  std::size_t missing_tables = 0, wrong_counts = 0, matching = 0;
+  for (const TableRecord& expected : baseline.tables) {
+    const hash::RelationDigest* actual = find_relation(target, expected.name);
+    Finding finding;
+    finding.object = expected.name;
+    finding.expected = std::to_string(expected.rows) + " rows";
+    if (!actual || !actual->skipped.empty()) {
+      ++missing_tables;
+      finding.actual = actual ? actual->skipped : "no such table";
+      finding.message = actual ? "the table is there but was not read: " + actual->skipped
+                               : "the table is missing on the target";
+      finding.hint =
+          "The restore did not create it: check pg_restore's output for errors, then restore again.";
+      findings.push_back(std::move(finding));
+      continue;
+    }
+    if (actual->digest.rows == expected.rows) {
+      ++matching;
+      continue;
+    }
+    ++wrong_counts;
+    const bool fewer = actual->digest.rows < expected.rows;
+    const std::uint64_t difference =
+        fewer ? expected.rows - actual->digest.rows : actual->digest.rows - expected.rows;
+    finding.actual = std::to_string(actual->digest.rows) + " rows";
+    finding.message = std::to_string(difference) + (fewer ? " rows missing" : " rows more than the baseline");
+    finding.hint = fewer ? "The dump was incomplete or the restore failed part way: re-take the dump "
+                           "in-cluster without kubectl port-forward and restore again."
+                         : "Rows were written after the baseline (were all services scaled down?) or "
+                           "restored twice; compare the table on both sides.";
+    findings.push_back(std::move(finding));
+  }
+
+  // Tables the baseline does not know: reported, since a restore should not invent data.
+  std::size_t extra = 0;
+  for (const auto& r : target.relations) {
+    if (baseline.table(r.relation.name)) continue;
+    ++extra;
+    findings.push_back({r.relation.name, "not in the baseline", std::to_string(r.digest.rows) + " rows",
+                        "the target has a table the source did not have",
+                        "Check whether it belongs to this tenant; pgverify did not compare it."});
+  }
+
+  const std::string counted = std::to_string(matching) + " of " + std::to_string(baseline.tables.size()) +
+                              " tables have the baseline's row count";
+  if (missing_tables || wrong_counts)
+    return make_result(Status::fail,
+                       counted + "; " + std::to_string(wrong_counts) + " differ, " +
+                           std::to_string(missing_tables) + " missing",
+                       std::move(findings));
+  if (extra)
+    return make_result(Status::warn, counted + "; " + std::to_string(extra) + " extra on the target",
+                       std::move(findings));
+  return make_result(Status::pass, counted);
+}
+
+}  // namespace pgverify::checks

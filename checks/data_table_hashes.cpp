@@ -1,0 +1,86 @@
+#include "checks/data_table_hashes.hpp"
+
+#include "checks/common.hpp"
+
+namespace pgverify::checks {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+const CheckInfo& DataTableHashes::info() const {
+  static const CheckInfo info{
+      .id = "data.table-hashes",
+      .phases = {Phase::post},
+      .summary = "per-table order-independent content hashes on the target equal the baseline",
+      .rationale =
+          "Equal row counts do not mean equal rows: a value changed by an encoding or type "
+          "mismatch, a row lost and another duplicated, values swapped between rows. Each row's "
+          "bytes are hashed (XXH3-128) and summed per table, so any such change shows, whatever "
+          "the physical row order.",
+      .remediation =
+          "Compare the named table on both servers with `pgverify hash --table NAME` (text mode "
+          "shows rows as pg_dump reads them). If the source still exists, dump and restore that "
+          "table again; otherwise restore it from the last good backup.",
+      .options = "target_dsn, [tenants.X.hash] include/exclude/jobs; the baseline manifest "
+                 "(mode, TimeZone, column lists)",
+      .applies_to = "every table the baseline hashed; binary or text mode as the baseline was taken",
+      .needs_baseline = true,
+  };
+  return info;
+}
+
+CheckResult DataTableHashes::run(Context& context) const {
+  const Manifest& baseline = *context.baseline;
+  const hash::DatabaseHash& target = target_hash(context);
+
+  std::vector<Finding> findings;
+  std::size_t matching = 0;
+  for (const TableRecord& expected : baseline.tables) {
+    const hash::RelationDigest* actual = find_relation(target, expected.name);
+    if (!actual || !actual->skipped.empty()) {
+      findings.push_back({expected.name, expected.hash, "no data", "the table has no data on the target to hash",
+                          "See data.row-counts; restore the table again."});
+      continue;
+    }
+    const std::vector<std::string> columns = hash::hashed_columns(actual->relation, target.mode);
+    if (columns != expected.columns) {
+      findings.push_back({expected.name, join(expected.columns), join(columns),
+                          "the table's columns differ from the baseline's, so its rows cannot be compared",
+                          "See schema.objects; the restore changed the table's definition."});
+      continue;
+    }
+    if (actual->digest.hex() == expected.hash && actual->digest.rows == expected.rows) {
+      ++matching;
+      continue;
+    }
+    Finding finding{expected.name, expected.hash, actual->digest.hex(), "", ""};
+    if (actual->digest.rows != expected.rows) {
+      finding.message = "the content differs (and so does the row count: " + std::to_string(expected.rows) +
+                        " expected, " + std::to_string(actual->digest.rows) + " found)";
+      finding.hint = "Rows are missing or extra: see data.row-counts.";
+    } else {
+      finding.message = "the content differs although the row count (" + std::to_string(expected.rows) +
+                        ") is the same: rows were changed, or some lost and others duplicated";
+      finding.hint = "Compare `pgverify hash --mode text --table " + expected.name +
+                     "` on source and target, then restore the table again.";
+    }
+    findings.push_back(std::move(finding));
+  }
+  const std::string summary = std::to_string(matching) + " of " + std::to_string(baseline.tables.size()) +
+                              " tables match the baseline's content hash (" +
+                              (baseline.tables.empty() ? std::string("binary") : baseline.tables.front().mode) +
+                              " mode)";
+  if (!findings.empty())
+    return make_result(Status::fail, summary + "; " + std::to_string(findings.size()) + " differ",
+                       std::move(findings));
+  return make_result(Status::pass, summary);
+}
+
+}  // namespace pgverify::checks

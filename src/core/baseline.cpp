@@ -1,0 +1,58 @@
+#include "core/baseline.hpp"
+
+#include "core/runner.hpp"
+
+namespace pgverify {
+
+hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode) {
+  hash::HashOptions options;
+  options.mode = mode;
+  options.jobs = tenant.hash.jobs;
+  options.filter.include = tenant.hash.include;
+  options.filter.exclude = tenant.hash.exclude;
+  return options;
+}
+
+std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed) {
+  std::vector<TableRecord> records;
+  for (const auto& r : hashed.relations) {
+    if (!r.skipped.empty()) continue;
+    TableRecord record;
+    record.name = r.relation.name;
+    record.kind = std::string(to_string(r.relation.kind));
+    record.parent = r.relation.parent;
+    record.mode = std::string(to_string(hashed.mode));
+    record.columns = hash::hashed_columns(r.relation, hashed.mode);
+    record.rows = r.digest.rows;
+    record.hash = r.digest.hex();
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
+                          const std::function<void(const hash::Progress&)>& on_progress) {
+  auto source = connector.connect(tenant.source_dsn);
+  Manifest manifest;
+  manifest.tenant = tenant.name;
+  manifest.tool_version = PGVERIFY_VERSION;
+  manifest.created = utc_timestamp();
+  manifest.source = source->describe();
+  manifest.server_version_num = source->server_version_num();
+  manifest.server_version =
+      source->query("SELECT pg_catalog.current_setting('server_version')").at(0, 0).value_or("");
+  auto extensions =
+      source->query("SELECT extname, extversion FROM pg_catalog.pg_extension ORDER BY extname");
+  for (const auto& row : extensions.rows)
+    manifest.extensions.push_back({row[0].value_or(""), row[1].value_or("")});
+
+  hash::HashOptions options =
+      hash_options_for(tenant, tenant.hash.mode == "text" ? hash::Mode::text : hash::Mode::binary);
+  options.on_progress = on_progress;
+  hash::DatabaseHash hashed = hash::hash_database(connector, tenant.source_dsn, options);
+  manifest.settings = hashed.settings;
+  manifest.tables = table_records(hashed);
+  return manifest;
+}
+
+}  // namespace pgverify

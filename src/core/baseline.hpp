@@ -1,0 +1,27 @@
+#pragma once
+
+// Taking the baseline: what pre records of the source, and the hashing
+// settings pre and post share so both sides are read the same way.
+
+#include <functional>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/manifest.hpp"
+#include "hash/table_hasher.hpp"
+#include "pg/session.hpp"
+
+namespace pgverify {
+
+// The tenant's hashing options ([tenants.X.hash]) in the given mode.
+hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode);
+
+// What the manifest records of each hashed relation (skipped ones left out).
+std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed);
+
+// Server facts, extensions, settings, every table's digest, sequences and the
+// schema inventory of the source. Throws pg::PgError when the source cannot be read.
+Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
+                          const std::function<void(const hash::Progress&)>& on_progress);
+
+}  // namespace pgverify
