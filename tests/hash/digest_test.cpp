@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "hash/catalog.hpp"
+#include "hash/table_hasher.hpp"
+
+using namespace pgverify;
+
+TEST_CASE("table digests add up in any order and print as 32 hex digits", "[hash]") {
+  hash::TableDigest forward, backward, halves, second_half;
+  const std::vector<std::string> rows = {"a", "b", "c", "", "a"};
+  for (const auto& r : rows) forward.add_row(r.data(), r.size());
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) backward.add_row(it->data(), it->size());
+  for (std::size_t i = 0; i < 2; ++i) halves.add_row(rows[i].data(), rows[i].size());
+  for (std::size_t i = 2; i < rows.size(); ++i) second_half.add_row(rows[i].data(), rows[i].size());
+  halves += second_half;
+  CHECK(forward == backward);
+  CHECK(forward == halves);
+  CHECK(forward.rows == 5);
+  CHECK(forward.hex().size() == 32);
+  CHECK(hash::TableDigest::parse_hex(forward.hex()) == forward.sum);
+  CHECK_FALSE(hash::TableDigest::parse_hex("xyz"));
+  CHECK_FALSE(hash::TableDigest::parse_hex(std::string(32, 'G')));
+  CHECK(hash::TableDigest{}.hex() == std::string(32, '0'));
+
+  hash::TableDigest other;
+  for (const auto& r : std::vector<std::string>{"a", "b", "c", "", "b"}) other.add_row(r.data(), r.size());
+  CHECK_FALSE(forward == other);
+}
+
+TEST_CASE("text rows are hashed without their newline", "[hash]") {
+  hash::TextRowHasher hasher;
+  hasher.on_copy_data("1\tx\n", 4);
+  hash::TableDigest expected;
+  expected.add_row("1\tx", 3);
+  CHECK(hasher.digest == expected);
+}
+
+TEST_CASE("binary COPY data: header and trailer are skipped, field counts checked", "[hash]") {
+  const std::string header = std::string("PGCOPY\n\377\r\n\0", 11) + std::string(8, '\0');
+  const std::string row = std::string("\0\1\0\0\0\1x", 7);
+  const std::string trailer = "\xff\xff";
+  hash::TableDigest expected;
+  expected.add_row(row.data(), row.size());
+
+  hash::BinaryRowHasher first_row_carries_header(1);
+  std::string first = header + row;
+  first_row_carries_header.on_copy_data(first.data(), first.size());
+  first_row_carries_header.on_copy_data(trailer.data(), trailer.size());
+  CHECK(first_row_carries_header.digest == expected);
+
+  hash::BinaryRowHasher empty_table(1);
+  std::string only = header + trailer;
+  empty_table.on_copy_data(only.data(), only.size());
+  CHECK(empty_table.digest.rows == 0);
+
+  hash::BinaryRowHasher no_signature(1);
+  CHECK_THROWS_WITH(no_signature.on_copy_data(row.data(), row.size()),
+                    "binary COPY data does not start with the PGCOPY signature");
+  hash::BinaryRowHasher wrong_width(2);
+  CHECK_THROWS_WITH(wrong_width.on_copy_data(first.data(), first.size()),
+                    "binary COPY row has 1 fields, expected 2");
+}
+
+TEST_CASE("table filters are globs on schema.table", "[hash]") {
+  CHECK(hash::glob_match("public.*", "public.messages"));
+  CHECK_FALSE(hash::glob_match("public.*", "audit.messages"));
+  CHECK(hash::glob_match("*.log_??", "audit.log_01"));
+  CHECK_FALSE(hash::glob_match("*.log_??", "audit.log_1"));
+  CHECK(hash::glob_match("*", ""));
+  CHECK(hash::glob_match("a*b*c", "aXXbYYc"));
+  CHECK_FALSE(hash::glob_match("a*b*c", "aXXbYY"));
+  hash::TableFilter filter{{"public.*"}, {"public.tmp_*"}};
+  CHECK(filter.matches("public.messages"));
+  CHECK_FALSE(filter.matches("public.tmp_x"));
+  CHECK_FALSE(filter.matches("other.messages"));
+  CHECK(hash::TableFilter{}.matches("anything.at_all"));
+}
+
+TEST_CASE("COPY statements read what pg_dump reads", "[hash]") {
+  hash::RelationSpec table;
+  table.name = "public.\"Messages\"";
+  table.columns = {{"id", false}, {"moods", true}, {"e", false}};
+  CHECK(hash::copy_statement(table, hash::Mode::text) == "COPY public.\"Messages\" (id, moods, e) TO STDOUT");
+  CHECK(hash::copy_statement(table, hash::Mode::binary) ==
+        "COPY (SELECT id, moods::text, e FROM ONLY public.\"Messages\") TO STDOUT (FORMAT binary)");
+  CHECK(hash::copy_statement(table, hash::Mode::text, 8, 16, true) ==
+        "COPY (SELECT id, moods, e FROM ONLY public.\"Messages\" WHERE ctid >= '(8,0)'::pg_catalog.tid AND "
+        "ctid < '(16,0)'::pg_catalog.tid) TO STDOUT");
+  CHECK(hash::copy_statement(table, hash::Mode::text, 16, 0, true) ==
+        "COPY (SELECT id, moods, e FROM ONLY public.\"Messages\" WHERE ctid >= '(16,0)'::pg_catalog.tid) TO STDOUT");
+  hash::RelationSpec no_columns;
+  no_columns.name = "public.empty";
+  CHECK(hash::copy_statement(no_columns, hash::Mode::text) == "COPY public.empty TO STDOUT");
+  CHECK(hash::hashed_columns(table, hash::Mode::binary) == std::vector<std::string>{"id", "moods::text", "e"});
+  CHECK(hash::hashed_columns(table, hash::Mode::text) == std::vector<std::string>{"id", "moods", "e"});
+}
