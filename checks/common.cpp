@@ -112,3 +112,28 @@ const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, cons
 }
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
+                                   std::size_t extra, std::vector<Finding> findings) {
+  std::string tallies;
+  bool failed = false;
+  for (const Tally& tally : problems) {
+    tallies += (tallies.empty() ? "" : ", ") + std::to_string(tally.count) + " " + tally.what;
+    failed = failed || tally.count;
+  }
+  if (failed) return make_result(Status::fail, counted + "; " + tallies, std::move(findings));
+  if (extra)
+    return make_result(Status::warn, counted + "; " + std::to_string(extra) + " extra on the target",
+                       std::move(findings));
+  return make_result(Status::pass, counted, std::move(findings));
+}
+
+Finding extra_on_target(std::string object, const std::string& kind, std::string actual) {
+  return {std::move(object), "not in the baseline", std::move(actual),
+          "the target has a " + kind + " the source did not have",
+          "Check whether it belongs to this tenant; a restore does not add objects of its own."};
+}
+
+}  // namespace pgverify::checks

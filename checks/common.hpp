@@ -59,3 +59,22 @@ const hash::DatabaseHash& target_hash(Context& context);
 const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, const std::string& name);
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+// The post checks that compare the target with the baseline end alike: fail
+// when any problem was counted ("COUNTED; 2 behind, 0 missing"), warn when the
+// target only has objects the baseline does not ("COUNTED; 1 extra on the
+// target"), pass otherwise.
+struct Tally {
+  std::size_t count = 0;
+  const char* what = "";
+};
+CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
+                                   std::size_t extra, std::vector<Finding> findings);
+
+// A finding for an object the target has and the baseline does not; `kind`
+// is "table", "sequence", ...
+Finding extra_on_target(std::string object, const std::string& kind, std::string actual);
+
+}  // namespace pgverify::checks

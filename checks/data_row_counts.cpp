@@ -67,22 +67,13 @@ CheckResult DataRowCounts::run(Context& context) const {
   for (const auto& r : target.relations) {
     if (baseline.table(r.relation.name)) continue;
     ++extra;
-    findings.push_back({r.relation.name, "not in the baseline", std::to_string(r.digest.rows) + " rows",
-                        "the target has a table the source did not have",
-                        "Check whether it belongs to this tenant; pgverify did not compare it."});
+    findings.push_back(extra_on_target(r.relation.name, "table", std::to_string(r.digest.rows) + " rows"));
   }
 
   const std::string counted = std::to_string(matching) + " of " + std::to_string(baseline.tables.size()) +
                               " tables have the baseline's row count";
-  if (missing_tables || wrong_counts)
-    return make_result(Status::fail,
-                       counted + "; " + std::to_string(wrong_counts) + " differ, " +
-                           std::to_string(missing_tables) + " missing",
-                       std::move(findings));
-  if (extra)
-    return make_result(Status::warn, counted + "; " + std::to_string(extra) + " extra on the target",
-                       std::move(findings));
-  return make_result(Status::pass, counted);
+  return compared_with_baseline(counted, {{wrong_counts, "differ"}, {missing_tables, "missing"}}, extra,
+                                std::move(findings));
 }
 
 }  // namespace pgverify::checks

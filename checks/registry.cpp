@@ -1,8 +1,10 @@
 #include "checks/registry.hpp"
 
 #include "checks/data_row_counts.hpp"
+#include "checks/data_sequences.hpp"
 #include "checks/data_table_hashes.hpp"
 #include "checks/ext_vector.hpp"
+#include "checks/schema_objects.hpp"
 #include "checks/version_pg_dump.hpp"
 #include "checks/version_pg_restore.hpp"
 #include "checks/version_psql.hpp"
@@ -14,8 +16,10 @@ namespace {
 std::vector<std::unique_ptr<Check>> make_checks() {
   std::vector<std::unique_ptr<Check>> checks;
   checks.push_back(std::make_unique<checks::DataRowCounts>());
+  checks.push_back(std::make_unique<checks::DataSequences>());
   checks.push_back(std::make_unique<checks::DataTableHashes>());
   checks.push_back(std::make_unique<checks::ExtVector>());
+  checks.push_back(std::make_unique<checks::SchemaObjects>());
   checks.push_back(std::make_unique<checks::VersionPgDump>());
   checks.push_back(std::make_unique<checks::VersionPgRestore>());
   checks.push_back(std::make_unique<checks::VersionPsql>());

@@ -1,6 +1,7 @@
 #include "core/baseline.hpp"
 
 #include "core/runner.hpp"
+#include "inventory/schema_inventory.hpp"
 
 namespace pgverify {
 
@@ -45,6 +46,8 @@ Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
       source->query("SELECT extname, extversion FROM pg_catalog.pg_extension ORDER BY extname");
   for (const auto& row : extensions.rows)
     manifest.extensions.push_back({row[0].value_or(""), row[1].value_or("")});
+  manifest.sequences = inventory::capture_sequences(*source);
+  manifest.schema = inventory::capture_schema(*source);
 
   hash::HashOptions options =
       hash_options_for(tenant, tenant.hash.mode == "text" ? hash::Mode::text : hash::Mode::binary);

@@ -1,0 +1,372 @@
+#include "inventory/schema_inventory.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <tuple>
+
+namespace pgverify::inventory {
+
+namespace {
+
+// Schemas holding PostgreSQL's own objects, TOAST tables and temporary objects.
+constexpr const char* user_schema_condition =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' "
+    "AND n.nspname !~ '^pg_temp_'";
+
+// Objects an extension created come back with CREATE EXTENSION, not from the
+// dump's own entries; the extension itself is inventoried.
+std::string not_extension_member(const std::string& catalog, const std::string& oid) {
+  return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog." + catalog +
+         "'::pg_catalog.regclass AND d.objid = " + oid + " AND d.deptype = 'e')";
+}
+
+void require_pg10(const pg::Session& session, const std::string& what) {
+  const int version = session.server_version_num();
+  // pg_sequence, pg_sequences, identity columns and partitioning start with PostgreSQL 10.
+  if (version < 100000)
+    throw pg::PgError(session.describe() + ": PostgreSQL " + pg::format_server_version(version) +
+                      " is older than 10, whose " + what + " pgverify does not read");
+}
+
+// pg_get_indexdef, pg_get_constraintdef, format_type and pg_get_expr qualify a
+// name only when the search_path would not find it, so one schema prints
+// differently under different settings (ALTER ROLE ... SET search_path, options
+// in a DSN). With an empty search_path, as pg_dump uses, every name outside
+// pg_catalog is schema-qualified. The session's own setting is put back after.
+class EmptySearchPath {
+ public:
+  explicit EmptySearchPath(pg::Session& session) : m_session(session) {
+    m_saved = session.query("SELECT pg_catalog.current_setting('search_path')").at(0, 0).value_or("");
+    session.query("SELECT pg_catalog.set_config('search_path', '', false)");
+  }
+  ~EmptySearchPath() {
+    try {
+      m_session.query("SELECT pg_catalog.set_config('search_path', $1, false)", {m_saved});
+    } catch (const std::exception&) {
+      // The session failed; whoever uses it next sees that error themselves.
+    }
+  }
+  EmptySearchPath(const EmptySearchPath&) = delete;
+  EmptySearchPath& operator=(const EmptySearchPath&) = delete;
+
+ private:
+  pg::Session& m_session;
+  std::string m_saved;
+};
+
+std::string tagged(const std::string& kind, const std::string& sql) {
+  return "/* pgverify inventory: " + kind + " */ " + sql;
+}
+
+std::string schemas_query() {
+  return tagged("schema",
+                "SELECT pg_catalog.format('%I', n.nspname), "
+                "       'owner=' || pg_catalog.pg_get_userbyid(n.nspowner) "
+                "  FROM pg_catalog.pg_namespace n "
+                " WHERE " + std::string(user_schema_condition) +
+                "   AND " + not_extension_member("pg_namespace", "n.oid"));
+}
+
+// A relation's parents: the partitioned table of a partition, the tables an
+// inheritance child inherits from, in declaration order.
+constexpr const char* parents_of_relation =
+    "(SELECT pg_catalog.string_agg(pg_catalog.format('%I.%I', pn.nspname, pc.relname), ', ' "
+    "                              ORDER BY i.inhseqno) "
+    "   FROM pg_catalog.pg_inherits i "
+    "   JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
+    "   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+    "  WHERE i.inhrelid = c.oid)";
+
+std::string relation_conditions() {
+  return std::string(" c.relpersistence <> 't' AND ") + user_schema_condition + " AND " +
+         not_extension_member("pg_class", "c.oid");
+}
+
+std::string tables_query() {
+  return tagged(
+      "table",
+      std::string("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), "
+                  "       CASE c.relpersistence WHEN 'u' THEN 'unlogged ' ELSE '' END "
+                  "       || CASE c.relkind WHEN 'p' THEN 'partitioned table' "
+                  "                         WHEN 'f' THEN 'foreign table' ELSE 'table' END "
+                  "       || ' owner=' || pg_catalog.pg_get_userbyid(c.relowner) "
+                  "       || COALESCE((SELECT ' server=' || pg_catalog.format('%I', s.srvname) "
+                  "                      FROM pg_catalog.pg_foreign_table ft "
+                  "                      JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver "
+                  "                     WHERE ft.ftrelid = c.oid), '') "
+                  "       || CASE WHEN c.relkind = 'p' "
+                  "               THEN ' partition by ' || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END "
+                  "       || CASE WHEN c.relispartition "
+                  "               THEN ' partition of ' || ") +
+          parents_of_relation +
+          " || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) "
+          "               ELSE COALESCE(' inherits ' || " +
+          parents_of_relation +
+          ", '') END "
+          "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          " WHERE c.relkind IN ('r', 'p', 'f') AND" +
+          relation_conditions());
+}
+
+// Only the kind and owner: each major deparses a view's query its own way
+// (PostgreSQL 16 stopped printing the FROM-clause aliases it used to add, for
+// one), so the text of a correctly restored view differs from the source's.
+std::string views_query() {
+  return tagged("view",
+                "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), "
+                "       CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END "
+                "       || ' owner=' || pg_catalog.pg_get_userbyid(c.relowner) "
+                "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE c.relkind IN ('v', 'm') AND" +
+                    relation_conditions());
+}
+
+std::string columns_query(int version) {
+  const std::string default_expr = "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)";
+  const std::string plain_default = "COALESCE(' default ' || " + default_expr + ", '')";
+  // PostgreSQL 12 added stored generated columns (attgenerated 's'), 18 virtual
+  // ones ('v'); their expression sits where a default would.
+  const std::string default_or_generated =
+      version >= 120000 ? "CASE a.attgenerated "
+                          "  WHEN 's' THEN ' generated always as (' || " + default_expr + " || ') stored' "
+                          "  WHEN 'v' THEN ' generated always as (' || " + default_expr + " || ') virtual' "
+                          "  ELSE " + plain_default + " END"
+                        : plain_default;
+  return tagged(
+      "column",
+      "SELECT pg_catalog.format('%I.%I.%I', n.nspname, c.relname, a.attname), "
+      "       pg_catalog.format_type(a.atttypid, a.atttypmod) "
+      "       || CASE WHEN a.attcollation <> t.typcollation "
+      "               THEN ' collate ' || (SELECT pg_catalog.format('%I.%I', cn.nspname, co.collname) "
+      "                                      FROM pg_catalog.pg_collation co "
+      "                                      JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+      "                                     WHERE co.oid = a.attcollation) ELSE '' END "
+      "       || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END "
+      "       || CASE a.attidentity WHEN 'a' THEN ' generated always as identity' "
+      "                             WHEN 'd' THEN ' generated by default as identity' ELSE '' END "
+      "       || " + default_or_generated + " "
+      "  FROM pg_catalog.pg_attribute a "
+      "  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+      "  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
+      " WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND" +
+          relation_conditions());
+}
+
+// Invalid indexes (a failed CREATE INDEX CONCURRENTLY) are left out, as pg_dump
+// leaves them out of the dump; a partitioned table's index counts while it waits
+// for its partitions' indexes, as pg_dump counts it.
+std::string indexes_query() {
+  return tagged("index",
+                "SELECT pg_catalog.format('%I.%I', n.nspname, ic.relname), "
+                "       pg_catalog.pg_get_indexdef(i.indexrelid) "
+                "  FROM pg_catalog.pg_index i "
+                "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                "  JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+                "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE (i.indisvalid OR c.relkind = 'p') AND" +
+                    relation_conditions());
+}
+
+std::string constraints_query(int version) {
+  // PostgreSQL 18 records NOT NULL as constraints (contype 'n') named
+  // TABLE_COLUMN_not_null; older majors do not, so a PG17 source and its PG18
+  // restore would differ for every NOT NULL column. The column's detail says
+  // "not null" on every major instead.
+  // PostgreSQL 11 clones a partitioned table's constraints onto its partitions
+  // (conparentid); the restore recreates them from the parent, so they follow
+  // from the parent's entry and their generated names may differ.
+  const std::string not_cloned = version >= 110000 ? " AND co.conparentid = 0" : "";
+  return tagged("constraint",
+                "SELECT pg_catalog.format('%I.%I.%I', n.nspname, c.relname, co.conname), "
+                "       pg_catalog.pg_get_constraintdef(co.oid) "
+                "  FROM pg_catalog.pg_constraint co "
+                "  JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
+                "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE co.contype <> 'n'" + not_cloned + " AND" + relation_conditions());
+}
+
+std::string functions_query(int version) {
+  // PostgreSQL 11 replaced proisagg/proiswindow with prokind and added procedures.
+  const std::string prokind =
+      version >= 110000 ? "p.prokind"
+                        : "CASE WHEN p.proisagg THEN 'a' WHEN p.proiswindow THEN 'w' ELSE 'f' END";
+  // Functions PostgreSQL creates with another object and drops with it (a range
+  // type's constructors; since 14 also its multirange's) are internal dependents.
+  return tagged(
+      "function",
+      "SELECT pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, "
+      "                         pg_catalog.pg_get_function_identity_arguments(p.oid)), "
+      "       CASE " + prokind + " WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' "
+      "            WHEN 'w' THEN 'window function' ELSE 'function' END "
+      "       || COALESCE(' returns ' || pg_catalog.pg_get_function_result(p.oid), '') "
+      "       || ' owner=' || pg_catalog.pg_get_userbyid(p.proowner) "
+      "  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+      " WHERE " + std::string(user_schema_condition) +
+          "   AND " + not_extension_member("pg_proc", "p.oid") +
+          "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+          "                    WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+          "                      AND d.objid = p.oid AND d.deptype = 'i')");
+}
+
+std::string triggers_query(int version) {
+  // Internal triggers implement foreign keys. PostgreSQL 13 records which
+  // partition triggers were cloned from a partitioned table's (tgparentid) and
+  // 15 stopped marking them internal; like cloned constraints they follow from
+  // the parent's entry.
+  const std::string not_cloned = version >= 130000 ? " AND t.tgparentid = 0" : "";
+  return tagged("trigger",
+                "SELECT pg_catalog.format('%I.%I.%I', n.nspname, c.relname, t.tgname), "
+                "       pg_catalog.pg_get_triggerdef(t.oid) "
+                "       || CASE t.tgenabled WHEN 'D' THEN ' (disabled)' "
+                "                           WHEN 'R' THEN ' (enabled replica)' "
+                "                           WHEN 'A' THEN ' (enabled always)' ELSE '' END "
+                "  FROM pg_catalog.pg_trigger t "
+                "  JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+                "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE NOT t.tgisinternal" + not_cloned + " AND" + relation_conditions());
+}
+
+// Every extension, also those in pg_catalog (plpgsql): the restore must have them.
+std::string extensions_query() {
+  return tagged("extension",
+                "SELECT pg_catalog.format('%I', e.extname), 'schema=' || pg_catalog.format('%I', n.nspname) "
+                "  FROM pg_catalog.pg_extension e "
+                "  JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace");
+}
+
+std::string sequences_query() {
+  return tagged("sequence",
+                "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), "
+                "       pg_catalog.format_type(s.seqtypid, NULL) "
+                "       || ' owner=' || pg_catalog.pg_get_userbyid(c.relowner) "
+                "  FROM pg_catalog.pg_class c "
+                "  JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
+                "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE c.relkind = 'S' AND" +
+                    relation_conditions());
+}
+
+// Types the user created. Left out: array types (each type's automatic one),
+// row types of tables and views (their columns are inventoried), multirange
+// types (PostgreSQL 14 creates one with every range type, so a PG13 source would
+// lack them), shell and pseudo types.
+std::string types_query() {
+  return tagged(
+      "type",
+      "SELECT pg_catalog.format('%I.%I', n.nspname, t.typname), "
+      "       CASE t.typtype "
+      "         WHEN 'e' THEN 'enum (' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel), "
+      "                                                                          ', ' ORDER BY e.enumsortorder) "
+      "                                              FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), '') || ')' "
+      "         WHEN 'c' THEN 'composite (' || COALESCE((SELECT pg_catalog.string_agg("
+      "                                                   pg_catalog.format('%I %s', a.attname, "
+      "                                                     pg_catalog.format_type(a.atttypid, a.atttypmod)), "
+      "                                                   ', ' ORDER BY a.attnum) "
+      "                                                   FROM pg_catalog.pg_attribute a "
+      "                                                  WHERE a.attrelid = t.typrelid AND a.attnum > 0 "
+      "                                                    AND NOT a.attisdropped), '') || ')' "
+      "         WHEN 'd' THEN 'domain ' || pg_catalog.format_type(t.typbasetype, t.typtypmod) "
+      "                       || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END "
+      "                       || COALESCE(' default ' || pg_catalog.pg_get_expr(t.typdefaultbin, 0), '') "
+      "                       || COALESCE((SELECT ' ' || pg_catalog.string_agg("
+      "                                             pg_catalog.format('constraint %I %s', co.conname, "
+      "                                               pg_catalog.pg_get_constraintdef(co.oid)), "
+      "                                             ' ' ORDER BY co.conname COLLATE \"C\") "
+      "                                      FROM pg_catalog.pg_constraint co "
+      "                                     WHERE co.contypid = t.oid AND co.contype = 'c'), '') "
+      "         WHEN 'r' THEN 'range of ' || (SELECT pg_catalog.format_type(r.rngsubtype, NULL) "
+      "                                         FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid) "
+      "         ELSE 'base type' END "
+      "       || ' owner=' || pg_catalog.pg_get_userbyid(t.typowner) "
+      "  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+      " WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r') AND " + std::string(user_schema_condition) +
+          "   AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_catalog.pg_class c "
+          "                             WHERE c.oid = t.typrelid) = 'c') "
+          "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e "
+          "                    WHERE e.oid = t.typelem AND e.typarray = t.oid) "
+          "   AND " + not_extension_member("pg_type", "t.oid"));
+}
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+std::vector<SequenceRecord> capture_sequences(pg::Session& session) {
+  require_pg10(session, "sequences");
+  // pg_sequences.last_value is NULL until the first nextval (or after
+  // setval(..., false)), and for a role without SELECT or USAGE on the sequence.
+  auto result = session.query(
+      "/* pgverify sequence values */ "
+      "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), s.last_value "
+      "  FROM pg_catalog.pg_class c "
+      "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "  JOIN pg_catalog.pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname "
+      " WHERE c.relkind = 'S' AND" +
+      relation_conditions());
+  std::vector<SequenceRecord> out;
+  out.reserve(result.rows.size());
+  for (const auto& row : result.rows) {
+    SequenceRecord record;
+    record.name = row.at(0).value_or("");
+    if (const auto& cell = row.at(1)) {
+      std::int64_t value = 0;
+      auto [end, error] = std::from_chars(cell->data(), cell->data() + cell->size(), value);
+      if (error != std::errc() || end != cell->data() + cell->size())
+        throw pg::PgError(session.describe() + ": sequence " + record.name +
+                          " has an unreadable last_value '" + *cell + "'");
+      record.last_value = value;
+    }
+    out.push_back(std::move(record));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SequenceRecord& a, const SequenceRecord& b) { return a.name < b.name; });
+  return out;
+}
+
+std::vector<SchemaObject> capture_schema(pg::Session& session) {
+  require_pg10(session, "schema");
+  const int version = session.server_version_num();
+  const std::vector<std::pair<std::string, std::string>> queries = {
+      {"schema", schemas_query()},
+      {"table", tables_query()},
+      {"view", views_query()},
+      {"column", columns_query(version)},
+      {"index", indexes_query()},
+      {"constraint", constraints_query(version)},
+      {"function", functions_query(version)},
+      {"trigger", triggers_query(version)},
+      {"extension", extensions_query()},
+      {"sequence", sequences_query()},
+      {"type", types_query()},
+  };
+
+  std::vector<SchemaObject> out;
+  {
+    EmptySearchPath pinned(session);
+    for (const auto& [kind, sql] : queries) {
+      auto result = session.query(sql);
+      for (const auto& row : result.rows)
+        out.push_back({kind, row.at(0).value_or(""), row.at(1).value_or("")});
+    }
+  }
+  // PostgreSQL 11 made pg_get_triggerdef print EXECUTE FUNCTION where 10
+  // printed EXECUTE PROCEDURE; both mean the same and 11+ accepts both.
+  if (version < 110000)
+    for (auto& object : out)
+      if (object.kind == "trigger") replace_all(object.detail, " EXECUTE PROCEDURE ", " EXECUTE FUNCTION ");
+
+  // Bytewise, not in the database's collation: source and target may sort
+  // differently, and the manifest must not change with it.
+  std::sort(out.begin(), out.end(), [](const SchemaObject& a, const SchemaObject& b) {
+    return std::tie(a.kind, a.name, a.detail) < std::tie(b.kind, b.name, b.detail);
+  });
+  return out;
+}
+
+}  // namespace pgverify::inventory

@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+
+#include "checks/data_sequences.hpp"
+#include "support/check_fixture.hpp"
+
+using namespace pgverify;
+
+namespace {
+
+Manifest baseline_with(std::vector<SequenceRecord> sequences) {
+  Manifest manifest;
+  manifest.tenant = "demo";
+  manifest.sequences = std::move(sequences);
+  return manifest;
+}
+
+void serve_sequences(testing::FakeServer& server, std::vector<std::vector<pg::Cell>> values) {
+  server.answer("pgverify sequence values", testing::rows(std::move(values)));
+}
+
+}  // namespace
+
+TEST_CASE("data.sequences passes when every sequence is at or past the baseline", "[checks][data.sequences]") {
+  testing::CheckFixture f;
+  f.baseline = baseline_with({{"public.a_id_seq", 10}, {"public.b_seq", 5}, {"public.unused", std::nullopt}});
+  serve_sequences(*f.target, {{"public.a_id_seq", "10"}, {"public.b_seq", "7"}, {"public.unused", std::nullopt}});
+  auto result = f.run(checks::DataSequences(), Phase::post);
+  CHECK(result.status == Status::pass);
+  CHECK(result.summary == "3 of 3 sequences are at or past the baseline");
+  CHECK(result.findings.empty());
+}
+
+TEST_CASE("data.sequences fails on a lowered sequence with a setval hint", "[checks][data.sequences]") {
+  testing::CheckFixture f;
+  f.baseline = baseline_with({{"public.a_id_seq", 1000}, {"\"Odd\".\"it's\"", 3}});
+  SECTION("lowered") {
+    serve_sequences(*f.target, {{"public.a_id_seq", "1"}, {"\"Odd\".\"it's\"", "3"}});
+    auto result = f.run(checks::DataSequences(), Phase::post);
+    CHECK(result.status == Status::fail);
+    CHECK(result.summary == "1 of 2 sequences are at or past the baseline; 1 behind, 0 missing");
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "public.a_id_seq");
+    CHECK(result.findings[0].expected == "last_value 1000");
+    CHECK(result.findings[0].actual == "last_value 1");
+    CHECK_THAT(result.findings[0].hint, Catch::Contains("SELECT pg_catalog.setval('public.a_id_seq', 1000);"));
+  }
+  SECTION("never set, and the name's quote doubled in the hint") {
+    serve_sequences(*f.target, {{"public.a_id_seq", "1000"}, {"\"Odd\".\"it's\"", std::nullopt}});
+    auto result = f.run(checks::DataSequences(), Phase::post);
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].actual == "never used");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("restarts from its first value"));
+    CHECK_THAT(result.findings[0].hint, Catch::Contains("setval('\"Odd\".\"it''s\"', 3)"));
+  }
+}
+
+TEST_CASE("data.sequences fails on a missing sequence and warns on an extra one", "[checks][data.sequences]") {
+  testing::CheckFixture f;
+  f.baseline = baseline_with({{"public.a_id_seq", 10}});
+  SECTION("missing") {
+    serve_sequences(*f.target, {});
+    auto result = f.run(checks::DataSequences(), Phase::post);
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].message == "the sequence is missing on the target");
+  }
+  SECTION("extra") {
+    serve_sequences(*f.target, {{"public.a_id_seq", "10"}, {"public.new_seq", "1"}});
+    auto result = f.run(checks::DataSequences(), Phase::post);
+    CHECK(result.status == Status::warn);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "public.new_seq");
+  }
+}
+
+TEST_CASE("data.sequences refuses an unreadable last_value", "[checks][data.sequences]") {
+  testing::CheckFixture f;
+  f.baseline = baseline_with({{"public.a_id_seq", 10}});
+  serve_sequences(*f.target, {{"public.a_id_seq", "ten"}});
+  CHECK_THROWS_WITH(f.run(checks::DataSequences(), Phase::post), Catch::Contains("unreadable last_value 'ten'"));
+}
