@@ -76,7 +76,8 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
       "          JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
       "          JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
       "         WHERE i.inhrelid = c.oid AND c.relispartition), "
-      "       c.relpages, pg_catalog.pg_relation_size(c.oid), c.relispopulated "
+      "       pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::bigint, "
+      "       pg_catalog.pg_table_size(c.oid), c.relispopulated "
       "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       " WHERE c.relkind IN ('r', 'p', 'm') AND c.relpersistence <> 't' AND ") +
       user_schema_condition +

@@ -27,8 +27,12 @@ struct RelationSpec {
   RelationKind kind = RelationKind::table;
   std::string parent;  // partitions: the partitioned table they belong to
   std::vector<ColumnSpec> columns;  // attnum order; no dropped or generated columns (as pg_dump)
-  std::uint64_t pages = 0;  // relpages at discovery, to plan ctid chunks
-  std::uint64_t bytes = 0;  // pg_relation_size, for progress
+  // The heap's pages at discovery (from its size, not relpages, which is an
+  // estimate and 0 until the first VACUUM or ANALYZE), to plan ctid ranges.
+  std::uint64_t pages = 0;
+  // pg_table_size: heap and TOAST. A vector(1536) is 6 kB and lives in TOAST,
+  // so the heap alone says little about how much reading a table takes.
+  std::uint64_t bytes = 0;
   bool populated = true;    // materialized views can be unpopulated
 };
 

@@ -117,6 +117,16 @@ std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& se
           {"IntervalStyle", "postgres"}};
 }
 
+std::uint64_t ctid_ranges(const RelationSpec& relation, int jobs, const HashOptions& options) {
+  if (jobs <= 1 || relation.pages < 2) return 1;
+  constexpr std::uint64_t page_size = 8192;
+  const std::uint64_t chunk_bytes = std::max<std::uint64_t>(1, options.chunk_pages) * page_size;
+  std::uint64_t ranges = (relation.bytes + chunk_bytes - 1) / chunk_bytes;
+  if (relation.bytes >= options.split_min_pages * page_size)
+    ranges = std::max<std::uint64_t>(ranges, static_cast<std::uint64_t>(jobs));
+  return std::clamp<std::uint64_t>(ranges, 1, relation.pages);
+}
+
 DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, const HashOptions& options) {
   const int jobs = std::max(1, options.jobs);
   DatabaseHash result;
@@ -139,14 +149,15 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
     if (relation.kind == RelationKind::partitioned || !relation.populated) continue;
     ++progress.tables_total;
     progress.bytes_estimated += relation.bytes;
-    const std::uint64_t chunk = std::max<std::uint64_t>(1, options.chunk_pages);
-    if (jobs > 1 && relation.pages > chunk) {
-      for (std::uint64_t first = 0; first < relation.pages; first += chunk) {
-        const bool last = first + chunk >= relation.pages;
-        // The last range is open-ended: pages added after relpages was read
-        // still belong to the table (their rows are invisible to the snapshot anyway).
-        units.push_back({i, copy_statement(relation, options.mode, first, last ? 0 : first + chunk, true),
-                         relation.bytes * chunk / relation.pages, last});
+    const std::uint64_t ranges = ctid_ranges(relation, jobs, options);
+    if (ranges > 1) {
+      const std::uint64_t step = (relation.pages + ranges - 1) / ranges;
+      for (std::uint64_t first = 0; first < relation.pages; first += step) {
+        const bool last = first + step >= relation.pages;
+        // The last range is open-ended: pages added after discovery still
+        // belong to the table (their rows are invisible to the snapshot anyway).
+        units.push_back({i, copy_statement(relation, options.mode, first, last ? 0 : first + step, true),
+                         relation.bytes / ranges, last});
       }
     } else {
       units.push_back({i, copy_statement(relation, options.mode), relation.bytes, true});

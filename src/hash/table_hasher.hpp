@@ -24,9 +24,12 @@ struct HashOptions {
   Mode mode = Mode::binary;
   int jobs = 1;  // connections reading in parallel, sharing one snapshot
   TableFilter filter;
-  // Tables larger than this many pages are read in ctid ranges of this size
-  // when jobs > 1 (16384 pages of 8 kB = 128 MB).
+  // With jobs > 1, a table is read in ctid ranges of about this much data
+  // (heap and TOAST, in 8 kB pages: 16384 = 128 MB), and a table of at least
+  // split_min_pages in at least `jobs` ranges, so one large table keeps every
+  // connection busy.
   std::uint64_t chunk_pages = 16384;
+  std::uint64_t split_min_pages = 4096;
   // TimeZone for text mode (timestamptz output); empty: the session's default,
   // as pg_dump would see it. post passes the baseline's.
   std::string time_zone;
@@ -50,6 +53,11 @@ struct DatabaseHash {
 // Hashes every selected relation of the database at dsn in one consistent
 // snapshot. Throws pg::PgError when the server cannot be read.
 DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, const HashOptions& options);
+
+// How many ctid ranges hash_database reads a table in: one per chunk_pages of
+// its data (heap and TOAST), at least `jobs` for a table of split_min_pages or
+// more, never more than its heap has pages; 1 when jobs is 1.
+std::uint64_t ctid_ranges(const RelationSpec& relation, int jobs, const HashOptions& options);
 
 // Applies pg_dump's read-side session settings (plus TimeZone and bytea_output)
 // and returns them as applied.

@@ -96,3 +96,34 @@ TEST_CASE("COPY statements read what pg_dump reads", "[hash]") {
   CHECK(hash::hashed_columns(table, hash::Mode::binary) == std::vector<std::string>{"id", "moods::text", "e"});
   CHECK(hash::hashed_columns(table, hash::Mode::text) == std::vector<std::string>{"id", "moods", "e"});
 }
+
+TEST_CASE("tables are split in ctid ranges by their data, TOAST included", "[hash]") {
+  hash::HashOptions options;  // 128 MB ranges; tables of 32 MB or more split at least `jobs` ways
+  hash::RelationSpec relation;
+  constexpr std::uint64_t mb = 1024 * 1024;
+  SECTION("a vector table: small heap, most of it in TOAST") {
+    relation.pages = 5130;
+    relation.bytes = 397 * mb;
+    CHECK(hash::ctid_ranges(relation, 1, options) == 1);
+    CHECK(hash::ctid_ranges(relation, 2, options) == 4);
+    CHECK(hash::ctid_ranges(relation, 8, options) == 8);
+  }
+  SECTION("a mid-sized table is split once per connection") {
+    relation.pages = 6000;
+    relation.bytes = 48 * mb;
+    CHECK(hash::ctid_ranges(relation, 2, options) == 2);
+    CHECK(hash::ctid_ranges(relation, 3, options) == 3);
+  }
+  SECTION("a small table is read whole") {
+    relation.pages = 100;
+    relation.bytes = 800 * 1024;
+    CHECK(hash::ctid_ranges(relation, 4, options) == 1);
+  }
+  SECTION("never more ranges than heap pages") {
+    relation.pages = 3;
+    relation.bytes = 1024 * mb;
+    CHECK(hash::ctid_ranges(relation, 2, options) == 3);
+    relation.pages = 1;
+    CHECK(hash::ctid_ranges(relation, 2, options) == 1);
+  }
+}
