@@ -10,6 +10,8 @@
 #include <libpq-fe.h>
 #include <toml++/toml.h>
 
+#include "http/health_probe.hpp"
+
 namespace pgverify {
 
 namespace {
@@ -191,9 +193,23 @@ class Reader {
 
     if (const toml::table* app = sub_table(table, "app", prefix + "app")) {
       const std::string p = prefix + "app.";
-      reject_unknown(*app, p, {"health_url", "insecure_tls", "python_requirements"});
+      reject_unknown(*app, p, {"health_url", "insecure_tls", "health_connect_timeout", "health_request_timeout",
+                               "health_deadline", "python_requirements"});
       read_string(*app, "health_url", p, tenant.app.health_url);
+      if (!tenant.app.health_url.empty()) {
+        try {
+          http::validate_health_url(tenant.app.health_url);
+        } catch (const http::BadUrl& error) {
+          fail(app->get("health_url")->source(), p + "health_url", error.what());
+        }
+      }
       read_bool(*app, "insecure_tls", p, tenant.app.insecure_tls);
+      const std::pair<std::string_view, std::chrono::milliseconds*> seconds[] = {
+          {"health_connect_timeout", &tenant.app.health_connect_timeout},
+          {"health_request_timeout", &tenant.app.health_request_timeout},
+          {"health_deadline", &tenant.app.health_deadline}};
+      for (const auto& [key_name, value] : seconds)
+        if (auto s = read_int(*app, key_name, p, 1, 3600)) *value = std::chrono::seconds(*s);
       read_string(*app, "python_requirements", p, tenant.app.python_requirements);
       tenant.app.python_requirements = resolve_path(tenant.app.python_requirements);
     }

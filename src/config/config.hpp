@@ -1,7 +1,8 @@
 // config/: the TOML configuration (tenants and their settings). Parsing and
-// validation only (libpq checks connection strings); depends on nothing else in pgverify.
+// validation only (libpq checks connection strings, http/ health URLs).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -26,6 +27,10 @@ struct ClientsConfig {
 struct AppConfig {
   std::string health_url;
   bool insecure_tls = false;
+  // Asking the health URL: per connection, per attempt, and all attempts together.
+  std::chrono::milliseconds health_connect_timeout{5000};
+  std::chrono::milliseconds health_request_timeout{10000};
+  std::chrono::milliseconds health_deadline{120000};
   std::string python_requirements;
 };
 

@@ -39,6 +39,9 @@ psql       = "psql"
 [tenants.demo.app]
 health_url   = "https://qry.example/health/ready"
 insecure_tls = true
+health_connect_timeout = 3
+health_request_timeout = 7
+health_deadline = 300
 python_requirements = "backend/requirements.txt"
 
 [tenants.demo.fernet]
@@ -65,6 +68,9 @@ exclude = ["public.audit_*", "public.tmp?"]
   CHECK(demo.clients.psql == "psql");
   CHECK(demo.app.health_url == "https://qry.example/health/ready");
   CHECK(demo.app.insecure_tls);
+  CHECK(demo.app.health_connect_timeout == std::chrono::seconds(3));
+  CHECK(demo.app.health_request_timeout == std::chrono::seconds(7));
+  CHECK(demo.app.health_deadline == std::chrono::seconds(300));
   CHECK(demo.app.python_requirements == "/etc/pgverify/backend/requirements.txt");
   CHECK(demo.fernet.secret_env == "JWT_SECRET_KEY");
   CHECK(demo.fernet.sample == 25);
@@ -83,6 +89,7 @@ TEST_CASE("defaults apply to keys left out", "[config]") {
   CHECK(a.clients.psql == "psql");
   CHECK_FALSE(a.target_major.has_value());
   CHECK_FALSE(a.app.insecure_tls);
+  CHECK(a.app.health_deadline == std::chrono::seconds(120));
   CHECK(a.fernet.sample == 100);
   CHECK(a.fernet.key_derivation == "auto");
 }
@@ -139,6 +146,17 @@ TEST_CASE("hash settings are checked", "[config]") {
         "conf/pgverify.toml:2:11: tenants.demo.hash.include: expected an array of strings, found a string");
   CHECK(error_of("[tenants.demo.hash]\nexclude = [\"a\", 3]\n") ==
         "conf/pgverify.toml:2:17: tenants.demo.hash.exclude: expected an array of strings, found an integer in it");
+}
+
+TEST_CASE("health settings are checked, and a URL's password is never shown", "[config]") {
+  CHECK(error_of("[tenants.demo.app]\nhealth_url = \"qry.example/health\"\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'qry.example/health' is not a URL");
+  CHECK(error_of("[tenants.demo.app]\nhealth_url = \"ftp://u:s3cret@qry.example/health\"\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'ftp://u:***@qry.example/health' is not an http or https URL");
+  CHECK(error_of("[tenants.demo.app]\nhealth_deadline = 0\n") ==
+        "conf/pgverify.toml:2:19: tenants.demo.app.health_deadline: value 0 out of range 1..3600");
+  CHECK(error_of("[tenants.demo.app]\nhealth_request_timeout = \"10s\"\n") ==
+        "conf/pgverify.toml:2:26: tenants.demo.app.health_request_timeout: expected an integer, found a string");
 }
 
 TEST_CASE("broken TOML is one line with the position", "[config]") {

@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+
+#include "http/health_probe.hpp"
+#include "support/http_server.hpp"
+
+using namespace pgverify;
+using namespace std::chrono_literals;
+using testing::HttpAnswer;
+using testing::HttpServer;
+
+namespace {
+
+http::HealthOptions quick(const std::string& url) {
+  http::HealthOptions options;
+  options.url = url;
+  options.connect_timeout = 500ms;
+  options.request_timeout = 500ms;
+  options.deadline = 1500ms;
+  options.first_backoff = 50ms;
+  options.max_backoff = 200ms;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a 200 is ready at the first attempt", "[http]") {
+  HttpServer server({200, "{\"status\":\"ready\"}"});
+  auto outcome = http::probe_health(quick(server.url()));
+  CHECK(outcome.ready);
+  CHECK(outcome.attempts == 1);
+  CHECK(outcome.last.status == 200);
+  CHECK(outcome.last.message == server.url() + " answered 200");
+}
+
+TEST_CASE("a backend that answers 503 while starting is waited for", "[http]") {
+  HttpServer server({.status = 200, .body = "ok", .fail_first = 2});
+  auto outcome = http::probe_health(quick(server.url()));
+  CHECK(outcome.ready);
+  CHECK(outcome.attempts == 3);
+  CHECK(server.requests() == 3);
+}
+
+TEST_CASE("a 503 that lasts fails with the start of its body, on one line", "[http]") {
+  HttpServer server({503, "{\"detail\": \"database unavailable\",\n \"error\": \"connection refused\"}"});
+  auto outcome = http::probe_health(quick(server.url()));
+  CHECK_FALSE(outcome.ready);
+  CHECK(outcome.attempts > 1);
+  CHECK(outcome.last.failure == http::Failure::http_status);
+  CHECK(outcome.last.status == 503);
+  CHECK(outcome.last.body_start == "{\"detail\": \"database unavailable\",  \"error\": \"connection refused\"}");
+  CHECK(outcome.last.message == server.url() + " answered 503: " + outcome.last.body_start);
+}
+
+TEST_CASE("a 404 is not retried: the URL is wrong", "[http]") {
+  HttpServer server({404, "no such route"});
+  auto outcome = http::probe_health(quick(server.url()));
+  CHECK_FALSE(outcome.ready);
+  CHECK(outcome.attempts == 1);
+  CHECK(outcome.last.status == 404);
+}
+
+TEST_CASE("a server slower than the deadline times out", "[http]") {
+  HttpServer server({.status = 200, .body = "late", .delay = 3000ms});
+  auto outcome = http::probe_health(quick(server.url()));
+  CHECK_FALSE(outcome.ready);
+  CHECK(outcome.last.failure == http::Failure::timeout);
+  CHECK_THAT(outcome.last.message, Catch::Contains("gave no answer within"));
+  CHECK(outcome.elapsed < 3000ms);
+}
+
+TEST_CASE("nothing listening is 'refused', retried until the deadline", "[http]") {
+  const std::string url = "http://127.0.0.1:" + std::to_string(testing::unused_port()) + "/health/ready";
+  auto outcome = http::probe_health(quick(url));
+  CHECK_FALSE(outcome.ready);
+  CHECK(outcome.last.failure == http::Failure::refused);
+  CHECK(outcome.attempts > 1);
+  CHECK(outcome.last.message.rfind("nothing answers at " + url, 0) == 0);
+}
+
+TEST_CASE("a host name that does not resolve is 'dns'", "[http]") {
+  auto options = quick("http://no-such-host.invalid/health/ready");
+  options.deadline = 300ms;
+  auto outcome = http::probe_health(options);
+  CHECK_FALSE(outcome.ready);
+  CHECK(outcome.last.failure == http::Failure::dns);
+  CHECK_THAT(outcome.last.message, Catch::Contains("does not resolve"));
+}
+
+TEST_CASE("a self-signed certificate fails unless insecure_tls is asked for", "[http]") {
+  HttpServer server({200, "ok"}, /*tls=*/true);
+  auto options = quick(server.url());
+  auto verified = http::probe_health(options);
+  CHECK_FALSE(verified.ready);
+  CHECK(verified.last.failure == http::Failure::tls);
+  CHECK(verified.attempts == 1);  // waiting does not fix a certificate
+  CHECK_THAT(verified.last.message, Catch::StartsWith("TLS with " + server.url() + " failed: "));
+  options.insecure_tls = true;
+  CHECK(http::probe_health(options).ready);
+}
+
+TEST_CASE("health URLs are validated and passwords never shown", "[http]") {
+  CHECK_NOTHROW(http::validate_health_url("https://qry.example/health/ready"));
+  CHECK_THROWS_WITH(http::validate_health_url("ftp://qry.example/x"), "'ftp://qry.example/x' is not an http or https URL");
+  CHECK_THROWS_WITH(http::validate_health_url("qry.example/health"), Catch::Contains("is not"));
+  CHECK_THROWS_WITH(http::validate_health_url("https://user:s3cret@/x"), Catch::Contains("***"));
+  CHECK(http::redact_url("https://user:s3cret@qry.example/health/ready") == "https://user:***@qry.example/health/ready");
+  CHECK(http::redact_url("https://qry.example/health/ready") == "https://qry.example/health/ready");
+  CHECK(http::redact_url("nonsense://u:s3cret@") .find("s3cret") == std::string::npos);
+}
