@@ -77,9 +77,10 @@ CheckResult DataTableHashes::run(Context& context) const {
                               " tables match the baseline's content hash (" +
                               (baseline.tables.empty() ? std::string("binary") : baseline.tables.front().mode) +
                               " mode)";
-  if (!findings.empty())
-    return make_result(Status::fail, summary + "; " + std::to_string(findings.size()) + " differ",
-                       std::move(findings));
+  if (!findings.empty()) {
+    const std::string differ = summary + "; " + std::to_string(findings.size()) + " differ";
+    return make_result(Status::fail, differ, std::move(findings));
+  }
   return make_result(Status::pass, summary);
 }
 

@@ -32,6 +32,7 @@ TEST_CASE("data.table-hashes fails on changed, swapped or lost-and-duplicated ro
     testing::serve_tables(*f.target, {{"public.a", rows}});
     auto result = f.run(checks::DataTableHashes(), Phase::post);
     CHECK(result.status == Status::fail);
+    CHECK(result.summary == "0 of 1 tables match the baseline's content hash (text mode); 1 differ");
     REQUIRE(result.findings.size() == 1);
     CHECK(result.findings[0].object == "public.a");
     CHECK(result.findings[0].expected == f.baseline->tables[0].hash);
