@@ -4,8 +4,14 @@
 #include "checks/data_row_counts.hpp"
 #include "checks/data_sequences.hpp"
 #include "checks/data_table_hashes.hpp"
+#include "checks/ext_available.hpp"
 #include "checks/ext_vector.hpp"
+#include "checks/roles_exist_on_target.hpp"
+#include "checks/roles_md5_passwords.hpp"
+#include "checks/schema_fk_collations.hpp"
 #include "checks/schema_objects.hpp"
+#include "checks/server_data_checksums.hpp"
+#include "checks/source_port_forward.hpp"
 #include "checks/version_pg_dump.hpp"
 #include "checks/version_pg_restore.hpp"
 #include "checks/version_psql.hpp"
@@ -20,8 +26,14 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   checks.push_back(std::make_unique<checks::DataRowCounts>());
   checks.push_back(std::make_unique<checks::DataSequences>());
   checks.push_back(std::make_unique<checks::DataTableHashes>());
+  checks.push_back(std::make_unique<checks::ExtAvailable>());
   checks.push_back(std::make_unique<checks::ExtVector>());
+  checks.push_back(std::make_unique<checks::RolesExistOnTarget>());
+  checks.push_back(std::make_unique<checks::RolesMd5Passwords>());
+  checks.push_back(std::make_unique<checks::SchemaFkCollations>());
   checks.push_back(std::make_unique<checks::SchemaObjects>());
+  checks.push_back(std::make_unique<checks::ServerDataChecksums>());
+  checks.push_back(std::make_unique<checks::SourcePortForward>());
   checks.push_back(std::make_unique<checks::VersionPgDump>());
   checks.push_back(std::make_unique<checks::VersionPgRestore>());
   checks.push_back(std::make_unique<checks::VersionPsql>());

@@ -171,38 +171,44 @@ std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
   return std::make_unique<LibpqSession>(std::move(conn), description);
 }
 
-std::string describe_dsn(const std::string& dsn) {
+std::optional<DsnEndpoint> dsn_endpoint(const std::string& dsn) {
   char* parse_error = nullptr;
   ConninfoPtr parsed(PQconninfoParse(dsn.c_str(), &parse_error));
   if (!parsed) {
     PQfreemem(parse_error);
-    return "<invalid connection string>";
+    return std::nullopt;
   }
-  std::string host, hostaddr, port, dbname, user, service;
+  DsnEndpoint endpoint;
+  std::string hostaddr;
   for (PQconninfoOption* option = parsed.get(); option->keyword; ++option) {
     if (!option->val) continue;
     std::string_view keyword(option->keyword);
-    if (keyword == "host") host = option->val;
+    if (keyword == "host") endpoint.host = option->val;
     else if (keyword == "hostaddr") hostaddr = option->val;
-    else if (keyword == "port") port = option->val;
-    else if (keyword == "dbname") dbname = option->val;
-    else if (keyword == "user") user = option->val;
-    else if (keyword == "service") service = option->val;
+    else if (keyword == "port") endpoint.port = option->val;
+    else if (keyword == "dbname") endpoint.dbname = option->val;
+    else if (keyword == "user") endpoint.user = option->val;
+    else if (keyword == "service") endpoint.service = option->val;
   }
   auto env = [](const char* name) -> std::string {
     const char* value = std::getenv(name);
     return value ? value : "";
   };
-  if (host.empty()) host = hostaddr.empty() ? env("PGHOST") : hostaddr;
-  if (port.empty()) port = env("PGPORT");
-  if (dbname.empty()) dbname = env("PGDATABASE");
-  if (user.empty()) user = env("PGUSER");
-  if (service.empty()) service = env("PGSERVICE");
+  if (endpoint.host.empty()) endpoint.host = hostaddr.empty() ? env("PGHOST") : hostaddr;
+  if (endpoint.port.empty()) endpoint.port = env("PGPORT");
+  if (endpoint.dbname.empty()) endpoint.dbname = env("PGDATABASE");
+  if (endpoint.user.empty()) endpoint.user = env("PGUSER");
+  if (endpoint.service.empty()) endpoint.service = env("PGSERVICE");
+  return endpoint;
+}
 
-  std::string out = host.empty() ? std::string("local socket") : host;
-  if (!port.empty()) out += ":" + port;
-  if (!dbname.empty()) out += "/" + dbname;
-  if (!service.empty()) out += " (service " + service + ")";
+std::string describe_dsn(const std::string& dsn) {
+  const auto endpoint = dsn_endpoint(dsn);
+  if (!endpoint) return "<invalid connection string>";
+  std::string out = endpoint->host.empty() ? std::string("local socket") : endpoint->host;
+  if (!endpoint->port.empty()) out += ":" + endpoint->port;
+  if (!endpoint->dbname.empty()) out += "/" + endpoint->dbname;
+  if (!endpoint->service.empty()) out += " (service " + endpoint->service + ")";
   return out;
 }
 

@@ -76,6 +76,14 @@ class LibpqConnector final : public Connector {
   std::unique_ptr<Session> connect(const std::string& dsn) override;
 };
 
+// Where a conninfo string or URI points, with libpq's environment (PGHOST,
+// PGPORT, ...) filling what it leaves out; nullopt when it does not parse.
+// host is hostaddr when only that is given, empty for the default socket.
+struct DsnEndpoint {
+  std::string host, port, dbname, user, service;
+};
+std::optional<DsnEndpoint> dsn_endpoint(const std::string& dsn);
+
 // host:port/dbname (user) for a conninfo string or URI, with the password left out.
 // Fields not in the string come from libpq's environment and defaults.
 std::string describe_dsn(const std::string& dsn);

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "checks/registry.hpp"
 #include "core/json.hpp"
+#include "core/runner.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
@@ -82,7 +84,8 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
       CHECK(std::filesystem::file_size(out / file) > 0);
     json::Value report = json::parse(slurp(out / "pre.json"));
     CHECK(report.find("phase")->as_string() == "pre");
-    CHECK(report.find("checks")->as_array().size() == 4);
+    // Every pre check ran (app.health and the like are post only).
+    CHECK(report.find("checks")->as_array().size() == select_checks(all_checks(), Phase::pre, {}, {}).size());
 
     // post before the restore: vector is not there yet.
     auto post_args = std::vector<std::string>{"--config", config.string(), "post", "--tenant", "demo", "--out", out.string()};
