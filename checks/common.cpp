@@ -137,3 +137,15 @@ Finding extra_on_target(std::string object, const std::string& kind, std::string
 }
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+bool fernet_secret_configured(const TenantConfig& tenant) {
+  return !tenant.fernet.secret_env.empty() || !tenant.fernet.secret_file.empty();
+}
+
+std::string fernet_secret_key(const TenantConfig& tenant) {
+  return "tenants." + tenant.name + ".fernet." + (tenant.fernet.secret_env.empty() ? "secret_file" : "secret_env");
+}
+
+}  // namespace pgverify::checks

@@ -78,3 +78,13 @@ CheckResult compared_with_baseline(const std::string& counted, std::initializer_
 Finding extra_on_target(std::string object, const std::string& kind, std::string actual);
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+// Whether the tenant names a Fernet secret (secret_env or secret_file).
+bool fernet_secret_configured(const TenantConfig& tenant);
+
+// "tenants.demo.fernet.secret_env" or ".secret_file", whichever is configured.
+std::string fernet_secret_key(const TenantConfig& tenant);
+
+}  // namespace pgverify::checks

@@ -10,6 +10,8 @@
 #include "checks/roles_md5_passwords.hpp"
 #include "checks/schema_fk_collations.hpp"
 #include "checks/schema_objects.hpp"
+#include "checks/secrets_fernet.hpp"
+#include "checks/secrets_fingerprint.hpp"
 #include "checks/server_data_checksums.hpp"
 #include "checks/source_port_forward.hpp"
 #include "checks/version_pg_dump.hpp"
@@ -32,6 +34,8 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   checks.push_back(std::make_unique<checks::RolesMd5Passwords>());
   checks.push_back(std::make_unique<checks::SchemaFkCollations>());
   checks.push_back(std::make_unique<checks::SchemaObjects>());
+  checks.push_back(std::make_unique<checks::SecretsFernet>());
+  checks.push_back(std::make_unique<checks::SecretsFingerprint>());
   checks.push_back(std::make_unique<checks::ServerDataChecksums>());
   checks.push_back(std::make_unique<checks::SourcePortForward>());
   checks.push_back(std::make_unique<checks::VersionPgDump>());

@@ -2,6 +2,8 @@
 
 #include "core/runner.hpp"
 #include "inventory/schema_inventory.hpp"
+#include "secrets/fingerprint.hpp"
+#include "secrets/secret_source.hpp"
 
 namespace pgverify {
 
@@ -48,6 +50,16 @@ Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
     manifest.extensions.push_back({row[0].value_or(""), row[1].value_or("")});
   manifest.sequences = inventory::capture_sequences(*source);
   manifest.schema = inventory::capture_schema(*source);
+
+  // The secret is fingerprinted, never stored; when it cannot be read,
+  // secrets.fingerprint says why and post skips the comparison.
+  if (!tenant.fernet.secret_env.empty() || !tenant.fernet.secret_file.empty()) {
+    try {
+      manifest.secret_fingerprint =
+          secrets::fingerprint(secrets::read_secrets(tenant.fernet.secret_env, tenant.fernet.secret_file).current());
+    } catch (const secrets::SecretError&) {
+    }
+  }
 
   hash::HashOptions options =
       hash_options_for(tenant, tenant.hash.mode == "text" ? hash::Mode::text : hash::Mode::binary);

@@ -80,6 +80,7 @@ std::string to_json(const Manifest& manifest) {
     entry.set("last_value", q.last_value ? json::Value(*q.last_value) : json::Value(nullptr));
     sequences.push(std::move(entry));
   }
+  if (!manifest.secret_fingerprint.empty()) root.set("secret_fingerprint", manifest.secret_fingerprint);
   json::Value& schema = root.set("schema", json::Array{});
   for (const auto& o : manifest.schema) {
     json::Value entry;
@@ -150,6 +151,8 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
     for (const auto& o : member(root, "schema", origin).as_array())
       manifest.schema.push_back({member(o, "kind", origin).as_string(), member(o, "name", origin).as_string(),
                                  member(o, "detail", origin).as_string()});
+    if (const json::Value* fingerprint = root.find("secret_fingerprint"))
+      manifest.secret_fingerprint = fingerprint->as_string();
     return manifest;
   } catch (const json::TypeError& error) {
     throw ManifestError(origin + ": malformed manifest (" + error.what() + ")");

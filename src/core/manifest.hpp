@@ -65,6 +65,9 @@ struct Manifest {
   std::vector<TableRecord> tables;
   std::vector<SequenceRecord> sequences;
   std::vector<SchemaObject> schema;
+  // A salted, slow, one-way fingerprint of the Fernet secret pre saw
+  // (secrets/fingerprint.hpp); empty when no secret was configured.
+  std::string secret_fingerprint;
 
   const ExtensionVersion* extension(std::string_view name) const;
   const TableRecord* table(std::string_view name) const;

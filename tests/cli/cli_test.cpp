@@ -12,11 +12,6 @@ using namespace pgverify;
 
 namespace {
 
-exec::ProcessResult pgverify_run(std::vector<std::string> args) {
-  args.insert(args.begin(), PGVERIFY_BINARY);
-  return exec::run_process(args, std::chrono::seconds(60));
-}
-
 std::size_t lines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
@@ -35,59 +30,59 @@ void expect_usage_error(const exec::ProcessResult& result, const std::string& ne
 }  // namespace
 
 TEST_CASE("checks lists every check and explain describes one", "[cli]") {
-  auto list = pgverify_run({"checks"});
+  auto list = testing::run_pgverify({"checks"});
   CHECK(list.exit_code == 0);
   for (const char* id : {"ext.vector", "version.pg-dump", "version.pg-restore", "version.psql"})
     CHECK_THAT(list.out, Catch::Contains(id));
-  auto explain = pgverify_run({"explain", "version.pg-restore"});
+  auto explain = testing::run_pgverify({"explain", "version.pg-restore"});
   CHECK(explain.exit_code == 0);
   CHECK_THAT(explain.out, Catch::Contains("Why:") && Catch::Contains("When it fails:") &&
                               Catch::Contains("unsupported version (1.16)"));
-  expect_usage_error(pgverify_run({"explain", "version.pg_dump"}), "unknown check id 'version.pg_dump'");
+  expect_usage_error(testing::run_pgverify({"explain", "version.pg_dump"}), "unknown check id 'version.pg_dump'");
 }
 
 TEST_CASE("--help works everywhere and exits 0", "[cli]") {
   for (auto args : std::vector<std::vector<std::string>>{{"--help"}, {"pre", "--help"}, {"post", "--help"},
                                                          {"checks", "--help"}, {"explain", "--help"}}) {
-    auto result = pgverify_run(args);
+    auto result = testing::run_pgverify(args);
     CHECK(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("Usage") || Catch::Contains("OPTIONS"));
   }
-  CHECK(pgverify_run({"--version"}).out.rfind("pgverify ", 0) == 0);
+  CHECK(testing::run_pgverify({"--version"}).out.rfind("pgverify ", 0) == 0);
 }
 
 TEST_CASE("commands that are not there yet are not offered", "[cli]") {
   for (const char* command : {"hash", "dump", "upgrade"}) {
-    auto result = pgverify_run({command});
+    auto result = testing::run_pgverify({command});
     CHECK(result.exit_code == 2);
     CHECK(lines(result.err) == 1);
   }
-  expect_usage_error(pgverify_run({}), "subcommand");
-  expect_usage_error(pgverify_run({"pre"}), "--tenant");
-  expect_usage_error(pgverify_run({"pre", "--tenant", "x", "--bogus"}), "--bogus");
+  expect_usage_error(testing::run_pgverify({}), "subcommand");
+  expect_usage_error(testing::run_pgverify({"pre"}), "--tenant");
+  expect_usage_error(testing::run_pgverify({"pre", "--tenant", "x", "--bogus"}), "--bogus");
 }
 
 TEST_CASE("configuration mistakes are one line naming file, line and key, exit 2", "[cli]") {
   testing::TempDir dir("cli-config");
   const auto config = dir.path() / "pgverify.toml";
 
-  expect_usage_error(pgverify_run({"--config", (dir.path() / "missing.toml").string(), "pre", "--tenant", "demo"}),
+  expect_usage_error(testing::run_pgverify({"--config", (dir.path() / "missing.toml").string(), "pre", "--tenant", "demo"}),
                      "missing.toml: configuration file not found");
 
   write(config, "[tenants.demo]\nsource_dsn = \"host=x\"\ntarget_majr = 18\n");
-  expect_usage_error(pgverify_run({"--config", config.string(), "pre", "--tenant", "demo"}),
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "demo"}),
                      config.string() + ":3:1: tenants.demo.target_majr: unknown key (did you mean 'target_major'?)");
 
   write(config, "[tenants.demo]\ntarget_major = \"eighteen\"\n");
-  expect_usage_error(pgverify_run({"--config", config.string(), "pre", "--tenant", "demo"}),
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "demo"}),
                      config.string() + ":2:16: tenants.demo.target_major: expected an integer, found a string");
 
   write(config, "[tenants.demo]\nsource_dsn = \"host=x\"\n");
-  expect_usage_error(pgverify_run({"--config", config.string(), "pre", "--tenant", "prod"}),
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "prod"}),
                      "unknown tenant 'prod' (configured: demo)");
 
   write(config, "[tenants.demo\n");
-  expect_usage_error(pgverify_run({"--config", config.string(), "post", "--tenant", "demo"}), "invalid TOML");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "post", "--tenant", "demo"}), "invalid TOML");
 }
 
 TEST_CASE("the configuration comes from ./pgverify.toml, then $PGVERIFY_CONFIG", "[cli]") {
@@ -111,13 +106,13 @@ TEST_CASE("bad --only, --skip and --report values are usage errors", "[cli]") {
   testing::TempDir dir("cli-select");
   const auto config = (dir.path() / "p.toml").string();
   write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1\"\n");
-  expect_usage_error(pgverify_run({"--config", config, "pre", "--tenant", "demo", "--only", "version.pg-dump,nope"}),
+  expect_usage_error(testing::run_pgverify({"--config", config, "pre", "--tenant", "demo", "--only", "version.pg-dump,nope"}),
                      "--only: unknown check id 'nope'");
-  expect_usage_error(pgverify_run({"--config", config, "pre", "--tenant", "demo", "--skip", "nope"}),
+  expect_usage_error(testing::run_pgverify({"--config", config, "pre", "--tenant", "demo", "--skip", "nope"}),
                      "--skip: unknown check id 'nope'");
-  expect_usage_error(pgverify_run({"--config", config, "post", "--tenant", "demo", "--only", "version.psql"}),
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--tenant", "demo", "--only", "version.psql"}),
                      "--only: check 'version.psql' does not run in post");
-  expect_usage_error(pgverify_run({"--config", config, "pre", "--tenant", "demo", "--report", "xml:out.xml"}),
+  expect_usage_error(testing::run_pgverify({"--config", config, "pre", "--tenant", "demo", "--report", "xml:out.xml"}),
                      "--report: unknown report format 'xml'");
 }
 
@@ -126,14 +121,14 @@ TEST_CASE("post without a usable baseline is exit 2 with what to do", "[cli]") {
   const auto config = (dir.path() / "p.toml").string();
   write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
   const auto out = (dir.path() / "out").string();
-  expect_usage_error(pgverify_run({"--config", config, "post", "--tenant", "demo", "--out", out}),
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--tenant", "demo", "--out", out}),
                      "baseline manifest not found (run 'pgverify pre --tenant demo' first, or pass --baseline)");
   write(dir.path() / "truncated.json", "{\"format\":\"pgverify-manifest\",\"format_ver");
-  expect_usage_error(pgverify_run({"--config", config, "post", "--tenant", "demo", "--baseline",
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--tenant", "demo", "--baseline",
                                    (dir.path() / "truncated.json").string()}),
                      "truncated or corrupt");
   write(dir.path() / "future.json", R"({"format":"pgverify-manifest","format_version":99})");
-  expect_usage_error(pgverify_run({"--config", config, "post", "--tenant", "demo", "--baseline",
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--tenant", "demo", "--baseline",
                                    (dir.path() / "future.json").string()}),
                      "unknown manifest format version 99");
 }
@@ -144,7 +139,7 @@ TEST_CASE("an unreachable server is a check error (exit 3), never a crash or a p
   write(config,
         "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1 dbname=x user=u password=hunter2\"\n"
         "target_dsn = \"postgresql://u:hunter2@127.0.0.1:1/x\"\n");
-  auto result = pgverify_run({"--config", config, "pre", "--tenant", "demo", "--out", (dir.path() / "out").string(),
+  auto result = testing::run_pgverify({"--config", config, "pre", "--tenant", "demo", "--out", (dir.path() / "out").string(),
                               "--report", "console", "--report", "json:" + (dir.path() / "r.json").string()});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 3);
@@ -162,7 +157,7 @@ TEST_CASE("a report that cannot be written is a usage error after the others are
   const auto config = (dir.path() / "p.toml").string();
   write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
   write(dir.path() / "file", "");
-  auto result = pgverify_run({"--config", config, "pre", "--tenant", "demo", "--only", "version.psql",
+  auto result = testing::run_pgverify({"--config", config, "pre", "--tenant", "demo", "--only", "version.psql",
                               "--out", (dir.path() / "out").string(),
                               "--report", "json:" + (dir.path() / "file" / "r.json").string(),
                               "--report", "markdown:" + (dir.path() / "ok.md").string()});

@@ -42,6 +42,12 @@ TEST_CASE("a manifest round-trips", "[manifest]") {
   REQUIRE(back.extension("vector"));
   CHECK(back.extension("vector")->version == "0.8.0");
   CHECK(back.extension("postgis") == nullptr);
+  CHECK(back.secret_fingerprint.empty());
+  CHECK(to_json(sample()).find("secret_fingerprint") == std::string::npos);
+
+  Manifest with_secret = sample();
+  with_secret.secret_fingerprint = "pbkdf2-sha256$100000$c2FsdA==$aGFzaA==";
+  CHECK(parse_manifest(to_json(with_secret), "m.json", "demo").secret_fingerprint == with_secret.secret_fingerprint);
 }
 
 TEST_CASE("a manifest that cannot be used is a clear error", "[manifest]") {

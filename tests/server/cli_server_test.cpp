@@ -13,22 +13,6 @@
 
 using namespace pgverify;
 
-namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-exec::ProcessResult pgverify_run(std::vector<std::string> args) {
-  args.insert(args.begin(), PGVERIFY_BINARY);
-  return exec::run_process(args, std::chrono::minutes(5));
-}
-
-}  // namespace
-
 TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and gate correctly", "[server][cli]") {
   const auto& pg15 = testing::real_server(15);
   const auto& pg17 = testing::real_server(17);
@@ -62,13 +46,13 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     write_config(pg15.tool("pg_dump"), pg15.tool("pg_restore"));
     auto args = std::vector<std::string>{"--config", config.string(), "pre", "--tenant", "demo", "--out", out.string()};
     for (auto& a : reports("pre")) args.push_back(a);
-    auto pre = pgverify_run(args);
+    auto pre = testing::run_pgverify(args);
     INFO(pre.out << pre.err);
     CHECK(pre.exit_code == 1);
     CHECK_THAT(pre.out, Catch::Contains("FAIL   version.pg-dump") && Catch::Contains("FAIL   version.pg-restore"));
-    json::Value report = json::parse(slurp(out / "pre.json"));
+    json::Value report = json::parse(testing::read_file(out / "pre.json"));
     CHECK(report.find("status")->as_string() == "fail");
-    CHECK_THAT(slurp(out / "pre.xml"), Catch::Contains("<failure"));
+    CHECK_THAT(testing::read_file(out / "pre.xml"), Catch::Contains("<failure"));
     // The baseline is recorded even when checks fail.
     CHECK(std::filesystem::exists(out / "manifest.json"));
   }
@@ -77,12 +61,12 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     write_config(pg17.tool("pg_dump"), pg18.tool("pg_restore"));
     auto args = std::vector<std::string>{"--config", config.string(), "pre", "--tenant", "demo", "--out", out.string()};
     for (auto& a : reports("pre")) args.push_back(a);
-    auto pre = pgverify_run(args);
+    auto pre = testing::run_pgverify(args);
     INFO(pre.out << pre.err);
     REQUIRE(pre.exit_code == 0);
     for (const char* file : {"pre.json", "pre.xml", "pre.md", "manifest.json"})
       CHECK(std::filesystem::file_size(out / file) > 0);
-    json::Value report = json::parse(slurp(out / "pre.json"));
+    json::Value report = json::parse(testing::read_file(out / "pre.json"));
     CHECK(report.find("phase")->as_string() == "pre");
     // Every pre check ran (app.health and the like are post only).
     CHECK(report.find("checks")->as_array().size() == select_checks(all_checks(), Phase::pre, {}, {}).size());
@@ -90,18 +74,18 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     // post before the restore: vector is not there yet.
     auto post_args = std::vector<std::string>{"--config", config.string(), "post", "--tenant", "demo", "--out", out.string()};
     for (auto& a : reports("post")) post_args.push_back(a);
-    auto early = pgverify_run(post_args);
+    auto early = testing::run_pgverify(post_args);
     INFO(early.out << early.err);
     CHECK(early.exit_code == 1);
     CHECK_THAT(early.out, Catch::Contains("FAIL   ext.vector"));
 
     target.exec("CREATE EXTENSION vector");
     testing::run_ok({pg18.tool("pg_restore"), "--exit-on-error", "-d", target.dsn(), dump.string()});
-    auto post = pgverify_run(post_args);
+    auto post = testing::run_pgverify(post_args);
     INFO(post.out << post.err);
     CHECK(post.exit_code == 0);
-    json::Value post_report = json::parse(slurp(out / "post.json"));
+    json::Value post_report = json::parse(testing::read_file(out / "post.json"));
     CHECK(post_report.find("status")->as_string() == "pass");
-    CHECK_THAT(slurp(out / "post.md"), Catch::Contains("ext.vector"));
+    CHECK_THAT(testing::read_file(out / "post.md"), Catch::Contains("ext.vector"));
   }
 }

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -93,6 +95,18 @@ exec::ProcessResult run_ok(const std::vector<std::string>& argv) {
   INFO("command: " << command << "\nstderr: " << result.err);
   REQUIRE(result.exit_code == 0);
   return result;
+}
+
+exec::ProcessResult run_pgverify(std::vector<std::string> args) {
+  args.insert(args.begin(), PGVERIFY_BINARY);
+  return exec::run_process(args, std::chrono::minutes(5));
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace pgverify::testing

@@ -59,6 +59,12 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
+// The pgverify binary of this build, run with these arguments.
+exec::ProcessResult run_pgverify(std::vector<std::string> args);
+
+// A whole file's bytes ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
+
 // Runs a command and REQUIREs it to exit 0, showing its stderr otherwise.
 exec::ProcessResult run_ok(const std::vector<std::string>& argv);
 

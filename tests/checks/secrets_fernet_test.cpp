@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "checks/secrets_fernet.hpp"
+#include "secrets/fernet.hpp"
+#include "secrets/fingerprint.hpp"
+#include "secrets/key_derivation.hpp"
+#include "support/check_fixture.hpp"
+#include "support/servers.hpp"
+
+using namespace pgverify;
+
+namespace {
+
+constexpr const char* kSecret = "jwt-secret-for-unit-tests";
+
+std::string token(const secrets::FernetKey& key, const std::string& plaintext) {
+  secrets::FernetIv iv{};
+  iv[0] = static_cast<unsigned char>(plaintext.size());
+  return secrets::encrypt(key, plaintext, iv, 1'700'000'000);
+}
+
+struct FernetFixture : testing::CheckFixture {
+  FernetFixture() {
+    tenant.fernet.secret_env = "PGV_UNIT_FERNET_SECRET";
+    tenant.fernet.query = "SELECT credentials FROM integrations";
+    tenant.fernet.sample = 50;
+    ::setenv("PGV_UNIT_FERNET_SECRET", kSecret, 1);
+  }
+  ~FernetFixture() { ::unsetenv("PGV_UNIT_FERNET_SECRET"); }
+  void serve(std::vector<std::vector<pg::Cell>> values) {
+    pg::QueryResult result = testing::rows(std::move(values));
+    result.columns = {"credentials"};
+    target->answer("AS pgverify_tokens LIMIT 50", std::move(result));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("secrets.fernet passes when every sampled token decrypts, saying with which key", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  const auto key = secrets::sha256_key(kSecret);
+  f.serve({{token(key, "api-key-1")}, {std::nullopt}, {token(key, "api-key-2")}});
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::pass);
+  CHECK(result.summary ==
+        "2 of 2 sampled tokens decrypt (sha256 key of secret 1, from environment variable PGV_UNIT_FERNET_SECRET)");
+}
+
+TEST_CASE("secrets.fernet counts failures by kind and never shows a token or a value", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  const auto key = secrets::sha256_key(kSecret);
+  const auto other = secrets::sha256_key("another secret");
+  std::string tampered = token(key, "api-key-3");
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  f.serve({{token(key, "api-key-1")}, {token(other, "api-key-2")}, {tampered}, {"not a token"}});
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::fail);
+  CHECK_THAT(result.summary, Catch::StartsWith("1 of 4 sampled tokens decrypt") && Catch::EndsWith("; 3 fail"));
+  std::string all = result.summary;
+  for (const auto& finding : result.findings) all += finding.object + finding.expected + finding.actual + finding.message + finding.hint;
+  CHECK_THAT(all, Catch::Contains("2 bad_hmac") && Catch::Contains("1 invalid_base64"));
+  CHECK_THAT(all, Catch::Contains("match the original cluster"));
+  for (const std::string& secret : {std::string(kSecret), std::string("api-key"), key.to_base64(), tampered})
+    CHECK(all.find(secret) == std::string::npos);
+}
+
+TEST_CASE("secrets.fernet reads tokens from bytea and tries rotated secrets in order", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  testing::TempDir dir("fernet");
+  std::ofstream(dir.path() / "jwt") << "the-new-secret\n" << kSecret << "\n";
+  f.tenant.fernet.secret_env.clear();
+  f.tenant.fernet.secret_file = dir.path() / "jwt";
+  const std::string old_token = token(secrets::sha256_key(kSecret), "api-key-1");
+  std::string hex = "\\x";
+  for (unsigned char c : old_token) {
+    const char* digits = "0123456789abcdef";
+    hex += digits[c >> 4];
+    hex += digits[c & 15];
+  }
+  f.serve({{hex}, {token(secrets::sha256_key("the-new-secret"), "api-key-2")}});
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::pass);
+  CHECK_THAT(result.summary, Catch::Contains("sha256 key of secret 1 for 1, sha256 key of secret 2 for 1"));
+}
+
+TEST_CASE("secrets.fernet stops before any token when the secret is not the one pre saw", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  f.baseline = Manifest{};
+  f.baseline->secret_fingerprint = secrets::fingerprint("the original secret");
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::fail);
+  CHECK_THAT(result.summary, Catch::EndsWith("is not the one pre saw; no token was tried"));
+  CHECK(f.connector.connections == 0);
+}
+
+TEST_CASE("secrets.fernet is skipped without a secret or a query, and warns on no rows", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  f.tenant.fernet.query.clear();
+  CHECK(f.run(checks::SecretsFernet(), Phase::post).status == Status::skip);
+  f.tenant.fernet.query = "SELECT credentials FROM integrations";
+  f.serve({});
+  CHECK(f.run(checks::SecretsFernet(), Phase::post).status == Status::warn);
+  f.tenant.fernet.secret_env.clear();
+  CHECK(f.run(checks::SecretsFernet(), Phase::post).status == Status::skip);
+}
