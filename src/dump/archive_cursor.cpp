@@ -19,7 +19,8 @@ std::string hex_byte(std::uint8_t b) {
 ArchiveCursor::ArchiveCursor(const ByteSource& source, std::uint64_t begin, std::uint64_t end,
                              std::string region)
     : m_source(source),
-      m_offset(std::min(begin, source.size())),
+      m_begin(std::min(begin, source.size())),
+      m_offset(m_begin),
       m_end(std::clamp(end, m_offset, source.size())),
       m_region(std::move(region)) {}
 
@@ -128,6 +129,31 @@ DataOffset ArchiveCursor::read_offset(std::string_view what) {
     if (i < 8) result.value |= static_cast<std::uint64_t>(b) << (8 * i);
   }
   return result;
+}
+
+void ArchiveCursor::seek(std::uint64_t offset) { m_offset = std::clamp(offset, m_begin, m_end); }
+
+void ArchiveCursor::skip(std::uint64_t n, std::string_view what) {
+  need(n, m_offset, what);
+  m_offset += n;
+}
+
+std::span<const std::uint8_t> ArchiveCursor::read_view(std::size_t max_bytes, std::string_view what) {
+  need(1, m_offset, what);
+  const bool in_buffer = m_offset >= m_buffer_start && m_offset < m_buffer_start + m_buffer.size();
+  if (!in_buffer) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadAhead, m_end - m_offset));
+    m_buffer.resize(want);
+    const std::size_t got = m_source.read_at(m_offset, m_buffer);
+    if (got == 0) fail(DumpErrc::io_error, m_offset, "the file shrank while being read");
+    m_buffer.resize(got);
+    m_buffer_start = m_offset;
+  }
+  const auto from = static_cast<std::size_t>(m_offset - m_buffer_start);
+  const std::size_t n = static_cast<std::size_t>(
+      std::min<std::uint64_t>({max_bytes, m_buffer.size() - from, m_end - m_offset}));
+  m_offset += n;
+  return {m_buffer.data() + from, n};
 }
 
 }  // namespace pgverify::dump

@@ -1,7 +1,7 @@
 // Reading pg_dump's binary encodings (pg_backup_archiver.c: ReadInt, ReadStr,
 // ReadOffset) from a bounded range of a ByteSource, with a byte offset on every
-// error. The header reader uses it today; the TOC and data block readers will
-// continue from where the header left the cursor.
+// error. The header, TOC and custom data block readers share one cursor, each
+// continuing where the previous left it.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,7 @@ class ArchiveCursor {
   // region names that range in truncation messages ("the file", "the toc.dat member").
   ArchiveCursor(const ByteSource& source, std::uint64_t begin, std::uint64_t end,
                 std::string region = "the file");
+  std::uint64_t begin() const { return m_begin; }
   explicit ArchiveCursor(const ByteSource& source) : ArchiveCursor(source, 0, source.size()) {}
 
   const ByteSource& source() const { return m_source; }
@@ -57,6 +58,15 @@ class ArchiveCursor {
   // A flag byte (K_OFFSET_*) then off_size bytes, least significant first.
   DataOffset read_offset(std::string_view what);
 
+  // Moves to offset (clamped to [begin, end]); data blocks are reached by seeking.
+  void seek(std::uint64_t offset);
+  bool at_end() const { return m_offset >= m_end; }
+  // Steps over n bytes, which must exist (truncated otherwise).
+  void skip(std::uint64_t n, std::string_view what);
+  // Up to max_bytes (at least one, truncated otherwise) of the next bytes,
+  // without copying them out: valid until the cursor is used again.
+  std::span<const std::uint8_t> read_view(std::size_t max_bytes, std::string_view what);
+
   [[noreturn]] void fail(DumpErrc code, std::uint64_t at, std::string reason) const;
 
  private:
@@ -65,6 +75,7 @@ class ArchiveCursor {
   void copy_out(std::span<std::uint8_t> out);
 
   const ByteSource& m_source;
+  std::uint64_t m_begin;
   std::uint64_t m_offset;
   std::uint64_t m_end;
   std::string m_region;

@@ -1,5 +1,6 @@
 #include "dump/decompress.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <new>
 #include <vector>
@@ -26,21 +27,27 @@ struct Step {
 class Decoder {
  public:
   virtual ~Decoder() = default;
-  virtual Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) = 0;
+  virtual Step step(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) = 0;
+  // Ready for another stream after one ended (lz4 and zstd contexts are by themselves).
+  virtual void restart() {}
 };
 
 class GzipDecoder final : public Decoder {
  public:
-  GzipDecoder() {
-    // 16 + MAX_WBITS: a gzip wrapper, which is what pg_dump's gzopen() writes.
-    if (inflateInit2(&m_stream, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
+  // 16 + MAX_WBITS: a gzip wrapper only, which is what pg_dump's gzopen() writes;
+  // 32 + MAX_WBITS: either that or zlib's own (custom archives use deflateInit).
+  explicit GzipDecoder(int window_bits = 16 + MAX_WBITS) {
+    if (inflateInit2(&m_stream, window_bits) != Z_OK) throw std::bad_alloc();
   }
   ~GzipDecoder() override { inflateEnd(&m_stream); }
   GzipDecoder(const GzipDecoder&) = delete;
   GzipDecoder& operator=(const GzipDecoder&) = delete;
 
-  Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) override {
-    m_stream.next_in = in.data();
+  void restart() override { inflateReset(&m_stream); }
+
+  Step step(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) override {
+    // zlib's next_in is not const, but inflate never writes through it.
+    m_stream.next_in = const_cast<std::uint8_t*>(in.data());
     m_stream.avail_in = static_cast<uInt>(in.size());
     m_stream.next_out = out.data();
     m_stream.avail_out = static_cast<uInt>(out.size());
@@ -68,7 +75,7 @@ class Lz4Decoder final : public Decoder {
   Lz4Decoder(const Lz4Decoder&) = delete;
   Lz4Decoder& operator=(const Lz4Decoder&) = delete;
 
-  Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) override {
+  Step step(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) override {
     std::size_t out_size = out.size();
     std::size_t in_size = in.size();
     const std::size_t rc = LZ4F_decompress(m_context, out.data(), &out_size, in.data(), &in_size, nullptr);
@@ -95,7 +102,7 @@ class ZstdDecoder final : public Decoder {
   ZstdDecoder(const ZstdDecoder&) = delete;
   ZstdDecoder& operator=(const ZstdDecoder&) = delete;
 
-  Step step(std::span<std::uint8_t> in, std::span<std::uint8_t> out) override {
+  Step step(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) override {
     ZSTD_inBuffer input{in.data(), in.size(), 0};
     ZSTD_outBuffer output{out.data(), out.size(), 0};
     const std::size_t rc = ZSTD_decompressStream(m_stream, &output, &input);
@@ -113,9 +120,9 @@ class ZstdDecoder final : public Decoder {
   ZSTD_DStream* m_stream;
 };
 
-std::unique_ptr<Decoder> make_decoder(StreamCompression kind) {
+std::unique_ptr<Decoder> make_decoder(StreamCompression kind, int gzip_window_bits = 16 + MAX_WBITS) {
   switch (kind) {
-    case StreamCompression::gzip: return std::make_unique<GzipDecoder>();
+    case StreamCompression::gzip: return std::make_unique<GzipDecoder>(gzip_window_bits);
     case StreamCompression::lz4: return std::make_unique<Lz4Decoder>();
     case StreamCompression::zstd: return std::make_unique<ZstdDecoder>();
   }
@@ -189,5 +196,76 @@ DecompressedPrefix decompress_prefix(const ByteSource& file, StreamCompression k
   result.bytes.resize(produced);
   return result;
 }
+
+class StreamDecoder::Impl {
+ public:
+  explicit Impl(std::optional<StreamCompression> kind)
+      : m_kind(kind), m_decoder(kind ? make_decoder(*kind, 32 + MAX_WBITS) : nullptr) {
+    if (m_decoder) m_out.resize(kDecodeOutputChunk);
+  }
+
+  std::optional<std::string> feed(std::span<const std::uint8_t> in, const Output& out) {
+    if (!m_decoder) {
+      for (std::size_t at = 0; at < in.size(); at += kDecodeOutputChunk) {
+        const std::size_t n = std::min(kDecodeOutputChunk, in.size() - at);
+        out({reinterpret_cast<const char*>(in.data()) + at, n});
+      }
+      return std::nullopt;
+    }
+    if (m_failed) return std::string("the stream was already found corrupt");
+    while (true) {
+      if (m_complete && !in.empty()) {
+        // More bytes after a stream's end: the next gzip member, lz4 or zstd frame.
+        m_decoder->restart();
+        m_complete = false;
+      }
+      const Step s = m_decoder->step(in, m_out);
+      if (!s.error.empty()) {
+        m_failed = true;
+        return s.error;
+      }
+      if (s.out_made) out({reinterpret_cast<const char*>(m_out.data()), s.out_made});
+      in = in.subspan(s.in_used);
+      if (s.done) m_complete = true;
+      else if (s.in_used) m_complete = false;
+      // With input and output room on offer a healthy decoder moves; standing
+      // still would loop forever on hostile data.
+      if (s.in_used == 0 && s.out_made == 0 && !s.done) {
+        if (in.empty()) return std::nullopt;
+        m_failed = true;
+        return std::string("the decoder makes no progress");
+      }
+      // A full output buffer may leave more output pending even without input.
+      if (in.empty() && (s.done || s.out_made < m_out.size())) return std::nullopt;
+    }
+  }
+
+  bool at_stream_end() const { return !m_decoder || m_complete || !m_any_input_seen(); }
+  void saw_input() { m_seen_input = true; }
+
+  std::string_view name() const { return m_kind ? to_string(*m_kind) : std::string_view("none"); }
+
+ private:
+  bool m_any_input_seen() const { return m_seen_input; }
+
+  std::optional<StreamCompression> m_kind;
+  std::unique_ptr<Decoder> m_decoder;
+  std::vector<std::uint8_t> m_out;
+  bool m_complete = false;
+  bool m_failed = false;
+  bool m_seen_input = false;
+};
+
+StreamDecoder::StreamDecoder(std::optional<StreamCompression> kind) : m_impl(std::make_unique<Impl>(kind)) {}
+StreamDecoder::~StreamDecoder() = default;
+
+std::optional<std::string> StreamDecoder::feed(std::span<const std::uint8_t> in, const Output& out) {
+  if (!in.empty()) m_impl->saw_input();
+  return m_impl->feed(in, out);
+}
+
+bool StreamDecoder::at_stream_end() const { return m_impl->at_stream_end(); }
+
+std::string_view StreamDecoder::name() const { return m_impl->name(); }
 
 }  // namespace pgverify::dump

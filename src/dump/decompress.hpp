@@ -1,12 +1,18 @@
-// Decompressing the start of a compressed file (a plain SQL dump written with
-// -Z gzip/lz4/zstd), bounded: output stops at a cap, so a compression bomb
-// costs nothing, and input is read in chunks, never whole.
+// Decompressing pg_dump's compressed data, bounded. decompress_prefix reads
+// the start of a compressed file (a plain SQL dump written with -Z gzip/lz4/zstd):
+// output stops at a cap, so a compression bomb costs nothing. StreamDecoder
+// decompresses table data as it streams by (custom archive data blocks,
+// directory NNNN.dat.gz/.lz4/.zst files, whole compressed plain dumps): input
+// comes in pieces, output leaves in pieces of a fixed size, nothing is held whole.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "dump/byte_source.hpp"
 
@@ -29,5 +35,36 @@ struct DecompressedPrefix {
 // stream ends. Throws DumpError: corrupt_compressed_stream (with the offset of
 // the input chunk that failed), truncated (the file ends before the stream does).
 DecompressedPrefix decompress_prefix(const ByteSource& file, StreamCompression kind, std::size_t max_output);
+
+// The size of the pieces StreamDecoder hands out.
+inline constexpr std::size_t kDecodeOutputChunk = 64 * 1024;
+
+class StreamDecoder {
+ public:
+  using Output = std::function<void(std::string_view)>;
+
+  // nullopt: no compression, bytes pass through. gzip accepts both zlib's own
+  // wrapper (custom archives: deflateInit) and gzip's (directory files: gzopen).
+  explicit StreamDecoder(std::optional<StreamCompression> kind);
+  ~StreamDecoder();
+  StreamDecoder(const StreamDecoder&) = delete;
+  StreamDecoder& operator=(const StreamDecoder&) = delete;
+
+  // Decompresses all of `in`, handing the output to `out` in pieces of at most
+  // kDecodeOutputChunk bytes. Several streams one after another (gzip members,
+  // lz4 or zstd frames) are read as one. Returns nullopt, or the library's
+  // words when the data is corrupt; after an error the decoder is unusable.
+  std::optional<std::string> feed(std::span<const std::uint8_t> in, const Output& out);
+
+  // Whether the input fed so far ends where a stream ends (true when nothing was
+  // fed, and always for uncompressed data): false means the data stopped short.
+  bool at_stream_end() const;
+
+  std::string_view name() const;  // "gzip", "lz4", "zstd", "none"
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 }  // namespace pgverify::dump

@@ -1,6 +1,6 @@
 #include "dump/dump_error.hpp"
 
-#include <array>
+#include "text/quote.hpp"
 
 namespace pgverify::dump {
 
@@ -43,6 +43,26 @@ std::string_view to_string(DumpErrc code) {
     case DumpErrc::truncated: return "truncated";
     case DumpErrc::corrupt_compressed_stream: return "corrupt-compressed-stream";
     case DumpErrc::missing_version_comment: return "missing-version-comment";
+    case DumpErrc::bad_entry_count: return "bad-entry-count";
+    case DumpErrc::bad_dump_id: return "bad-dump-id";
+    case DumpErrc::duplicate_dump_id: return "duplicate-dump-id";
+    case DumpErrc::bad_section: return "bad-section";
+    case DumpErrc::bad_toc_entry: return "bad-toc-entry";
+    case DumpErrc::bad_dependency: return "bad-dependency";
+    case DumpErrc::toc_too_large: return "toc-too-large";
+    case DumpErrc::bad_data_offset: return "bad-data-offset";
+    case DumpErrc::unknown_block_type: return "unknown-block-type";
+    case DumpErrc::unknown_data_block: return "unknown-data-block";
+    case DumpErrc::unexpected_data_block: return "unexpected-data-block";
+    case DumpErrc::missing_data_block: return "missing-data-block";
+    case DumpErrc::bad_chunk_length: return "bad-chunk-length";
+    case DumpErrc::missing_data_file: return "missing-data-file";
+    case DumpErrc::missing_tar_member: return "missing-tar-member";
+    case DumpErrc::incomplete_compressed_stream: return "incomplete-compressed-stream";
+    case DumpErrc::not_copy_data: return "not-copy-data";
+    case DumpErrc::bad_copy_data: return "bad-copy-data";
+    case DumpErrc::row_too_long: return "row-too-long";
+    case DumpErrc::bad_copy_statement: return "bad-copy-statement";
   }
   return "unknown";
 }
@@ -56,27 +76,7 @@ DumpError::DumpError(DumpErrc code, std::filesystem::path path, std::optional<st
       m_reason(std::move(reason)) {}
 
 std::string quote_bytes(std::string_view bytes, std::size_t max_chars) {
-  static constexpr std::array<char, 16> hex = {'0', '1', '2', '3', '4', '5', '6', '7',
-                                               '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-  std::string out = "\"";
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (out.size() > max_chars) {
-      out += "...";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    }
-  }
-  return out + "\"";
+  return text::quote_bytes(bytes, max_chars, '"');
 }
 
 }  // namespace pgverify::dump

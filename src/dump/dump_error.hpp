@@ -1,6 +1,7 @@
-// dump/: reading pg_dump archives natively (custom, directory, tar, plain SQL).
-// Today the header; the TOC and data blocks grow on the same byte source and
-// cursor. Depends on nothing else in pgverify (zlib, liblz4 and libzstd only).
+// dump/: reading pg_dump archives natively (custom, directory, tar, plain SQL):
+// the header (archive_header), the TOC (archive_toc) and every table's COPY
+// rows (archive_data), all on one byte source and cursor. Depends on nothing
+// else in pgverify but pg/version.hpp (zlib, liblz4 and libzstd only).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,28 @@ enum class DumpErrc {
   truncated,                  // the data ends inside something
   corrupt_compressed_stream,  // gzip/lz4/zstd data that does not decompress
   missing_version_comment,    // plain dump without its "-- Dumped from/by" lines
+  // The TOC (ReadToc in pg_backup_archiver.c).
+  bad_entry_count,            // the TOC's entry count is negative or more than the bytes can hold
+  bad_dump_id,                // an entry's dump id is zero or negative
+  duplicate_dump_id,          // two entries share a dump id
+  bad_section,                // an entry's section is none of pg_dump's four
+  bad_toc_entry,              // another field of an entry is impossible (catalog id, relkind, file name...)
+  bad_dependency,             // a dependency is no positive dump id
+  toc_too_large,              // the TOC's strings exceed what this reader keeps in memory
+  bad_data_offset,            // a data offset points into the header or the TOC
+  // Table data.
+  unknown_block_type,         // a custom archive's data block type is neither data (1) nor blobs (3)
+  unknown_data_block,         // a data block names a dump id the TOC does not have
+  unexpected_data_block,      // a data offset leads to a block of another entry
+  missing_data_block,         // a table's data block is nowhere in a custom archive
+  bad_chunk_length,           // a data chunk's length is negative
+  missing_data_file,          // a directory archive lacks a table's NNNN.dat(.gz/.lz4/.zst)
+  missing_tar_member,         // a tar archive lacks a table's NNNN.dat member
+  incomplete_compressed_stream,  // the data ends before its compressed stream does
+  not_copy_data,              // a table's data is not COPY rows (pg_dump --inserts)
+  bad_copy_data,              // COPY rows after the end marker, or a last row without its newline
+  row_too_long,               // one COPY row beyond the row size limit
+  bad_copy_statement,         // a plain dump's COPY line names no table this reader can parse
 };
 
 // The stable short name of an error kind ("truncated"), for reports and tests.

@@ -1,0 +1,72 @@
+// The table data inside a pg_dump archive, streamed as COPY text rows: custom
+// archives (data blocks found by offset, or read in sequence when pg_dump wrote
+// to a pipe and recorded no offsets), directory archives (NNNN.dat, .gz, .lz4,
+// .zst), tar archives (NNNN.dat members) and plain SQL (COPY blocks, the file
+// itself maybe gzip/lz4/zstd-compressed). Each row reaches the sink exactly as
+// `COPY ... TO STDOUT` (text) gives it on a live server: no newline, no "\."
+// end marker. Nothing is loaded whole: memory is bounded by the longest row.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "dump/archive_toc.hpp"
+
+namespace pgverify::dump {
+
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual void begin_table(const TocEntry& entry) = 0;
+  // One row without its newline; the view is valid during the call only.
+  virtual void row(std::string_view row) = 0;
+  virtual void end_table(const TocEntry& entry) = 0;
+};
+
+struct ReadProgress {
+  // How far through the archive's bytes (compressed, as stored) the reader has
+  // come; bytes_total when done. A directory archive counts toc.dat and the
+  // data files read so far.
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_total = 0;  // the archive's size (a directory: toc.dat and its table data files)
+  std::size_t tables_done = 0;
+  std::size_t tables_total = 0;
+};
+
+// PostgreSQL refuses a single field or row over 1 GB (MaxAllocSize), so no
+// real dump holds a longer COPY row.
+inline constexpr std::size_t kMaxRowBytes = 1024u * 1024 * 1024;
+
+struct DataReadOptions {
+  // Called about every 4 MiB read, after every table and once at the end.
+  std::function<void(const ReadProgress&)> on_progress;
+  std::size_t max_row_bytes = kMaxRowBytes;
+};
+
+// Streams every table's data (toc.tables_with_data()) to the sink:
+// begin_table, its rows, end_table, table after table. Large objects are
+// skipped. Throws DumpError naming the table and byte offset on anything
+// unreadable; the sink sees no end_table for a table that failed.
+void read_table_data(const ArchiveToc& toc, RowSink& sink, const DataReadOptions& options);
+void read_table_data(const ArchiveToc& toc, RowSink& sink,
+                     std::function<void(const ReadProgress&)> on_progress = {});
+
+// One TABLE DATA entry of toc (an element of toc.entries): begin_table, rows,
+// end_table. Opens its own files, so several threads may each read another
+// entry of the same archive at once. A custom archive without data offsets is
+// scanned from its first data block, a compressed plain dump decompressed
+// from its start: possible, but slow for parallel reading.
+void read_entry_data(const ArchiveToc& toc, const TocEntry& entry, RowSink& sink,
+                     const DataReadOptions& options = {});
+
+// Rows per table, as pg_restore would emit them: one per TABLE DATA entry, in
+// archive order (a table dumped in several entries appears several times).
+struct TableRowCount {
+  const TocEntry* entry = nullptr;
+  std::uint64_t rows = 0;
+};
+std::vector<TableRowCount> count_table_rows(const ArchiveToc& toc, const DataReadOptions& options = {});
+
+}  // namespace pgverify::dump

@@ -1,0 +1,157 @@
+#include "dump/copy_stream.hpp"
+
+#include <cstring>
+
+namespace pgverify::dump::detail {
+
+namespace {
+
+// A line buffer grown for one long row is given back rather than kept.
+constexpr std::size_t kKeepCapacity = 4 * 1024 * 1024;
+
+}  // namespace
+
+void LineSplitter::feed(std::string_view text) {
+  while (!text.empty() && !m_stopped) {
+    const void* found = std::memchr(text.data(), '\n', text.size());
+    if (!found) {
+      if (m_length == 0) m_line_start = m_offset;
+      const std::uint64_t length = m_length + text.size();
+      if (length > m_keep) {
+        if (m_fail) m_handler.on_too_long(m_line_start, length);
+        if (m_partial.size() < m_keep) m_partial.append(text.substr(0, m_keep - m_partial.size()));
+      } else {
+        m_partial.append(text);
+      }
+      m_length = length;
+      m_offset += text.size();
+      return;
+    }
+    const auto eol = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
+    const std::string_view piece = text.substr(0, eol);
+    if (m_length == 0 && (piece.size() <= m_keep || !m_fail)) {
+      // The whole line lies in this piece: no copy.
+      const std::uint64_t start = m_offset;
+      const std::string_view kept = piece.substr(0, m_keep);
+      m_offset += eol + 1;
+      text.remove_prefix(eol + 1);
+      m_keep = m_next_keep;
+      m_fail = m_next_fail;
+      m_handler.on_line(kept, piece.size(), start);
+      continue;
+    }
+    if (m_length == 0) m_line_start = m_offset;
+    const std::uint64_t length = m_length + piece.size();
+    if (length > m_keep) {
+      if (m_fail) m_handler.on_too_long(m_line_start, length);
+      if (m_partial.size() < m_keep) m_partial.append(piece.substr(0, m_keep - m_partial.size()));
+    } else {
+      m_partial.append(piece);
+    }
+    m_offset += eol + 1;
+    text.remove_prefix(eol + 1);
+    m_length = 0;
+    const std::uint64_t start = m_line_start;
+    m_keep = m_next_keep;
+    m_fail = m_next_fail;
+    m_handler.on_line(m_partial, length, start);
+    m_partial.clear();
+    if (m_partial.capacity() > kKeepCapacity) m_partial.shrink_to_fit();
+  }
+}
+
+std::string table_label(const TocEntry& entry) {
+  return "table " + entry.plain_name() + " (dump id " + std::to_string(entry.dump_id) + ")";
+}
+
+ProgressTracker::ProgressTracker(std::function<void(const ReadProgress&)> callback, std::uint64_t bytes_total,
+                                 std::size_t tables_total)
+    : m_callback(std::move(callback)) {
+  m_progress.bytes_total = bytes_total;
+  m_progress.tables_total = tables_total;
+}
+
+void ProgressTracker::set_bytes_read(std::uint64_t bytes) {
+  m_progress.bytes_read = std::min(bytes, m_progress.bytes_total);
+  if (m_progress.bytes_read >= m_reported_at + kProgressStep) report();
+}
+
+void ProgressTracker::table_done() {
+  ++m_progress.tables_done;
+  report();
+}
+
+void ProgressTracker::finish() {
+  m_progress.bytes_read = m_progress.bytes_total;
+  report();
+}
+
+void ProgressTracker::report() {
+  m_reported_at = m_progress.bytes_read;
+  if (m_callback) m_callback(m_progress);
+}
+
+TablePipeline::TablePipeline(const std::filesystem::path& path, const TocEntry& entry,
+                             std::optional<StreamCompression> compression, RowSink& sink, std::size_t max_row_bytes,
+                             std::string where)
+    : m_path(path),
+      m_entry(entry),
+      m_decoder(compression),
+      m_lines(*this),
+      m_sink(sink),
+      m_max_row(max_row_bytes),
+      m_where(std::move(where)) {
+  m_lines.set_limit(m_max_row, true);
+}
+
+void TablePipeline::fail(DumpErrc code, std::uint64_t at, const std::string& reason) const {
+  throw DumpError(code, m_path, at, reason);
+}
+
+void TablePipeline::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) {
+  m_at = at;
+  auto error = m_decoder.feed(bytes, [this](std::string_view text) { m_lines.feed(text); });
+  if (error)
+    fail(DumpErrc::corrupt_compressed_stream, at,
+         "corrupt " + std::string(m_decoder.name()) + " data in the data of " + table_label(m_entry) +
+             " near this offset: " + *error);
+}
+
+void TablePipeline::finish(std::uint64_t at) {
+  m_at = at;
+  if (!m_decoder.at_stream_end())
+    fail(DumpErrc::incomplete_compressed_stream, at,
+         "the data of " + table_label(m_entry) + " ends before its " + std::string(m_decoder.name()) +
+             " stream does: " + m_where);
+  if (m_lines.pending() > 0)
+    fail(DumpErrc::bad_copy_data, at,
+         "the data of " + table_label(m_entry) + " ends inside a row: its last " +
+             std::to_string(m_lines.pending()) + " bytes have no newline");
+}
+
+void TablePipeline::on_line(std::string_view kept, std::uint64_t length, std::uint64_t start) {
+  if (m_ended) {
+    // pg_dump writes "\.\n\n" after the rows; only empty lines may follow the marker.
+    if (length != 0)
+      fail(DumpErrc::bad_copy_data, m_at,
+           "the data of " + table_label(m_entry) + " goes on after its end-of-copy marker \"\\.\" (" +
+               std::to_string(length) + " bytes at text offset " + std::to_string(start) + ")");
+    return;
+  }
+  if (kept == "\\.") {
+    // COPY text escapes every backslash, so no row can be "\." itself.
+    m_ended = true;
+    m_lines.set_limit(0, false);
+    return;
+  }
+  ++m_rows;
+  m_sink.row(kept);
+}
+
+void TablePipeline::on_too_long(std::uint64_t start, std::uint64_t length) {
+  fail(DumpErrc::row_too_long, m_at,
+       "a row of " + table_label(m_entry) + " starting at text offset " + std::to_string(start) + " is longer than " +
+           std::to_string(m_max_row) + " bytes (" + std::to_string(length) + " so far)");
+}
+
+}  // namespace pgverify::dump::detail
