@@ -149,3 +149,33 @@ std::string fernet_secret_key(const TenantConfig& tenant) {
 }
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+const DumpDigest& dump_digest(Context& context) {
+  if (context.dump_digest) return *context.dump_digest;
+  if (context.dump_digest_error) std::rethrow_exception(context.dump_digest_error);
+  try {
+    DumpDigestOptions options;
+    options.jobs = context.tenant.hash.jobs;
+    options.filter.include = context.tenant.hash.include;
+    options.filter.exclude = context.tenant.hash.exclude;
+    options.on_progress = context.on_dump_progress;
+    context.dump_digest = digest_dump(*context.dump_path, options);
+  } catch (...) {
+    context.dump_digest_error = std::current_exception();
+    throw;
+  }
+  return *context.dump_digest;
+}
+
+const hash::DatabaseHash& source_text_hash(Context& context) {
+  if (!context.source_text_hash) {
+    hash::HashOptions options = hash_options_for(context.tenant, hash::Mode::text);
+    options.on_progress = context.on_hash_progress;
+    context.source_text_hash = hash::hash_database(context.connector, context.tenant.source_dsn, options);
+  }
+  return *context.source_text_hash;
+}
+
+}  // namespace pgverify::checks

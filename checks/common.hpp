@@ -88,3 +88,14 @@ bool fernet_secret_configured(const TenantConfig& tenant);
 std::string fernet_secret_key(const TenantConfig& tenant);
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+// pre: the dump (context.dump_path) read and hashed once per run with the
+// tenant's jobs and filters; later calls reuse it or rethrow its error.
+const DumpDigest& dump_digest(Context& context);
+
+// pre: the source hashed in text mode with the tenant's jobs and filters, once.
+const hash::DatabaseHash& source_text_hash(Context& context);
+
+}  // namespace pgverify::checks

@@ -4,6 +4,8 @@
 #include "checks/data_row_counts.hpp"
 #include "checks/data_sequences.hpp"
 #include "checks/data_table_hashes.hpp"
+#include "checks/dump_matches_source.hpp"
+#include "checks/dump_readable.hpp"
 #include "checks/ext_available.hpp"
 #include "checks/ext_vector.hpp"
 #include "checks/roles_exist_on_target.hpp"
@@ -28,6 +30,8 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   checks.push_back(std::make_unique<checks::DataRowCounts>());
   checks.push_back(std::make_unique<checks::DataSequences>());
   checks.push_back(std::make_unique<checks::DataTableHashes>());
+  checks.push_back(std::make_unique<checks::DumpMatchesSource>());
+  checks.push_back(std::make_unique<checks::DumpReadable>());
   checks.push_back(std::make_unique<checks::ExtAvailable>());
   checks.push_back(std::make_unique<checks::ExtVector>());
   checks.push_back(std::make_unique<checks::RolesExistOnTarget>());

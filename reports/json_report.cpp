@@ -5,10 +5,10 @@
 
 namespace pgverify::reports {
 
-namespace {
-
 // RFC 8259 requires UTF-8; text from a database or a damaged dump may not be.
 json::Value text_value(std::string_view value) { return json::Value(text::valid_utf8(value)); }
+
+namespace {
 
 json::Value finding_value(const Finding& finding) {
   json::Value value(json::Object{});
@@ -22,6 +22,8 @@ json::Value finding_value(const Finding& finding) {
   return value;
 }
 
+}  // namespace
+
 json::Value check_value(const CheckResult& check) {
   json::Value value(json::Object{});
   value.set("id", text_value(check.id));
@@ -34,8 +36,6 @@ json::Value check_value(const CheckResult& check) {
   value.set("findings", json::Value(std::move(findings)));
   return value;
 }
-
-}  // namespace
 
 void render_json(const RunReport& report, std::ostream& out) {
   json::Value document(json::Object{});

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json.hpp"
 #include "core/result.hpp"
 
 namespace pgverify::reports {
@@ -31,6 +32,10 @@ struct RenderOptions {
 
 void render_console(const RunReport& report, std::ostream& out, const RenderOptions& options);
 void render_json(const RunReport& report, std::ostream& out);
+// One check as the JSON report writes it, and text made safe for JSON (valid
+// UTF-8), for commands that print JSON of their own.
+json::Value check_value(const CheckResult& check);
+json::Value text_value(std::string_view value);
 void render_junit(const RunReport& report, std::ostream& out);
 void render_markdown(const RunReport& report, std::ostream& out);
 

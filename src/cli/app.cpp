@@ -14,7 +14,9 @@
 
 #include "checks/registry.hpp"
 #include "cli/catalog.hpp"
+#include "cli/dump_command.hpp"
 #include "cli/hash_command.hpp"
+#include "cli/usage_error.hpp"
 #include "config/config.hpp"
 #include "core/exit_codes.hpp"
 #include "cli/progress.hpp"
@@ -28,12 +30,6 @@ namespace pgverify::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A mistake in how pgverify was called or configured: one line, exit code 2.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct GlobalOptions {
   std::optional<std::string> config;
@@ -138,6 +134,10 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
 
   ProgressLine check_progress;
   context.on_hash_progress = progress_callback(check_progress);
+  if (check_progress.enabled())
+    context.on_dump_progress = [&check_progress](const dump::ReadProgress& p) {
+      check_progress.update(p.tables_done, p.tables_total, "dump tables read", p.bytes_read, p.bytes_total);
+    };
 
   RunReport report;
   report.tool_version = PGVERIFY_VERSION;
@@ -155,7 +155,9 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
     try {
       if (tenant.source_dsn.empty()) throw std::runtime_error("source_dsn is not configured");
       ProgressLine progress;
-      write_manifest(capture_baseline(connector, tenant, progress_callback(progress)), manifest_path);
+      write_manifest(capture_baseline(connector, tenant, progress_callback(progress),
+                                      context.source_text_hash ? &*context.source_text_hash : nullptr),
+                     manifest_path);
     } catch (const std::exception& error) {
       std::cerr << "pgverify: error: cannot record the baseline in " << manifest_path.string()
                 << ": " << error.what() << '\n';
@@ -214,6 +216,19 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   hash->add_flag("--json", hash_options.json, "Print JSON");
 
+  DumpVerifyOptions dump_options;
+  CLI::App* dump = app.add_subcommand("dump", "pg_dump archives");
+  dump->require_subcommand(1);
+  CLI::App* verify = dump->add_subcommand(
+      "verify", "Read an archive to its end; per-table rows and text hashes; compare with a live database");
+  verify->add_option("PATH", dump_options.path, "The archive: a file (custom, tar, plain, .gz) or a directory")
+      ->required();
+  verify->add_option("--against", dump_options.against,
+                     "A libpq connection string or URI of the live source to compare with");
+  verify->add_option("--jobs", dump_options.jobs, "Tables read in parallel (custom with offsets, directory, tar)")
+      ->check(CLI::Range(1, 64));
+  verify->add_flag("--json", dump_options.json, "Print JSON");
+
   PhaseOptions pre_options, post_options;
   CLI::App* pre = app.add_subcommand("pre", "Before the upgrade: clients, dump and source; records the baseline");
   add_phase_options(*pre, pre_options, Phase::pre);
@@ -247,6 +262,7 @@ int run(int argc, char** argv) {
       return to_int(ExitCode::ok);
     }
     if (*hash) return run_hash_command(hash_options);
+    if (*verify) return run_dump_verify(dump_options);
     if (*pre) return run_phase(global, pre_options, Phase::pre);
     if (*post) return run_phase(global, post_options, Phase::post);
   } catch (const UsageError& e) {

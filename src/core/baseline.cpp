@@ -34,7 +34,8 @@ std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed) {
 }
 
 Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
-                          const std::function<void(const hash::Progress&)>& on_progress) {
+                          const std::function<void(const hash::Progress&)>& on_progress,
+                          const hash::DatabaseHash* already_hashed) {
   auto source = connector.connect(tenant.source_dsn);
   Manifest manifest;
   manifest.tenant = tenant.name;
@@ -61,10 +62,15 @@ Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
     }
   }
 
-  hash::HashOptions options =
-      hash_options_for(tenant, tenant.hash.mode == "text" ? hash::Mode::text : hash::Mode::binary);
-  options.on_progress = on_progress;
-  hash::DatabaseHash hashed = hash::hash_database(connector, tenant.source_dsn, options);
+  const hash::Mode mode = tenant.hash.mode == "text" ? hash::Mode::text : hash::Mode::binary;
+  hash::DatabaseHash hashed;
+  if (already_hashed && already_hashed->mode == mode) {
+    hashed = *already_hashed;
+  } else {
+    hash::HashOptions options = hash_options_for(tenant, mode);
+    options.on_progress = on_progress;
+    hashed = hash::hash_database(connector, tenant.source_dsn, options);
+  }
   manifest.settings = hashed.settings;
   manifest.tables = table_records(hashed);
   return manifest;

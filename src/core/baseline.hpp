@@ -20,8 +20,12 @@ hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode);
 std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed);
 
 // Server facts, extensions, settings, every table's digest, sequences and the
-// schema inventory of the source. Throws pg::PgError when the source cannot be read.
+// schema inventory of the source. `already_hashed`, when it was taken in the
+// tenant's mode (dump.matches-source hashes the source in text mode), is used
+// instead of reading every table again. Throws pg::PgError when the source
+// cannot be read.
 Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
-                          const std::function<void(const hash::Progress&)>& on_progress);
+                          const std::function<void(const hash::Progress&)>& on_progress,
+                          const hash::DatabaseHash* already_hashed = nullptr);
 
 }  // namespace pgverify

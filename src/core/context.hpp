@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "config/config.hpp"
+#include "core/dump_digest.hpp"
 #include "core/manifest.hpp"
 #include "core/status.hpp"
 #include "exec/process.hpp"
@@ -31,6 +32,14 @@ struct Context {
   // post: the target hashed like the baseline, once, for every data check.
   std::optional<hash::DatabaseHash> target_hash = {};
   std::exception_ptr target_hash_error = {};
+
+  // pre: the dump read to its end and hashed, once, for every dump check.
+  std::function<void(const dump::ReadProgress&)> on_dump_progress = {};
+  std::optional<DumpDigest> dump_digest = {};
+  std::exception_ptr dump_digest_error = {};
+  // pre: the source hashed in text mode (rows as pg_dump reads them), once;
+  // the baseline reuses it when the tenant hashes in text mode.
+  std::optional<hash::DatabaseHash> source_text_hash = {};
 };
 
 }  // namespace pgverify

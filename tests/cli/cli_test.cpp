@@ -43,7 +43,8 @@ TEST_CASE("checks lists every check and explain describes one", "[cli]") {
 
 TEST_CASE("--help works everywhere and exits 0", "[cli]") {
   for (auto args : std::vector<std::vector<std::string>>{{"--help"}, {"pre", "--help"}, {"post", "--help"},
-                                                         {"checks", "--help"}, {"explain", "--help"}}) {
+                                                         {"checks", "--help"}, {"explain", "--help"},
+                                                         {"hash", "--help"}, {"dump", "verify", "--help"}}) {
     auto result = testing::run_pgverify(args);
     CHECK(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("Usage") || Catch::Contains("OPTIONS"));
@@ -51,7 +52,7 @@ TEST_CASE("--help works everywhere and exits 0", "[cli]") {
   CHECK(testing::run_pgverify({"--version"}).out.rfind("pgverify ", 0) == 0);
 }
 
-TEST_CASE("commands that are not there yet are not offered", "[cli]") {
+TEST_CASE("commands without their arguments, and those not there yet, are usage errors", "[cli]") {
   for (const char* command : {"hash", "dump", "upgrade"}) {
     auto result = testing::run_pgverify({command});
     CHECK(result.exit_code == 2);
@@ -165,4 +166,21 @@ TEST_CASE("a report that cannot be written is a usage error after the others are
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("--report: cannot write " + (dir.path() / "file" / "r.json").string()));
   CHECK(std::filesystem::file_size(dir.path() / "ok.md") > 0);
+}
+
+TEST_CASE("dump verify: a wrong path is exit 2, an unreadable dump exit 1, each one line", "[cli]") {
+  testing::TempDir dir("cli-dump");
+  expect_usage_error(testing::run_pgverify({"dump", "verify", (dir.path() / "missing.dump").string()}),
+                     "missing.dump: no such file or directory");
+  expect_usage_error(testing::run_pgverify({"dump", "verify", "x.dump", "--jobs", "0"}), "--jobs");
+  write(dir.path() / "notes.txt", "this is no dump\n");
+  auto garbage = testing::run_pgverify({"dump", "verify", (dir.path() / "notes.txt").string()});
+  CHECK(garbage.exit_code == 1);
+  CHECK(lines(garbage.err) == 1);
+  CHECK_THAT(garbage.err, Catch::StartsWith("pgverify: error: the dump cannot be read to its end: "));
+  write(dir.path() / "cut.dump", "PGDMP\x01\x10");
+  auto cut = testing::run_pgverify({"dump", "verify", (dir.path() / "cut.dump").string(), "--json"});
+  CHECK(cut.exit_code == 1);
+  CHECK(cut.out.empty());
+  CHECK(lines(cut.err) == 1);
 }

@@ -1,0 +1,129 @@
+#include "cli/dump_command.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include "checks/dump_matches_source.hpp"
+#include "cli/progress.hpp"
+#include "core/context.hpp"
+#include "core/dump_digest.hpp"
+#include "core/exit_codes.hpp"
+#include "core/json.hpp"
+#include "core/runner.hpp"
+#include "cli/usage_error.hpp"
+#include "reports/reporter.hpp"
+
+namespace pgverify::cli {
+
+namespace {
+
+json::Value header_json(const dump::ArchiveHeader& header) {
+  json::Value archive;
+  archive.set("format", std::string(to_string(header.format)));
+  archive.set("archive_version", header.version ? header.version->str() : std::string());
+  archive.set("compression", std::string(to_string(header.compression)));
+  archive.set("pg_dump_version", header.pg_dump_version);
+  archive.set("server_version", header.server_version);
+  archive.set("database", reports::text_value(header.database));
+  archive.set("dump_time", header.dump_time);
+  return archive;
+}
+
+void print_header(const DumpDigest& digest) {
+  const dump::ArchiveHeader& h = digest.toc.header;
+  std::cout << "archive:  " << to_string(h.format);
+  if (h.version) std::cout << " " << h.version->str();
+  std::cout << ", compression " << to_string(h.compression) << ", " << format_bytes(digest.bytes_total)
+            << " read to the end\n";
+  std::cout << "made by:  pg_dump " << (h.pg_dump_version.empty() ? "?" : h.pg_dump_version) << " from PostgreSQL "
+            << (h.server_version.empty() ? "?" : h.server_version) << "\n";
+  if (!h.database.empty() || !h.dump_time.empty())
+    std::cout << "database: " << (h.database.empty() ? "?" : h.database)
+              << (h.dump_time.empty() ? "" : ", dumped " + h.dump_time) << "\n";
+  std::cout << "holds:    " << digest.toc.entries.size() << " TOC entries, " << digest.tables.size()
+            << " tables with data, " << digest.rows() << " rows, " << digest.toc.extensions().size()
+            << " extensions, " << digest.toc.sequences_set().size() << " sequence values\n\n";
+  std::size_t width = 5;
+  for (const auto& t : digest.tables) width = std::max(width, t.name.size());
+  std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH (text)\n";
+  for (const auto& t : digest.tables) {
+    const std::string rows = std::to_string(t.digest.rows);
+    std::cout << t.name << std::string(width - t.name.size() + 2, ' ') << rows
+              << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << t.digest.hex() << '\n';
+  }
+}
+
+}  // namespace
+
+int run_dump_verify(const DumpVerifyOptions& options) {
+  std::error_code error;
+  if (!std::filesystem::exists(options.path, error))
+    throw UsageError("dump verify: " + options.path + ": no such file or directory");
+
+  ProgressLine progress;
+  DumpDigestOptions digest_options;
+  digest_options.jobs = options.jobs;
+  if (progress.enabled())
+    digest_options.on_progress = [&](const dump::ReadProgress& p) {
+      progress.update(p.tables_done, p.tables_total, "tables read", p.bytes_read, p.bytes_total);
+    };
+  std::optional<DumpDigest> digest;
+  try {
+    digest = digest_dump(options.path, digest_options);
+  } catch (const dump::DumpError& e) {
+    progress.finish();
+    std::cerr << "pgverify: error: the dump cannot be read to its end: " << e.what() << '\n';
+    return to_int(ExitCode::check_failed);
+  }
+  progress.finish();
+
+  std::optional<CheckResult> matched;
+  if (options.against) {
+    // The comparison is dump.matches-source's, run on this dump and database.
+    TenantConfig tenant;
+    tenant.name = "dump-verify";
+    tenant.source_dsn = *options.against;
+    tenant.hash.jobs = options.jobs;
+    pg::LibpqConnector connector;
+    exec::SystemToolRunner tools;
+    Context context{Phase::pre, tenant, connector, tools, std::filesystem::path(options.path), nullptr};
+    context.dump_digest = std::move(*digest);
+    ProgressLine hashing;
+    if (hashing.enabled())
+      context.on_hash_progress = [&](const hash::Progress& p) {
+        hashing.update(p.tables_done, p.tables_total, "source tables hashed", p.bytes_read, p.bytes_estimated);
+      };
+    matched = checks::DumpMatchesSource().run(context);
+    hashing.finish();
+    digest = std::move(context.dump_digest);
+  }
+
+  if (options.json) {
+    json::Value root;
+    root.set("archive", header_json(digest->toc.header));
+    json::Value& tables = root.set("tables", json::Array{});
+    for (const auto& t : digest->tables) {
+      json::Value entry;
+      entry.set("table", reports::text_value(t.name));
+      entry.set("rows", t.digest.rows);
+      entry.set("hash", t.digest.hex());
+      entry.set("mode", std::string("text"));
+      tables.push(std::move(entry));
+    }
+    if (matched) root.set("matches_source", reports::check_value(*matched));
+    std::cout << json::dump(root) << '\n';
+  } else {
+    print_header(*digest);
+    if (matched) {
+      std::cout << "\nagainst " << pg::describe_dsn(*options.against) << ": " << to_string(matched->status) << ": "
+                << matched->summary << '\n';
+      for (const auto& f : matched->findings)
+        std::cout << "  - " << f.object << ": " << f.message << " (expected " << f.expected << ", actual " << f.actual
+                  << ")\n";
+    }
+  }
+  if (matched && matched->status == Status::fail) return to_int(ExitCode::check_failed);
+  return to_int(ExitCode::ok);
+}
+
+}  // namespace pgverify::cli

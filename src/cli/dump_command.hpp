@@ -1,0 +1,21 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace pgverify::cli {
+
+struct DumpVerifyOptions {
+  std::string path;
+  std::optional<std::string> against;  // a live source DSN to compare with
+  int jobs = 1;
+  bool json = false;
+};
+
+// `pgverify dump verify`: reads a pg_dump archive to its end and prints what it
+// holds (per-table rows and text-mode hashes); with --against, compares them
+// with the live database as dump.matches-source does. Exit 0 readable (and
+// matching), 1 unreadable or different, 2 usage, 3 the database could not be read.
+int run_dump_verify(const DumpVerifyOptions& options);
+
+}  // namespace pgverify::cli

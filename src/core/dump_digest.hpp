@@ -1,0 +1,52 @@
+// A pg_dump archive's tables hashed the way the live source is hashed in text
+// mode (hash/), so dump.matches-source can compare the two: the reader of
+// dump/ streams each table's COPY rows into XXH3-128 row digests, several
+// tables at once with --jobs when the format allows reading them apart.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dump/archive_data.hpp"
+#include "dump/archive_toc.hpp"
+#include "hash/catalog.hpp"
+#include "hash/digest.hpp"
+
+namespace pgverify {
+
+struct DumpTable {
+  std::string name;        // schema.table quoted as PostgreSQL quotes it (hash::RelationSpec::name)
+  std::string plain_name;  // unquoted, as filters match
+  hash::TableDigest digest;
+  std::size_t entries = 0;  // TABLE DATA entries it came from (usually 1)
+};
+
+struct DumpDigest {
+  dump::ArchiveToc toc;
+  std::vector<DumpTable> tables;  // sorted by name
+  std::uint64_t bytes_total = 0;  // the archive's size as stored
+  int jobs_used = 1;              // 1 when the format must be read in one pass
+
+  const DumpTable* table(std::string_view name) const;
+  std::uint64_t rows() const;
+};
+
+struct DumpDigestOptions {
+  int jobs = 1;  // tables read at once (custom with data offsets, directory, tar)
+  hash::TableFilter filter;
+  // Called from the calling thread about every 200 ms and once at the end.
+  std::function<void(const dump::ReadProgress&)> on_progress;
+};
+
+// Reads the whole archive: header, TOC and every table's data. Throws
+// dump::DumpError naming the table and byte offset when anything is unreadable.
+DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOptions& options);
+
+// Whether read_entry_data can read the archive's tables apart (and so in parallel).
+bool tables_readable_apart(const dump::ArchiveToc& toc);
+
+}  // namespace pgverify

@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+
+#include "checks/dump_matches_source.hpp"
+#include "support/check_fixture.hpp"
+#include "support/plain_dump.hpp"
+#include "support/servers.hpp"
+
+using namespace pgverify;
+using testing::FakeTable;
+
+namespace {
+
+const std::vector<FakeTable> source_tables = {{"public.a", {"1\tone", "2\ttwo"}}, {"public.b", {"x"}}};
+
+CheckResult run_against(const std::vector<FakeTable>& dumped, const std::string& label) {
+  testing::TempDir dir("dump-matches-" + label);
+  testing::CheckFixture f;
+  testing::serve_tables(*f.source, source_tables);
+  f.dump_path = testing::write_plain_dump(dir.path() / "qrydb.sql", testing::plain_dump_text(dumped));
+  return f.run(checks::DumpMatchesSource());
+}
+
+}  // namespace
+
+TEST_CASE("dump.matches-source passes when the dump holds the source's rows", "[checks][dump.matches-source]") {
+  auto result = run_against({{"public.a", {"2\ttwo", "1\tone"}}, {"public.b", {"x"}}}, "same");
+  CHECK(result.status == Status::pass);
+  CHECK(result.summary == "2 of 2 source tables are in the dump with the same rows (text mode)");
+}
+
+TEST_CASE("dump.matches-source fails on missing rows, changed rows and missing tables", "[checks][dump.matches-source]") {
+  SECTION("a row missing") {
+    auto result = run_against({{"public.a", {"1\tone"}}, {"public.b", {"x"}}}, "fewer");
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "public.a");
+    CHECK(result.findings[0].message == "the dump holds 1 rows of the source's 2");
+    CHECK_THAT(result.findings[0].hint, Catch::Contains("without port-forward"));
+  }
+  SECTION("a value changed") {
+    auto result = run_against({{"public.a", {"1\tone", "2\tTWO"}}, {"public.b", {"x"}}}, "changed");
+    CHECK(result.status == Status::fail);
+    CHECK(result.findings.at(0).message == "the dump holds as many rows as the source, but different ones");
+  }
+  SECTION("a table missing, an extra one") {
+    auto result = run_against({{"public.a", {"1\tone", "2\ttwo"}}, {"public.c", {}}}, "missing");
+    CHECK(result.status == Status::fail);
+    CHECK(result.summary == "1 of 2 source tables are in the dump with the same rows (text mode); 0 differ, 1 missing");
+    REQUIRE(result.findings.size() == 2);
+    CHECK(result.findings[0].object == "public.b");
+    CHECK(result.findings[0].actual == "not in the dump");
+    CHECK(result.findings[1].object == "public.c");
+    CHECK(result.findings[1].expected == "not in the source");
+  }
+}
+
+TEST_CASE("dump.matches-source leaves an unreadable dump to dump.readable", "[checks][dump.matches-source]") {
+  testing::TempDir dir("dump-matches-bad");
+  testing::CheckFixture f;
+  f.dump_path = testing::write_plain_dump(dir.path() / "x.sql", "not a dump");
+  auto result = f.run(checks::DumpMatchesSource());
+  CHECK(result.status == Status::skip);
+  CHECK_THAT(result.summary, Catch::StartsWith("the dump cannot be read (see dump.readable)"));
+}
