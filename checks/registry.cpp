@@ -4,6 +4,7 @@
 #include "checks/data_row_counts.hpp"
 #include "checks/data_sequences.hpp"
 #include "checks/data_table_hashes.hpp"
+#include "checks/driver_asyncpg.hpp"
 #include "checks/dump_matches_source.hpp"
 #include "checks/dump_readable.hpp"
 #include "checks/ext_available.hpp"
@@ -30,6 +31,7 @@ std::vector<std::unique_ptr<Check>> make_checks() {
   checks.push_back(std::make_unique<checks::DataRowCounts>());
   checks.push_back(std::make_unique<checks::DataSequences>());
   checks.push_back(std::make_unique<checks::DataTableHashes>());
+  checks.push_back(std::make_unique<checks::DriverAsyncpg>());
   checks.push_back(std::make_unique<checks::DumpMatchesSource>());
   checks.push_back(std::make_unique<checks::DumpReadable>());
   checks.push_back(std::make_unique<checks::ExtAvailable>());

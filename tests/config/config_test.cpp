@@ -208,7 +208,8 @@ TEST_CASE("every example in config/ parses", "[config]") {
   namespace fs = std::filesystem;
   int examples = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(PGVERIFY_SOURCE_DIR) / "config")) {
-    if (entry.path().extension() != ".toml") continue;
+    // drivers.toml is driver.asyncpg's rule table, not a configuration (its own test parses it).
+    if (entry.path().extension() != ".toml" || entry.path().filename() == "drivers.toml") continue;
     INFO(entry.path().string());
     Config config = load_config_file(entry.path());
     CHECK_FALSE(config.tenants.empty());
