@@ -1,5 +1,6 @@
 #include "checks/secrets_fernet.hpp"
 
+#include <ctime>
 #include <map>
 
 #include "checks/common.hpp"
@@ -51,7 +52,7 @@ const CheckInfo& SecretsFernet::info() const {
           "Fix the secret to match the original cluster; if some tokens fail and most decrypt, "
           "those rows were written with another key (a rotation left behind): add the old secret "
           "as another line of secret_file.",
-      .options = "[tenants.X.fernet] secret_env or secret_file, query, sample, key_derivation; target_dsn",
+      .options = "[tenants.X.fernet] secret_env or secret_file, query, sample, key_derivation, ttl; target_dsn",
       .applies_to = "the first column of `query`'s rows on the target (text, or bytea holding the token); "
                     "raw keys, SHA-256-derived keys (sqlalchemy-utils) or auto",
   };
@@ -88,13 +89,15 @@ CheckResult SecretsFernet::run(Context& context) const {
                          "nothing was decrypted, so nothing is known about the secret",
                          "Point the query at the table holding the encrypted credentials."}});
 
+  std::optional<secrets::TokenAge> age;
+  if (config.ttl_seconds) age = secrets::TokenAge{static_cast<std::int64_t>(std::time(nullptr)), *config.ttl_seconds};
   std::size_t tried = 0, decrypted = 0;
   std::map<secrets::FernetError, std::size_t> failures;
   std::map<std::pair<std::size_t, secrets::KeyDerivation>, std::size_t> keys_used;
   for (const auto& row : sampled.rows) {
     if (row.empty() || !row.front()) continue;  // NULL: no credential stored
     ++tried;
-    const secrets::KeyringResult result = keyring.decrypt(token_text(*row.front()));
+    const secrets::KeyringResult result = keyring.decrypt(token_text(*row.front()), age);
     if (result.ok()) {
       ++decrypted;
       ++keys_used[{*result.secret_index, *result.derivation}];

@@ -216,12 +216,13 @@ class Reader {
 
     if (const toml::table* fernet = sub_table(table, "fernet", prefix + "fernet")) {
       const std::string p = prefix + "fernet.";
-      reject_unknown(*fernet, p, {"secret_env", "secret_file", "query", "sample", "key_derivation"});
+      reject_unknown(*fernet, p, {"secret_env", "secret_file", "query", "sample", "key_derivation", "ttl"});
       read_string(*fernet, "secret_env", p, tenant.fernet.secret_env);
       read_string(*fernet, "secret_file", p, tenant.fernet.secret_file);
       tenant.fernet.secret_file = resolve_path(tenant.fernet.secret_file);
       read_string(*fernet, "query", p, tenant.fernet.query);
       if (auto sample = read_int(*fernet, "sample", p, 1, 1000000)) tenant.fernet.sample = *sample;
+      tenant.fernet.ttl_seconds = read_int(*fernet, "ttl", p, 1, 100LL * 365 * 24 * 3600);
       read_string(*fernet, "key_derivation", p, tenant.fernet.key_derivation);
       const auto& kd = tenant.fernet.key_derivation;
       if (kd != "raw" && kd != "sha256" && kd != "auto")

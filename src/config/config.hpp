@@ -40,6 +40,9 @@ struct FernetConfig {
   std::string query;
   std::int64_t sample = 100;
   std::string key_derivation = "auto";  // raw | sha256 | auto
+  // Tokens older than this many seconds fail as expired, as the application's
+  // Fernet(ttl=...) would refuse them; nullopt: no age limit.
+  std::optional<std::int64_t> ttl_seconds;
 };
 
 // How pre and post hash tables (post always uses the mode the baseline recorded).

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 
 #include "checks/secrets_fernet.hpp"
@@ -105,4 +106,17 @@ TEST_CASE("secrets.fernet is skipped without a secret or a query, and warns on n
   CHECK(f.run(checks::SecretsFernet(), Phase::post).status == Status::warn);
   f.tenant.fernet.secret_env.clear();
   CHECK(f.run(checks::SecretsFernet(), Phase::post).status == Status::skip);
+}
+
+TEST_CASE("secrets.fernet applies a configured TTL as the application would", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  const auto key = secrets::sha256_key(kSecret);
+  secrets::FernetIv iv{};
+  const auto now = static_cast<std::uint64_t>(std::time(nullptr));
+  f.serve({{secrets::encrypt(key, "fresh", iv, now - 10)}, {secrets::encrypt(key, "stale", iv, now - 7200)}});
+  CHECK(f.run(checks::SecretsFernet(), Phase::post).status == Status::pass);
+  f.tenant.fernet.ttl_seconds = 3600;
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::fail);
+  CHECK(result.findings.at(0).actual == "1 expired");
 }

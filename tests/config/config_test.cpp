@@ -49,6 +49,7 @@ secret_env     = "JWT_SECRET_KEY"
 query          = "SELECT credentials FROM integrations"
 sample         = 25
 key_derivation = "sha256"
+ttl            = 86400
 
 [tenants.demo.hash]
 mode    = "text"
@@ -75,6 +76,7 @@ exclude = ["public.audit_*", "public.tmp?"]
   CHECK(demo.fernet.secret_env == "JWT_SECRET_KEY");
   CHECK(demo.fernet.sample == 25);
   CHECK(demo.fernet.key_derivation == "sha256");
+  CHECK(demo.fernet.ttl_seconds == 86400);
   CHECK(demo.hash.mode == "text");
   CHECK(demo.hash.jobs == 4);
   CHECK(demo.hash.include == std::vector<std::string>{"public.*"});
