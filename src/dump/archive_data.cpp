@@ -26,16 +26,6 @@ constexpr int kBlockBlobs = 3;
 
 constexpr std::size_t kPiece = 64 * 1024;
 
-std::optional<StreamCompression> stream_kind(Compression compression) {
-  switch (compression) {
-    case Compression::none: return std::nullopt;
-    case Compression::gzip: return StreamCompression::gzip;
-    case Compression::lz4: return StreamCompression::lz4;
-    case Compression::zstd: return StreamCompression::zstd;
-  }
-  return std::nullopt;
-}
-
 // A data file's compression, by the suffix pg_dump gave it.
 std::optional<StreamCompression> kind_of_file(const std::string& name) {
   auto ends = [&](std::string_view s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };

@@ -343,6 +343,16 @@ std::string_view to_string(Compression compression) {
   return "unknown";
 }
 
+std::optional<StreamCompression> stream_kind(Compression compression) {
+  switch (compression) {
+    case Compression::none: return std::nullopt;
+    case Compression::gzip: return StreamCompression::gzip;
+    case Compression::lz4: return StreamCompression::lz4;
+    case Compression::zstd: return StreamCompression::zstd;
+  }
+  return std::nullopt;
+}
+
 ArchiveHeader read_binary_header(ArchiveCursor& cursor, ArchiveFormat container) {
   ArchiveHeader header;
   header.format = container;

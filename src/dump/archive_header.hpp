@@ -13,6 +13,7 @@
 #include "dump/archive_cursor.hpp"
 #include "dump/archive_version.hpp"
 #include "dump/byte_source.hpp"
+#include "dump/decompress.hpp"
 #include "dump/dump_error.hpp"
 #include "pg/version.hpp"
 
@@ -23,6 +24,9 @@ enum class Compression { none, gzip, lz4, zstd };
 
 std::string_view to_string(ArchiveFormat format);   // "custom", "directory", "tar", "plain"
 std::string_view to_string(Compression compression);  // "none", "gzip", "lz4", "zstd"
+
+// The stream decoder for data compressed this way; nullopt for none.
+std::optional<StreamCompression> stream_kind(Compression compression);
 
 struct ArchiveHeader {
   ArchiveFormat format = ArchiveFormat::custom;

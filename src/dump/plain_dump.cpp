@@ -24,16 +24,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-std::optional<StreamCompression> stream_kind(Compression compression) {
-  switch (compression) {
-    case Compression::none: return std::nullopt;
-    case Compression::gzip: return StreamCompression::gzip;
-    case Compression::lz4: return StreamCompression::lz4;
-    case Compression::zstd: return StreamCompression::zstd;
-  }
-  return std::nullopt;
-}
-
 class PlainScanner final : private LineSplitter::Handler {
  public:
   struct Events {
