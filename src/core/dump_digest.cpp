@@ -60,6 +60,40 @@ void merge_into(std::map<std::string, DumpTable>& into, std::map<std::string, Du
   }
 }
 
+// How many stored bytes each entry's data takes, as far as the format tells
+// without reading it: the gap to the next data block of a custom archive, the
+// file size in a directory archive; 0 when unknown (tar).
+std::vector<std::uint64_t> stored_sizes(const dump::ArchiveToc& toc, const std::vector<const dump::TocEntry*>& entries) {
+  std::vector<std::uint64_t> sizes(entries.size(), 0);
+  if (toc.header.format == dump::ArchiveFormat::directory) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      std::error_code error;
+      const auto dir = toc.path;
+      for (const char* suffix : {"", ".gz", ".lz4", ".zst"}) {
+        const auto size = std::filesystem::file_size(dir / (entries[i]->filename + suffix), error);
+        if (!error) {
+          sizes[i] = size;
+          break;
+        }
+      }
+    }
+  } else if (toc.header.format == dump::ArchiveFormat::custom) {
+    std::vector<std::uint64_t> starts;
+    for (const auto& entry : toc.entries)
+      if (entry.offset.state == dump::DataOffsetState::set) starts.push_back(entry.offset.value);
+    std::sort(starts.begin(), starts.end());
+    std::error_code error;
+    const std::uint64_t end = std::filesystem::file_size(toc.path, error);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::uint64_t start = entries[i]->offset.value;
+      const auto next = std::upper_bound(starts.begin(), starts.end(), start);
+      const std::uint64_t stop = next != starts.end() ? *next : (error ? start : end);
+      sizes[i] = stop > start ? stop - start : 0;
+    }
+  }
+  return sizes;
+}
+
 }  // namespace
 
 const DumpTable* DumpDigest::table(std::string_view name) const {
@@ -93,7 +127,7 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
   result.toc = dump::read_archive_toc(path);
   // Every table's data is read, also of tables the filter leaves out: the
   // archive must prove readable to its last byte; those are just not hashed.
-  const std::vector<const dump::TocEntry*> entries = result.toc.tables_with_data();
+  std::vector<const dump::TocEntry*> entries = result.toc.tables_with_data();
 
   std::map<std::string, DumpTable> tables;
   const int jobs = std::clamp<int>(options.jobs, 1, static_cast<int>(std::max<std::size_t>(1, entries.size())));
@@ -109,6 +143,14 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     tables = std::move(sink.tables);
   } else {
     result.jobs_used = jobs;
+    // Largest first, so one big table does not start last and run alone.
+    const auto sizes = stored_sizes(result.toc, entries);
+    std::vector<std::size_t> order(entries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+    std::vector<const dump::TocEntry*> sorted;
+    for (std::size_t i : order) sorted.push_back(entries[i]);
+    entries = std::move(sorted);
     std::atomic<std::size_t> next{0}, done{0};
     std::atomic<std::uint64_t> bytes{0}, total{0};
     std::atomic<bool> cancelled{false};

@@ -30,6 +30,10 @@ class Decoder {
   virtual Step step(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) = 0;
   // Ready for another stream after one ended (lz4 and zstd contexts are by themselves).
   virtual void restart() {}
+  // How much earlier output the decoder reads back (lz4's 64 kB window) when
+  // that output stays where it was written: the caller then writes into a
+  // ring, so the library need not keep a copy of its own.
+  virtual std::size_t stable_history() const { return 0; }
 };
 
 class GzipDecoder final : public Decoder {
@@ -72,13 +76,16 @@ class Lz4Decoder final : public Decoder {
     if (LZ4F_isError(LZ4F_createDecompressionContext(&m_context, LZ4F_VERSION))) throw std::bad_alloc();
   }
   ~Lz4Decoder() override { LZ4F_freeDecompressionContext(m_context); }
+  std::size_t stable_history() const override { return 64 * 1024; }
   Lz4Decoder(const Lz4Decoder&) = delete;
   Lz4Decoder& operator=(const Lz4Decoder&) = delete;
 
   Step step(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) override {
     std::size_t out_size = out.size();
     std::size_t in_size = in.size();
-    const std::size_t rc = LZ4F_decompress(m_context, out.data(), &out_size, in.data(), &in_size, nullptr);
+    LZ4F_decompressOptions_t options{};
+    options.stableDst = 1;  // the caller keeps the last 64 kB of output in place
+    const std::size_t rc = LZ4F_decompress(m_context, out.data(), &out_size, in.data(), &in_size, &options);
     Step s;
     s.in_used = in_size;
     s.out_made = out_size;
@@ -201,7 +208,9 @@ class StreamDecoder::Impl {
  public:
   explicit Impl(std::optional<StreamCompression> kind)
       : m_kind(kind), m_decoder(kind ? make_decoder(*kind, 32 + MAX_WBITS) : nullptr) {
-    if (m_decoder) m_out.resize(kDecodeOutputChunk);
+    // A ring twice the history plus two chunks: a chunk written after wrapping
+    // around never touches the history the decoder may still read.
+    if (m_decoder) m_out.resize(kDecodeOutputChunk + (m_decoder->stable_history() ? 3 * kDecodeOutputChunk : 0));
   }
 
   std::optional<std::string> feed(std::span<const std::uint8_t> in, const Output& out) {
@@ -219,12 +228,17 @@ class StreamDecoder::Impl {
         m_decoder->restart();
         m_complete = false;
       }
-      const Step s = m_decoder->step(in, m_out);
+      const std::span<std::uint8_t> window(m_out.data() + m_pos, std::min(kDecodeOutputChunk, m_out.size() - m_pos));
+      const Step s = m_decoder->step(in, window);
       if (!s.error.empty()) {
         m_failed = true;
         return s.error;
       }
-      if (s.out_made) out({reinterpret_cast<const char*>(m_out.data()), s.out_made});
+      if (s.out_made) out({reinterpret_cast<const char*>(window.data()), s.out_made});
+      if (m_decoder->stable_history()) {
+        m_pos += s.out_made;
+        if (m_out.size() - m_pos < kDecodeOutputChunk) m_pos = 0;
+      }
       in = in.subspan(s.in_used);
       if (s.done) m_complete = true;
       else if (s.in_used) m_complete = false;
@@ -236,7 +250,7 @@ class StreamDecoder::Impl {
         return std::string("the decoder makes no progress");
       }
       // A full output buffer may leave more output pending even without input.
-      if (in.empty() && (s.done || s.out_made < m_out.size())) return std::nullopt;
+      if (in.empty() && (s.done || s.out_made < window.size())) return std::nullopt;
     }
   }
 
@@ -251,6 +265,7 @@ class StreamDecoder::Impl {
   std::optional<StreamCompression> m_kind;
   std::unique_ptr<Decoder> m_decoder;
   std::vector<std::uint8_t> m_out;
+  std::size_t m_pos = 0;  // where the next output goes (moves only for a ring)
   bool m_complete = false;
   bool m_failed = false;
   bool m_seen_input = false;

@@ -313,12 +313,24 @@ TEST_CASE("corrupt or cut compressed data names the table and the offset", "[dum
     CHECK(e.offset() == read_archive_toc(path).find(10)->offset.value + 1 + 5 + 5);
   }
   SECTION("damage inside the stream") {
-    // lz4 and zstd frames carry no checksum as pg_dump writes them, so damage
-    // may decode into other text; zlib's Adler-32 notices it.
-    if (c != Compression::gzip) return;
     std::string damaged = packed;
     for (std::size_t i = damaged.size() / 3; i < damaged.size() / 3 + 16; ++i) damaged[i] = static_cast<char>(~damaged[i]);
     const fs::path path = write_archive(dir, "c.dump", build_custom(h, entries, {{1, 10, chunked(damaged, 100)}}, true));
+    if (c != Compression::gzip) {
+      // lz4 and zstd frames carry no checksum as pg_dump writes them, so damage
+      // may decode into other text (dump.matches-source catches that); reading
+      // must still end in rows or a well-formed DumpError.
+      std::optional<DumpError> error;
+      std::size_t tables = 0;
+      try {
+        tables = read_all(path).size();
+      } catch (const DumpError& e) {
+        error = e;
+      }
+      if (error) check_message_form(*error);
+      else CHECK(tables == 1);
+      return;
+    }
     const DumpError e = data_error(path);
     INFO(e.what());
     CHECK((e.code() == DumpErrc::corrupt_compressed_stream || e.code() == DumpErrc::incomplete_compressed_stream ||
