@@ -9,6 +9,7 @@
 
 #include "checks/dump_matches_source.hpp"
 #include "checks/dump_readable.hpp"
+#include "core/baseline.hpp"
 #include "core/dump_digest.hpp"
 #include "support/servers.hpp"
 
@@ -126,4 +127,23 @@ TEST_CASE("rows written after the dump and tables left out fail dump.matches-sou
   CHECK(matches.status == Status::fail);
   CHECK(findings(matches) == "public.\"Odd Name\": the dump holds the table but not its data\n"
                              "public.messages: the dump holds 3000 rows of the source's 3001\n");
+}
+
+TEST_CASE("the baseline reuses the source's text-mode hash that dump.matches-source took", "[server][dump-checks]") {
+  Dumped d;
+  d.tenant.hash.mode = "text";
+  const auto path = d.dump("reuse.dump", {"-Fc"});
+  Context context{Phase::pre, d.tenant, d.connector, d.tools, path, nullptr};
+  REQUIRE(checks::DumpMatchesSource().run(context).status == Status::pass);
+  REQUIRE(context.source_text_hash);
+  auto records = [](const Manifest& m) {
+    std::string out;
+    for (const auto& t : m.tables) out += t.name + " " + std::to_string(t.rows) + " " + t.hash + " " + t.mode + "\n";
+    return out;
+  };
+  const Manifest reused = capture_baseline(d.connector, d.tenant, {}, &*context.source_text_hash);
+  const Manifest fresh = capture_baseline(d.connector, d.tenant, {});
+  CHECK(records(reused) == records(fresh));
+  CHECK(reused.settings == fresh.settings);
+  CHECK(reused.tables.size() == 5);  // messages, "Odd Name", events (sum), events_2025, counts
 }
