@@ -10,7 +10,7 @@ KnownMajor target_major(Context& context) {
   if (context.tenant.target_dsn.empty())
     throw std::runtime_error("neither target_major nor target_dsn is configured for tenant '" +
                              context.tenant.name + "'");
-  auto session = context.connector.connect(context.tenant.target_dsn);
+  auto session = connect_target(context);
   return {pg::major_of(session->server_version_num()), describe_server("the target server", *session)};
 }
 
@@ -176,6 +176,28 @@ const hash::DatabaseHash& source_text_hash(Context& context) {
     context.source_text_hash = hash::hash_database(context.connector, context.tenant.source_dsn, options);
   }
   return *context.source_text_hash;
+}
+
+}  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+namespace {
+
+std::unique_ptr<pg::Session> connect_configured(Context& context, const std::string& dsn, const char* key) {
+  if (dsn.empty())
+    throw std::runtime_error(std::string(key) + " is not configured for tenant '" + context.tenant.name + "'");
+  return context.connector.connect(dsn);
+}
+
+}  // namespace
+
+std::unique_ptr<pg::Session> connect_source(Context& context) {
+  return connect_configured(context, context.tenant.source_dsn, "source_dsn");
+}
+
+std::unique_ptr<pg::Session> connect_target(Context& context) {
+  return connect_configured(context, context.tenant.target_dsn, "target_dsn");
 }
 
 }  // namespace pgverify::checks

@@ -99,3 +99,13 @@ const DumpDigest& dump_digest(Context& context);
 const hash::DatabaseHash& source_text_hash(Context& context);
 
 }  // namespace pgverify::checks
+
+namespace pgverify::checks {
+
+// A session on the tenant's source or target. An empty DSN is never handed to
+// libpq (which would quietly use PGHOST and friends, possibly the other
+// server): it throws "source_dsn is not configured for tenant 'x'".
+std::unique_ptr<pg::Session> connect_source(Context& context);
+std::unique_ptr<pg::Session> connect_target(Context& context);
+
+}  // namespace pgverify::checks

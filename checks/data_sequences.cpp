@@ -44,7 +44,7 @@ const CheckInfo& DataSequences::info() const {
 
 CheckResult DataSequences::run(Context& context) const {
   const Manifest& baseline = *context.baseline;
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   std::map<std::string, std::optional<std::int64_t>> actual;
   for (auto& record : inventory::capture_sequences(*target)) actual[record.name] = record.last_value;
 

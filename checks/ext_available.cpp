@@ -26,10 +26,10 @@ const CheckInfo& ExtAvailable::info() const {
 }
 
 CheckResult ExtAvailable::run(Context& context) const {
-  auto source = context.connector.connect(context.tenant.source_dsn);
+  auto source = connect_source(context);
   auto installed = source->query(
       "/* pgverify extensions installed */ SELECT extname, extversion FROM pg_catalog.pg_extension ORDER BY extname");
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   std::map<std::string, std::string> offered;  // name -> newest version offered
   for (const auto& row : target->query("/* pgverify extensions offered */ SELECT name, version "
                                        "FROM pg_catalog.pg_available_extension_versions")

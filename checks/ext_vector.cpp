@@ -13,7 +13,7 @@ std::optional<std::string> installed_vector(pg::Session& session) {
 }
 
 CheckResult run_pre(Context& context) {
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   const std::string target_name = describe_server("the target server", *target);
   auto offered = target->query(
       "SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = 'vector'");
@@ -72,7 +72,7 @@ CheckResult run_post(Context& context) {
   if (!baseline)
     return make_result(Status::skip, "the baseline records no vector extension on the source");
 
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   const std::string target_name = describe_server("the target server", *target);
   auto installed = installed_vector(*target);
   Finding finding;

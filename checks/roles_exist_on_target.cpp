@@ -63,9 +63,9 @@ const CheckInfo& RolesExistOnTarget::info() const {
 }
 
 CheckResult RolesExistOnTarget::run(Context& context) const {
-  auto source = context.connector.connect(context.tenant.source_dsn);
+  auto source = connect_source(context);
   auto used = source->query(roles_used_sql);
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   std::set<std::string> present;
   for (const auto& row : target->query("/* pgverify roles present */ SELECT rolname FROM pg_catalog.pg_roles").rows)
     present.insert(row.at(0).value_or(""));

@@ -25,7 +25,7 @@ const CheckInfo& RolesMd5Passwords::info() const {
 
 CheckResult RolesMd5Passwords::run(Context& context) const {
   const bool pre = context.phase == Phase::pre;
-  auto session = context.connector.connect(pre ? context.tenant.source_dsn : context.tenant.target_dsn);
+  auto session = pre ? connect_source(context) : connect_target(context);
   const std::string server = describe_server(pre ? "the source" : "the target", *session);
   // Only a superuser may read pg_authid; other roles see no password hashes at all.
   const auto allowed = session->query(

@@ -59,7 +59,7 @@ CheckResult SchemaFkCollations::run(Context& context) const {
   if (target.major < 18)
     return make_result(Status::skip, "the target is PostgreSQL " + std::to_string(target.major) +
                                          ", which accepts such foreign keys (from " + target.from + ")");
-  auto source = context.connector.connect(context.tenant.source_dsn);
+  auto source = connect_source(context);
   if (source->server_version_num() < 120000)
     return make_result(Status::pass, "the source predates nondeterministic collations");
   auto mismatched = source->query(mismatched_sql);

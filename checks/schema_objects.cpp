@@ -36,7 +36,7 @@ CheckResult SchemaObjects::run(Context& context) const {
   if (baseline.schema.empty())
     return make_result(Status::skip, "the baseline holds no schema inventory; run pgverify pre again to record one");
 
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   std::map<std::pair<std::string, std::string>, std::string> actual;
   for (auto& object : inventory::capture_schema(*target))
     actual[{object.kind, object.name}] = std::move(object.detail);

@@ -80,7 +80,7 @@ CheckResult SecretsFernet::run(Context& context) const {
   if (!derivation) throw std::runtime_error("unknown key_derivation '" + config.key_derivation + "'");
   const secrets::FernetKeyring keyring(secrets.secrets(), *derivation);
 
-  auto target = context.connector.connect(tenant.target_dsn);
+  auto target = connect_target(context);
   auto sampled = target->query("SELECT * FROM (" + config.query + ") AS pgverify_tokens LIMIT " +
                                std::to_string(config.sample));
   if (sampled.rows.empty())

@@ -24,7 +24,7 @@ const CheckInfo& ServerDataChecksums::info() const {
 }
 
 CheckResult ServerDataChecksums::run(Context& context) const {
-  auto target = context.connector.connect(context.tenant.target_dsn);
+  auto target = connect_target(context);
   const std::string server = describe_server("the target", *target);
   const std::string value =
       target->query("SELECT pg_catalog.current_setting('data_checksums')").at(0, 0).value_or("");

@@ -106,7 +106,7 @@ CheckResult SourcePortForward::run(Context& context) const {
   if (!through)
     return make_result(Status::pass, "no kubectl port-forward listens on the source's port " + port);
 
-  auto source = context.connector.connect(context.tenant.source_dsn);
+  auto source = connect_source(context);
   const std::uint64_t bytes = std::stoull(
       source->query("SELECT pg_catalog.pg_database_size(pg_catalog.current_database())").at(0, 0).value_or("0"));
   const std::string via = "kubectl port-forward (pid " + std::to_string(through->pid) + ") on port " + port;

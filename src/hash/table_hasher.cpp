@@ -142,6 +142,7 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
     snapshot = coordinator->query("SELECT pg_catalog.pg_export_snapshot()").at(0, 0).value_or("");
 
   std::vector<RelationSpec> relations = discover_relations(*coordinator, options.filter);
+  const bool tid_range_scans = coordinator->server_version_num() >= 140000;
   std::vector<WorkUnit> units;
   Progress progress;
   for (std::size_t i = 0; i < relations.size(); ++i) {
@@ -149,7 +150,9 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
     if (relation.kind == RelationKind::partitioned || !relation.populated) continue;
     ++progress.tables_total;
     progress.bytes_estimated += relation.bytes;
-    const std::uint64_t ranges = ctid_ranges(relation, jobs, options);
+    // Before PostgreSQL 14 a ctid range is a filter on a whole sequential
+    // scan, so each range would read the entire table: whole tables only.
+    const std::uint64_t ranges = tid_range_scans ? ctid_ranges(relation, jobs, options) : 1;
     if (ranges > 1) {
       const std::uint64_t step = (relation.pages + ranges - 1) / ranges;
       for (std::uint64_t first = 0; first < relation.pages; first += step) {

@@ -27,7 +27,8 @@ struct HashOptions {
   // With jobs > 1, a table is read in ctid ranges of about this much data
   // (heap and TOAST, in 8 kB pages: 16384 = 128 MB), and a table of at least
   // split_min_pages in at least `jobs` ranges, so one large table keeps every
-  // connection busy.
+  // connection busy. Only from PostgreSQL 14, whose TID range scans read just
+  // the range; older servers get whole tables in parallel.
   std::uint64_t chunk_pages = 16384;
   std::uint64_t split_min_pages = 4096;
   // TimeZone for text mode (timestamptz output); empty: the session's default,

@@ -122,6 +122,15 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
       attempt.failure = Failure::tls;
       attempt.message = "TLS with " + shown_url + " failed: " + detail;
       break;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+      // What an ingress or a port-forward gives while the backend behind it restarts.
+      attempt.failure = Failure::other;
+      attempt.transient = true;
+      attempt.message = shown_url + " dropped the connection (" + detail + ")";
+      break;
     default:
       attempt.failure = Failure::other;
       attempt.message = shown_url + ": " + detail;
@@ -131,8 +140,8 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
 
 bool worth_retrying(const Attempt& attempt) {
   switch (attempt.failure) {
-    case Failure::tls:
-    case Failure::other: return false;
+    case Failure::tls: return false;
+    case Failure::other: return attempt.transient;
     case Failure::http_status:
       return attempt.status >= 500 || attempt.status == 408 || attempt.status == 429;
     default: return true;
@@ -158,11 +167,14 @@ std::string redact_url(const std::string& url) {
   global_init();
   UrlHandle parsed;
   if (!parsed.handle || curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    // Not a URL libcurl reads: still never show what may be a password.
-    const auto at = url.find('@');
+    // Not a URL libcurl reads: still never show what may be a password. All
+    // of the authority up to its last '@' (user:password, which may itself
+    // hold '@') becomes ***.
     const auto scheme = url.find("://");
-    if (at != std::string::npos && scheme != std::string::npos && scheme < at)
-      return url.substr(0, scheme + 3) + "***" + url.substr(at);
+    const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+    const std::size_t authority_end = std::min(url.find_first_of("/?#", start), url.size());
+    const auto at = url.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+    if (at != std::string::npos && at >= start) return url.substr(0, start) + "***" + url.substr(at);
     return url;
   }
   if (!url_part(parsed.handle, CURLUPART_PASSWORD).empty())

@@ -42,6 +42,7 @@ struct Attempt {
   long status = 0;            // the HTTP status when one came
   std::string message;        // one line, saying what happened
   std::string body_start;     // the first bytes of the body, one line, at most 300 characters
+  bool transient = false;     // an `other` failure that waiting may cure (connection dropped)
 };
 
 struct HealthOptions {
@@ -67,6 +68,7 @@ struct HealthOutcome {
 // URL is wrong). Refused connections, DNS failures, timeouts and 5xx answers
 // are retried with backoff. Redirects are not followed: a health endpoint
 // that redirects is misconfigured. Throws BadUrl for an unusable URL.
+// Dropped connections (nothing received, a reset) count as retryable too.
 HealthOutcome probe_health(const HealthOptions& options);
 
 }  // namespace pgverify::http

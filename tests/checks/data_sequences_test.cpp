@@ -80,3 +80,12 @@ TEST_CASE("data.sequences refuses an unreadable last_value", "[checks][data.sequ
   serve_sequences(*f.target, {{"public.a_id_seq", "ten"}});
   CHECK_THROWS_WITH(f.run(checks::DataSequences(), Phase::post), Catch::Contains("unreadable last_value 'ten'"));
 }
+
+TEST_CASE("an unconfigured target_dsn is an error, never libpq's defaults", "[checks][data.sequences]") {
+  testing::CheckFixture f;
+  f.baseline = baseline_with({{"public.a_id_seq", 10}});
+  f.tenant.target_dsn.clear();
+  f.connector.add("", f.source);  // what libpq's defaults would reach
+  CHECK_THROWS_WITH(f.run(checks::DataSequences(), Phase::post), "target_dsn is not configured for tenant 'demo'");
+  CHECK(f.connector.connections == 0);
+}

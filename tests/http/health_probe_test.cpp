@@ -106,4 +106,10 @@ TEST_CASE("health URLs are validated and passwords never shown", "[http]") {
   CHECK(http::redact_url("https://user:s3cret@qry.example/health/ready") == "https://user:***@qry.example/health/ready");
   CHECK(http::redact_url("https://qry.example/health/ready") == "https://qry.example/health/ready");
   CHECK(http::redact_url("nonsense://u:s3cret@") .find("s3cret") == std::string::npos);
+  for (const std::string url : {"admin:s3cret@backend/health", "https://u:s3c@ret@host/health", "ht tp://u:s3cret@h/x"}) {
+    INFO(url);
+    CHECK(http::redact_url(url).find("s3c") == std::string::npos);
+    CHECK(http::redact_url(url).find("ret@") == std::string::npos);
+  }
+  CHECK_THROWS_WITH(http::validate_health_url("admin:s3cret@backend/health"), !Catch::Contains("s3cret"));
 }
