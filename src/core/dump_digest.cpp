@@ -152,7 +152,8 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     for (std::size_t i : order) sorted.push_back(entries[i]);
     entries = std::move(sorted);
     std::atomic<std::size_t> next{0}, done{0};
-    std::atomic<std::uint64_t> bytes{0}, total{0};
+    std::atomic<std::uint64_t> bytes{0};
+    const std::uint64_t total = dump::archive_bytes(result.toc, entries);
     std::atomic<bool> cancelled{false};
     std::exception_ptr failure;
     std::mutex mutex;
@@ -169,7 +170,8 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
             bool started = false;
             dump::DataReadOptions read;
             read.on_progress = [&](const dump::ReadProgress& p) {
-              total.store(p.bytes_total, std::memory_order_relaxed);
+              // The last report of an entry jumps to the end of the archive; not read here.
+              if (p.bytes_read >= p.bytes_total) return;
               if (started && p.bytes_read > last) bytes += p.bytes_read - last;
               last = p.bytes_read;
               started = true;
@@ -192,8 +194,8 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     auto report = [&] {
       if (!options.on_progress) return;
       dump::ReadProgress p;
-      p.bytes_read = bytes.load();
-      p.bytes_total = total.load();
+      p.bytes_read = std::min(bytes.load(), total);
+      p.bytes_total = total;
       p.tables_done = done.load();
       p.tables_total = entries.size();
       options.on_progress(p);
@@ -209,7 +211,9 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     }
     for (auto& worker : workers) worker.join();
     if (failure) std::rethrow_exception(failure);
-    result.bytes_total = total.load();
+    result.bytes_total = total;
+    bytes = total;
+    report();
   }
 
   for (auto& [name, table] : tables) result.tables.push_back(std::move(table));

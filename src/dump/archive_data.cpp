@@ -319,23 +319,6 @@ std::uint64_t file_size_or_zero(const fs::path& path) {
   return ec ? 0 : size;
 }
 
-std::uint64_t archive_bytes(const ArchiveToc& toc, const std::vector<const TocEntry*>& tables) {
-  if (toc.header.format != ArchiveFormat::directory) return file_size_or_zero(toc.path);
-  std::uint64_t total = file_size_or_zero(toc.header.header_file);
-  std::error_code ec;
-  for (const TocEntry* e : tables) {
-    if (e->filename.empty()) continue;
-    for (const char* suffix : {"", ".gz", ".lz4", ".zst"}) {
-      fs::path candidate = toc.path / e->filename;
-      candidate += suffix;
-      if (fs::is_regular_file(candidate, ec)) {
-        total += file_size_or_zero(candidate);
-        break;
-      }
-    }
-  }
-  return total;
-}
 
 void read_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, RowSink& sink,
                   ProgressTracker& progress, std::size_t max_row) {
@@ -366,6 +349,24 @@ class CountingSink final : public RowSink {
 };
 
 }  // namespace
+
+std::uint64_t archive_bytes(const ArchiveToc& toc, const std::vector<const TocEntry*>& tables) {
+  if (toc.header.format != ArchiveFormat::directory) return file_size_or_zero(toc.path);
+  std::uint64_t total = file_size_or_zero(toc.header.header_file);
+  std::error_code ec;
+  for (const TocEntry* e : tables) {
+    if (e->filename.empty()) continue;
+    for (const char* suffix : {"", ".gz", ".lz4", ".zst"}) {
+      fs::path candidate = toc.path / e->filename;
+      candidate += suffix;
+      if (fs::is_regular_file(candidate, ec)) {
+        total += file_size_or_zero(candidate);
+        break;
+      }
+    }
+  }
+  return total;
+}
 
 void read_table_data(const ArchiveToc& toc, RowSink& sink, const DataReadOptions& options) {
   const auto tables = toc.tables_with_data();

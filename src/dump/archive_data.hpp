@@ -61,6 +61,10 @@ void read_table_data(const ArchiveToc& toc, RowSink& sink,
 void read_entry_data(const ArchiveToc& toc, const TocEntry& entry, RowSink& sink,
                      const DataReadOptions& options = {});
 
+// The stored bytes that hold these tables' data: the whole file of a custom,
+// tar or plain archive; toc.dat plus their data files for a directory.
+std::uint64_t archive_bytes(const ArchiveToc& toc, const std::vector<const TocEntry*>& tables);
+
 // Rows per table, as pg_restore would emit them: one per TABLE DATA entry, in
 // archive order (a table dumped in several entries appears several times).
 struct TableRowCount {
