@@ -22,30 +22,6 @@ std::string_view colour_of(Status status) {
   return "";
 }
 
-// Text from servers and dumps goes to a terminal: controls are spelled out so
-// an ESC inside a table name cannot move the cursor or fake a PASS, and each
-// line break continues at the given indent so findings stay readable.
-std::string terminal_text(std::string_view value, std::size_t indent) {
-  std::string out;
-  out.reserve(value.size());
-  for (std::size_t pos = 0; pos < value.size();) {
-    const char32_t code_point = text::next_code_point(value, pos);
-    if (code_point == '\n') {
-      out += '\n';
-      out.append(indent, ' ');
-    } else if (code_point == '\r') {
-      // A CRLF is one line break; a lone CR would overwrite the line on a terminal.
-      if (pos >= value.size() || value[pos] != '\n') out += text::visible(code_point);
-    } else if (code_point == '\t') {
-      out += ' ';
-    } else if (text::is_control(code_point)) {
-      out += text::visible(code_point);
-    } else {
-      text::append_utf8(out, code_point);
-    }
-  }
-  return out;
-}
 
 class ConsoleWriter {
  public:
@@ -105,6 +81,31 @@ class ConsoleWriter {
 };
 
 }  // namespace
+
+// Text from servers and dumps goes to a terminal: controls are spelled out so
+// an ESC inside a table name cannot move the cursor or fake a PASS, and each
+// line break continues at the given indent so findings stay readable.
+std::string terminal_text(std::string_view value, std::size_t indent) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t pos = 0; pos < value.size();) {
+    const char32_t code_point = text::next_code_point(value, pos);
+    if (code_point == '\n') {
+      out += '\n';
+      out.append(indent, ' ');
+    } else if (code_point == '\r') {
+      // A CRLF is one line break; a lone CR would overwrite the line on a terminal.
+      if (pos >= value.size() || value[pos] != '\n') out += text::visible(code_point);
+    } else if (code_point == '\t') {
+      out += ' ';
+    } else if (text::is_control(code_point)) {
+      out += text::visible(code_point);
+    } else {
+      text::append_utf8(out, code_point);
+    }
+  }
+  return out;
+}
 
 void render_console(const RunReport& report, std::ostream& out, const RenderOptions& options) {
   out << "pgverify " << terminal_text(report.tool_version, 0) << ": "

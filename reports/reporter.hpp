@@ -36,6 +36,10 @@ void render_json(const RunReport& report, std::ostream& out);
 // UTF-8), for commands that print JSON of their own.
 json::Value check_value(const CheckResult& check);
 json::Value text_value(std::string_view value);
+// Text from servers and dumps made safe for a terminal: controls spelled out
+// (an ESC in a table name cannot move the cursor or fake a PASS), each line
+// break continued at `indent`.
+std::string terminal_text(std::string_view value, std::size_t indent = 0);
 void render_junit(const RunReport& report, std::ostream& out);
 void render_markdown(const RunReport& report, std::ostream& out);
 

@@ -22,33 +22,40 @@ json::Value header_json(const dump::ArchiveHeader& header) {
   archive.set("format", std::string(to_string(header.format)));
   archive.set("archive_version", header.version ? header.version->str() : std::string());
   archive.set("compression", std::string(to_string(header.compression)));
-  archive.set("pg_dump_version", header.pg_dump_version);
-  archive.set("server_version", header.server_version);
+  archive.set("pg_dump_version", reports::text_value(header.pg_dump_version));
+  archive.set("server_version", reports::text_value(header.server_version));
   archive.set("database", reports::text_value(header.database));
-  archive.set("dump_time", header.dump_time);
+  archive.set("dump_time", reports::text_value(header.dump_time));
   return archive;
 }
 
 void print_header(const DumpDigest& digest) {
+  // Everything below comes from the archive, which may be hostile: shown terminal-safe.
+  auto safe = [](std::string_view text) { return reports::terminal_text(text); };
   const dump::ArchiveHeader& h = digest.toc.header;
   std::cout << "archive:  " << to_string(h.format);
   if (h.version) std::cout << " " << h.version->str();
   std::cout << ", compression " << to_string(h.compression) << ", " << format_bytes(digest.bytes_total)
             << " read to the end\n";
-  std::cout << "made by:  pg_dump " << (h.pg_dump_version.empty() ? "?" : h.pg_dump_version) << " from PostgreSQL "
-            << (h.server_version.empty() ? "?" : h.server_version) << "\n";
+  std::cout << "made by:  pg_dump " << (h.pg_dump_version.empty() ? "?" : safe(h.pg_dump_version))
+            << " from PostgreSQL " << (h.server_version.empty() ? "?" : safe(h.server_version)) << "\n";
   if (!h.database.empty() || !h.dump_time.empty())
-    std::cout << "database: " << (h.database.empty() ? "?" : h.database)
-              << (h.dump_time.empty() ? "" : ", dumped " + h.dump_time) << "\n";
+    std::cout << "database: " << (h.database.empty() ? "?" : safe(h.database))
+              << (h.dump_time.empty() ? "" : ", dumped " + safe(h.dump_time)) << "\n";
   std::cout << "holds:    " << digest.toc.entries.size() << " TOC entries, " << digest.tables.size()
             << " tables with data, " << digest.rows() << " rows, " << digest.toc.extensions().size()
             << " extensions, " << digest.toc.sequences_set().size() << " sequence values\n\n";
+  std::vector<std::string> names;
   std::size_t width = 5;
-  for (const auto& t : digest.tables) width = std::max(width, t.name.size());
-  std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH (text)\n";
   for (const auto& t : digest.tables) {
+    names.push_back(safe(t.name));
+    width = std::max(width, names.back().size());
+  }
+  std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH (text)\n";
+  for (std::size_t i = 0; i < digest.tables.size(); ++i) {
+    const auto& t = digest.tables[i];
     const std::string rows = std::to_string(t.digest.rows);
-    std::cout << t.name << std::string(width - t.name.size() + 2, ' ') << rows
+    std::cout << names[i] << std::string(width - names[i].size() + 2, ' ') << rows
               << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << t.digest.hex() << '\n';
   }
 }
@@ -116,10 +123,11 @@ int run_dump_verify(const DumpVerifyOptions& options) {
     print_header(*digest);
     if (matched) {
       std::cout << "\nagainst " << pg::describe_dsn(*options.against) << ": " << to_string(matched->status) << ": "
-                << matched->summary << '\n';
+                << reports::terminal_text(matched->summary) << '\n';
       for (const auto& f : matched->findings)
-        std::cout << "  - " << f.object << ": " << f.message << " (expected " << f.expected << ", actual " << f.actual
-                  << ")\n";
+        std::cout << "  - " << reports::terminal_text(f.object + ": " + f.message + " (expected " + f.expected +
+                                                      ", actual " + f.actual + ")", 4)
+                  << "\n";
     }
   }
   if (matched && matched->status == Status::fail) return to_int(ExitCode::check_failed);

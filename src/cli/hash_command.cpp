@@ -6,6 +6,7 @@
 #include "core/exit_codes.hpp"
 #include "core/json.hpp"
 #include "hash/table_hasher.hpp"
+#include "reports/reporter.hpp"
 
 namespace pgverify::cli {
 
@@ -37,7 +38,7 @@ int run_hash_command(const HashCommandOptions& options) {
     for (const auto& r : result.relations) {
       if (!r.skipped.empty()) continue;
       json::Value entry;
-      entry.set("table", r.relation.name);
+      entry.set("table", reports::text_value(r.relation.name));
       entry.set("rows", r.digest.rows);
       entry.set("hash", r.digest.hex());
       entry.set("mode", std::string(to_string(result.mode)));
@@ -48,13 +49,19 @@ int run_hash_command(const HashCommandOptions& options) {
     return to_int(ExitCode::ok);
   }
 
+  // Names come from the database: shown terminal-safe.
+  std::vector<std::string> names;
   std::size_t width = 5;
-  for (const auto& r : result.relations) width = std::max(width, r.relation.name.size());
+  for (const auto& r : result.relations) {
+    names.push_back(reports::terminal_text(r.relation.name));
+    width = std::max(width, names.back().size());
+  }
   std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH ("
             << to_string(result.mode) << ")\n";
-  for (const auto& r : result.relations) {
+  for (std::size_t i = 0; i < result.relations.size(); ++i) {
+    const auto& r = result.relations[i];
     std::string rows = std::to_string(r.digest.rows);
-    std::cout << r.relation.name << std::string(width - r.relation.name.size() + 2, ' ');
+    std::cout << names[i] << std::string(width - names[i].size() + 2, ' ');
     if (!r.skipped.empty()) {
       std::cout << "-           (" << r.skipped << ")\n";
       continue;

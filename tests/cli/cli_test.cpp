@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "exec/process.hpp"
+#include "support/plain_dump.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
@@ -183,4 +184,15 @@ TEST_CASE("dump verify: a wrong path is exit 2, an unreadable dump exit 1, each 
   CHECK(cut.exit_code == 1);
   CHECK(cut.out.empty());
   CHECK(lines(cut.err) == 1);
+}
+
+TEST_CASE("dump verify shows names from a hostile dump terminal-safe", "[cli]") {
+  testing::TempDir dir("cli-dump-escape");
+  const auto path = testing::write_plain_dump(dir.path() / "odd.sql",
+                                              testing::plain_dump_text({{"public.\"x\x1b[2Jy\"", {"1"}}}));
+  auto result = testing::run_pgverify({"dump", "verify", path.string()});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find('\x1b') == std::string::npos);
+  CHECK_THAT(result.out, Catch::Contains("\\x1b[2Jy"));
 }
