@@ -8,19 +8,15 @@
 #include <mutex>
 #include <thread>
 
+#include "hash/binary_copy.hpp"
+
 namespace pgverify::hash {
 
 namespace {
 
-constexpr char binary_signature[] = "PGCOPY\n\377\r\n";  // plus its terminating NUL: 11 bytes
-constexpr std::size_t binary_signature_size = 11;
-
-std::uint32_t read_be32(const char* p) {
-  return (static_cast<std::uint32_t>(static_cast<unsigned char>(p[0])) << 24) |
-         (static_cast<std::uint32_t>(static_cast<unsigned char>(p[1])) << 16) |
-         (static_cast<std::uint32_t>(static_cast<unsigned char>(p[2])) << 8) |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(p[3]));
-}
+using detail::kBinarySignature;
+using detail::kBinarySignatureSize;
+using detail::read_be32;
 
 std::string quote_literal(const std::string& text) {
   std::string out = "'";
@@ -70,10 +66,10 @@ void TextRowHasher::on_copy_data(const char* data, std::size_t size) {
 void BinaryRowHasher::on_copy_data(const char* data, std::size_t size) {
   if (!m_header_seen) {
     // The file header rides in the first message: signature, flags, extension area.
-    if (size < binary_signature_size + 8 || std::memcmp(data, binary_signature, binary_signature_size) != 0)
+    if (size < kBinarySignatureSize + 8 || std::memcmp(data, kBinarySignature, kBinarySignatureSize) != 0)
       throw pg::PgError("binary COPY data does not start with the PGCOPY signature");
-    std::uint32_t extension = read_be32(data + binary_signature_size + 4);
-    std::size_t header = binary_signature_size + 8 + extension;
+    std::uint32_t extension = read_be32(data + kBinarySignatureSize + 4);
+    std::size_t header = kBinarySignatureSize + 8 + extension;
     if (header > size) throw pg::PgError("binary COPY header is longer than its message");
     m_header_seen = true;
     data += header;
@@ -250,6 +246,10 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
   joiner.join();
   report();
   if (failure) std::rethrow_exception(failure);
+  if (options.large_objects) {
+    result.large_objects = hash_large_objects(*coordinator);
+    result.large_objects_hashed = true;
+  }
   coordinator->execute("COMMIT");
 
   // Partitioned tables hold no rows: each sums its partitions, at every level.

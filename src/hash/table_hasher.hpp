@@ -9,6 +9,7 @@
 
 #include "hash/catalog.hpp"
 #include "hash/digest.hpp"
+#include "hash/large_objects.hpp"
 #include "pg/session.hpp"
 
 namespace pgverify::hash {
@@ -34,6 +35,8 @@ struct HashOptions {
   // TimeZone for text mode (timestamptz output); empty: the session's default,
   // as pg_dump would see it. post passes the baseline's.
   std::string time_zone;
+  // Large objects are hashed too (after the tables, in the same snapshot).
+  bool large_objects = true;
   // Called from the calling thread about every 200 ms and once at the end.
   std::function<void(const Progress&)> on_progress;
 };
@@ -49,6 +52,8 @@ struct DatabaseHash {
   // The session settings the rows were read with (recorded in the manifest).
   std::vector<std::pair<std::string, std::string>> settings;
   std::vector<RelationDigest> relations;  // sorted by name; partitioned tables sum their partitions
+  bool large_objects_hashed = false;
+  std::vector<LargeObjectDigest> large_objects;  // in OID order
 };
 
 // Hashes every selected relation of the database at dsn in one consistent
