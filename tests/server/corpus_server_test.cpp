@@ -4,12 +4,15 @@
 // major, pgverify pre, the roles created on PG18, pg_restore 18, pgverify post.
 // A correct restore must pass pre and post in both hash modes, with a warning
 // only for the stale materialized view the restore refreshed; every dump format
-// must pass dump verify against the source.
+// must pass dump verify against the source; and each kind of damage to the
+// restored target must fail post with the damaged object named in the report.
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 
 #include "pg/session.hpp"
 #include "support/corpus.hpp"
@@ -234,6 +237,263 @@ TEST_CASE("the kitchen sink dumped, verified and restored into PG18 passes pre a
           CHECK(contains(verify.out, oid));
         }
       }
+    }
+  }
+}
+
+namespace {
+
+// One restore of the PG17 corpus shared by every damage section: each section
+// damages a copy of the restored target, so none sees another's damage.
+struct SharedRestore {
+  KitchenSink sink{17, "dmg"};
+  std::map<std::string, PgverifyRun> undamaged;  // post on the restored target, by hash mode
+  std::string big_large_object;                  // the 3 MiB one's OID
+};
+
+SharedRestore& shared_restore() {
+  static std::unique_ptr<SharedRestore> shared;
+  static bool attempted = false;
+  if (!shared) {
+    if (attempted) FAIL("the restore the damage sections share could not be made: see the first section's failure");
+    attempted = true;
+    auto made = std::make_unique<SharedRestore>();
+    // The round trip test judges pre and the clean post; here they are the
+    // baseline and the reference the damaged copies are compared with.
+    for (const auto& mode : hash_modes) made->sink.pre(mode);
+    const auto restore = made->sink.restore_into(made->sink.target().dsn());
+    if (restore.exit_code != 0) WARN("pg_restore 18 exited " << restore.exit_code << ":\n" << restore.err);
+    for (const auto& mode : hash_modes)
+      made->undamaged[mode] = made->sink.post(mode, made->sink.target().dsn(), "undamaged");
+    pg::LibpqConnector connector;
+    auto target = connector.connect(made->sink.target().dsn());
+    made->big_large_object =
+        target->query("SELECT loid::text FROM public.lo_refs WHERE name = 'big'").at(0, 0).value_or("");
+    REQUIRE_FALSE(made->big_large_object.empty());
+    shared = std::move(made);
+  }
+  return *shared;
+}
+
+// The damage shows: post exits 1 and a failing check has a finding that the
+// undamaged target's post did not have, whose object names every one of
+// in_object and whose text (object, expected, actual, message) every one of in_text.
+void expect_damage_named(const PgverifyRun& undamaged, const PgverifyRun& damaged,
+                         const std::vector<std::string>& in_object, const std::vector<std::string>& in_text) {
+  std::string wanted = "a new finding of a failing check whose object names";
+  for (const auto& part : in_object) wanted += " '" + part + "'";
+  if (!in_text.empty()) wanted += " and whose text mentions";
+  for (const auto& part : in_text) wanted += " '" + part + "'";
+  const auto before = undamaged.findings();
+  std::vector<ReportFinding> added;
+  for (const auto& finding : damaged.findings())
+    if (std::find(before.begin(), before.end(), finding) == before.end()) added.push_back(finding);
+  std::string seen = "post of the damaged target: exit " + std::to_string(damaged.process.exit_code) + "; ";
+  if (!damaged.report)
+    seen += "no report (" + damaged.report_problem + "); stderr: " + damaged.process.err;
+  else if (added.empty())
+    seen += "no finding that the undamaged target's post did not have";
+  else
+    seen += "findings the undamaged target's post did not have:";
+  for (const auto& finding : added) seen += "\n  - " + finding.check + " " + finding.status + ": " + finding.text();
+  INFO("looked for " << wanted << "\n" << seen);
+  CHECK(damaged.process.exit_code == 1);
+  bool named = false;
+  for (const auto& finding : added) {
+    if (finding.status != "fail") continue;
+    bool all = true;
+    for (const auto& part : in_object) all = all && contains(finding.object, part);
+    for (const auto& part : in_text) all = all && contains(finding.text(), part);
+    named = named || all;
+  }
+  CHECK(named);
+}
+
+// Damages a copy of the shared restore with sql and runs post on it in both modes.
+void expect_post_names(const std::string& label, const std::string& sql, const std::vector<std::string>& in_object,
+                       const std::vector<std::string>& in_text = {}) {
+  SharedRestore& shared = shared_restore();
+  testing::DatabaseCopy copy(shared.sink.target_server(), shared.sink.target().name(), label);
+  pg::LibpqConnector connector;
+  connector.connect(copy.dsn())->execute(sql);
+  for (const auto& mode : hash_modes) {
+    INFO("damage: " << sql << "\nhash mode " << mode);
+    expect_damage_named(shared.undamaged.at(mode), shared.sink.post(mode, copy.dsn(), label), in_object, in_text);
+  }
+}
+
+// A changed value for one column of one row, and the row it is in.
+struct ValueDamage {
+  std::string table;
+  std::string column;
+  std::string value;  // SQL expression; may use the column's current value
+  int id = 1;
+};
+
+const std::vector<ValueDamage> value_damages{
+    {"types_scalar", "c_numeric", "'0'"},
+    {"types_scalar", "c_float4", "'-0'"},
+    {"types_scalar", "c_float8", "'5e-324'"},
+    {"types_scalar", "c_money", "c_money + '0.01'::money"},
+    {"types_scalar", "c_bit", "B'10101011'"},
+    {"types_scalar", "c_varbit", "B'10'"},
+    {"types_scalar", "c_uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'"},
+    {"types_scalar", "c_inet", "'192.168.0.1/25'"},
+    {"types_scalar", "c_cidr", "'10.0.0.0/9'"},
+    {"types_scalar", "c_macaddr", "'08:00:2b:01:02:04'"},
+    {"types_scalar", "c_macaddr8", "'08:00:2b:01:02:03:04:06'"},
+    {"types_scalar", "c_interval", "c_interval + interval '1 microsecond'"},
+    {"types_scalar", "c_timetz", "'04:05:06.789-07'"},
+    {"types_scalar", "c_timestamptz", "c_timestamptz + interval '1 microsecond'"},
+    {"types_scalar", "c_date", "c_date + 1"},
+    {"types_scalar", "c_pg_lsn", "'16/B374D849'"},
+    {"types_scalar", "c_xml", "'<doc><a x=\"2\">t &amp; u</a></doc>'"},
+    {"types_scalar", "c_tsvector", "'fat:2,4 cat:3 rat:5B'"},
+    {"types_scalar", "c_tsquery", "'fat & (rat | cat)'"},
+    {"types_scalar", "c_jsonpath", "'$.a[*] ? (@ > 3)'"},
+    {"types_scalar", "c_jsonb", "c_jsonb || '{\"b\": {\"c\": 0}}'"},
+    {"types_scalar", "c_json", "'{\"keep\": \"spacing\", \"dup\": 1, \"dup\": 2}'"},  // whitespace only
+    {"types_scalar", "c_bytea", "set_byte(c_bytea, 200, 0)"},
+    {"types_scalar", "c_text", "replace(c_text, E'\\t', ' ')"},
+    {"types_scalar", "c_char", "'ac'"},
+    {"types_scalar", "c_qchar", "'y'"},
+    {"types_scalar", "c_name", "'a name '"},
+    {"types_scalar", "c_int_array", "'[1:3]={1,2,3}'"},                         // the lower bound only
+    {"types_scalar", "c_text_array", "'{\"a,b\",\"c\\\"d\",NULL,NULL,\"\"}'"},  // the string NULL made NULL
+    {"types_scalar", "c_float_array", "'{NaN,Infinity,-Infinity,0,0}'"},        // -0 made 0
+    {"types_geometry", "c_point", "'(1.5,-2.25000001)'"},
+    {"types_geometry", "c_line", "'{1,-1,1}'"},
+    {"types_geometry", "c_lseg", "'[(0,0),(1,2)]'"},
+    {"types_geometry", "c_box", "'(1,2),(0,0)'"},
+    {"types_geometry", "c_open_path", "'((0,0),(1,1),(2,0))'"},    // closed
+    {"types_geometry", "c_closed_path", "'[(0,0),(1,1),(2,0)]'"},  // opened
+    {"types_geometry", "c_polygon", "'((0,0),(0,1),(1,1),(1,0.5))'"},
+    {"types_geometry", "c_circle", "'<(0,0),1.25>'"},
+    {"types_no_send", "c_aclitem", "'pgv_ks_reader=rw/pgv_ks_owner'"},
+    {"types_no_send", "c_aclitems", "'{pgv_ks_app=arw/pgv_ks_owner,=r/pgv_ks_owner}'"},
+    {"types_no_send", "c_ks_text", "'plain!'"},
+    {"types_reg", "c_regclass", "'public.types_geometry'"},
+    {"types_reg", "c_regtype", "'public.mood_pair'"},
+    {"types_reg", "c_regproc", "'timeofday'"},
+    {"types_reg", "c_regprocedure", "'public.ks_text_out(public.ks_text)'"},
+    {"types_reg", "c_regoper", "'|/'"},
+    {"types_reg", "c_regoperator", "'-(integer,integer)'"},
+    {"types_reg", "c_regconfig", "'simple'"},
+    {"types_reg", "c_regdictionary", "'english_stem'"},
+    {"types_reg", "c_regnamespace", "'public'"},
+    {"types_reg", "c_regrole", "'pgv_ks_app'"},
+    {"types_reg", "c_regcollation", "'\"POSIX\"'"},
+    {"types_user", "c_mood", "'ok'"},
+    {"types_user", "c_moods", "'{sad,ok}'"},
+    {"types_user", "c_pair", "'(happy,sad)'"},
+    {"types_user", "c_pairs", "ARRAY['(ok,ok)']::public.mood_pair[]"},
+    {"types_user", "c_labelled", "ROW('a \"quoted\", label', '{ok,happy}', 'Infinity')::public.labelled"},
+    {"types_user", "c_int_list", "'{1,2,4}'"},
+    {"types_user", "c_mood_list", "'[1:2]={happy,sad}'"},  // the lower bound only
+    {"types_user", "c_int4range", "'[1,11)'"},
+    {"types_user", "c_numrange", "'(,5.50]'"},  // the scale only
+    {"types_user", "c_tstzrange", "'[2024-01-01 00:00:00+00,2025-01-01 00:00:01+00)'"},
+    {"types_user", "c_daterange", "'[2024-01-02,infinity)'"},
+    {"types_user", "c_int4multirange", "'{[1,3),[5,9)}'"},
+    {"types_user", "c_floatrange", "'[1.5,2.5)'"},
+    {"types_user", "c_floatmultirange", "'{[1,2),[3,Infinity)}'"},
+    {"types_user", "c_ranges", "'{\"[1,2)\",empty}'"},
+    {"embeddings", "e", "'[100,-100,14.5]'", 100},
+    {"embeddings", "h", "'[1,0.5,-1]'", 100},
+    {"embeddings", "s", "'{1:100,5:-0.25}/5'", 100},
+    {"embeddings", "es", "ARRAY['[1,2,3]'::public.vector]", 100},
+};
+
+}  // namespace
+
+TEST_CASE("damage to a restored kitchen sink fails post, naming the damaged object", "[server][corpus]") {
+  SECTION("a dropped policy") {
+    expect_post_names("dmg_policy", "DROP POLICY docs_read ON public.rls_docs", {"rls_docs", "docs_read"});
+  }
+  SECTION("row-level security disabled") {
+    expect_post_names("dmg_rls", "ALTER TABLE public.rls_docs DISABLE ROW LEVEL SECURITY", {"rls_docs"});
+  }
+  SECTION("a revoked table grant") {
+    expect_post_names("dmg_grant", "REVOKE SELECT ON public.rls_docs FROM pgv_ks_reader", {"rls_docs"},
+                      {"pgv_ks_reader"});
+  }
+  SECTION("a revoked column grant") {
+    expect_post_names("dmg_colgrant", "REVOKE UPDATE (body) ON public.rls_docs FROM pgv_ks_auditor", {"rls_docs"},
+                      {"body", "pgv_ks_auditor"});
+  }
+  SECTION("revoked default privileges") {
+    expect_post_names("dmg_defacl",
+                      "ALTER DEFAULT PRIVILEGES FOR ROLE pgv_ks_owner IN SCHEMA ks_extra "
+                      "REVOKE SELECT ON TABLES FROM pgv_ks_reader",
+                      {"ks_extra"}, {"pgv_ks_owner", "pgv_ks_reader"});
+  }
+  SECTION("a dropped rule") {
+    expect_post_names("dmg_rule", "DROP RULE plain_docs_delete_audit ON public.plain_docs",
+                      {"plain_docs_delete_audit"});
+  }
+  SECTION("a disabled trigger") {
+    expect_post_names("dmg_trigger", "ALTER TABLE public.trig_target DISABLE TRIGGER trg_enabled", {"trg_enabled"});
+  }
+  SECTION("a large object unlinked") {
+    const std::string oid = shared_restore().big_large_object;
+    expect_post_names("dmg_lo_unlink", "SELECT lo_unlink(" + oid + ")", {oid});
+  }
+  SECTION("one byte of a large object changed") {
+    const std::string oid = shared_restore().big_large_object;
+    expect_post_names("dmg_lo_put",
+                      "SELECT lo_put(" + oid + ", 1000000, set_byte('\\x00'::bytea, 0, 255 - get_byte(lo_get(" + oid +
+                          ", 1000000, 1), 0)))",
+                      {oid});
+  }
+  SECTION("the descending sequence set back towards its start") {
+    // seq_down counts down from -1 and stood at -42: -1 hands out -2 ... -42 again.
+    expect_post_names("dmg_seq", "SELECT setval('public.seq_down', -1)", {"seq_down"});
+  }
+  SECTION("a populated materialized view left unpopulated") {
+    expect_post_names("dmg_mv", "REFRESH MATERIALIZED VIEW public.mv_fresh WITH NO DATA", {"mv_fresh"});
+  }
+  SECTION("one value changed in each hard-typed column fails data.table-hashes, naming the table") {
+    SharedRestore& shared = shared_restore();
+    testing::DatabaseCopy copy(shared.sink.target_server(), shared.sink.target().name(), "dmg_values");
+    pg::LibpqConnector connector;
+    auto session = connector.connect(copy.dsn());
+    std::vector<std::string> tables;
+    for (const auto& damage : value_damages)
+      if (std::find(tables.begin(), tables.end(), damage.table) == tables.end() &&
+          (damage.table != "embeddings" || shared.sink.has_vector()))
+        tables.push_back(damage.table);
+    // The rows as restored, to put each value back after its damage.
+    session->execute("CREATE SCHEMA pgv_ks_saved");
+    for (const auto& table : tables)
+      session->execute("CREATE TABLE pgv_ks_saved." + table + " AS TABLE public." + table);
+    auto rows_changed = [&](const std::string& table) {
+      // Aliases no corpus table has as a column name.
+      return session
+          ->query("SELECT count(*) FROM public." + table + " pgv_now JOIN pgv_ks_saved." + table +
+                  " pgv_saved ON pgv_saved.id = pgv_now.id WHERE pgv_now::text IS DISTINCT FROM pgv_saved::text")
+          .at(0, 0)
+          .value_or("");
+    };
+    const std::vector<std::string> only{"--only", "data.table-hashes"};
+    std::map<std::string, PgverifyRun> before;
+    for (const auto& mode : hash_modes) before[mode] = shared.sink.post(mode, copy.dsn(), "dmg_values", only);
+
+    for (const auto& damage : value_damages) {
+      if (damage.table == "embeddings" && !shared.sink.has_vector()) continue;
+      INFO("damage: public." << damage.table << "." << damage.column << " := " << damage.value
+                             << " where id = " << damage.id);
+      session->execute("UPDATE public." + damage.table + " SET " + damage.column + " = " + damage.value +
+                       " WHERE id = " + std::to_string(damage.id));
+      REQUIRE(rows_changed(damage.table) == "1");
+      for (const auto& mode : hash_modes) {
+        INFO("hash mode " << mode);
+        expect_damage_named(before.at(mode), shared.sink.post(mode, copy.dsn(), "dmg_values", only),
+                            {"public." + damage.table}, {});
+      }
+      session->execute("UPDATE public." + damage.table + " pgv_now SET " + damage.column + " = pgv_saved." +
+                       damage.column + " FROM pgv_ks_saved." + damage.table +
+                       " pgv_saved WHERE pgv_saved.id = pgv_now.id");
+      REQUIRE(rows_changed(damage.table) == "0");
     }
   }
 }
