@@ -1,6 +1,10 @@
 #include "checks/common.hpp"
 
+#include <map>
+#include <set>
 #include <stdexcept>
+
+#include "pg/acl_sql.hpp"
 
 namespace pgverify::checks {
 
@@ -96,6 +100,11 @@ const hash::DatabaseHash& target_hash(Context& context) {
     if (!baseline.tables.empty() && baseline.tables.front().mode == "text") mode = hash::Mode::text;
     hash::HashOptions options = hash_options_for(context.tenant, mode);
     options.time_zone = baseline.setting("TimeZone");
+    // Read with the baseline's columns, by name: pg_restore may order a
+    // table's columns otherwise (an inheritance child gets its parents' first).
+    for (const TableRecord& table : baseline.tables)
+      options.column_plans[table.name] = hash::plan_from_select_list(table.columns, table.column_types);
+    options.large_objects = baseline.large_objects_recorded;
     options.on_progress = context.on_hash_progress;
     context.target_hash = hash::hash_database(context.connector, context.tenant.target_dsn, options);
     return *context.target_hash;
@@ -111,12 +120,28 @@ const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, cons
   return nullptr;
 }
 
+std::optional<Finding> populated_state_differs(const TableRecord& expected, const hash::RelationDigest& actual) {
+  if (expected.populated == actual.relation.populated) return std::nullopt;
+  if (expected.populated)
+    return Finding{expected.name, "populated", "not populated",
+                   "the materialized view is not populated on the target, so queries on it fail",
+                   "Run REFRESH MATERIALIZED VIEW " + expected.name + " on the target."};
+  return Finding{expected.name, "not populated", "populated",
+                 "the materialized view was created WITH NO DATA on the source but is populated on the target",
+                 "Check what populated it; pg_restore leaves a view the source had not populated empty."};
+}
+
 }  // namespace pgverify::checks
 
 namespace pgverify::checks {
 
 CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
                                    std::size_t extra, std::vector<Finding> findings) {
+  return compared_with_baseline(counted, problems, {{extra, "extra on the target"}}, std::move(findings));
+}
+
+CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
+                                   std::initializer_list<Tally> warnings, std::vector<Finding> findings) {
   std::string tallies;
   bool failed = false;
   for (const Tally& tally : problems) {
@@ -124,10 +149,52 @@ CheckResult compared_with_baseline(const std::string& counted, std::initializer_
     failed = failed || tally.count;
   }
   if (failed) return make_result(Status::fail, counted + "; " + tallies, std::move(findings));
-  if (extra)
-    return make_result(Status::warn, counted + "; " + std::to_string(extra) + " extra on the target",
-                       std::move(findings));
+  std::string warned;
+  for (const Tally& tally : warnings)
+    if (tally.count) warned += (warned.empty() ? "" : ", ") + std::to_string(tally.count) + " " + tally.what;
+  if (!warned.empty()) return make_result(Status::warn, counted + "; " + warned, std::move(findings));
   return make_result(Status::pass, counted, std::move(findings));
+}
+
+void FindingList::add(Finding finding) {
+  if (m_findings.size() < kLimit) m_findings.push_back(std::move(finding));
+  else ++m_more;
+}
+
+std::vector<Finding> FindingList::take() {
+  if (m_more)
+    m_findings.push_back({"...", "", "", "and " + std::to_string(m_more) + " more like these, not listed", ""});
+  m_more = 0;
+  return std::move(m_findings);
+}
+
+std::string describe_acl_change(const std::string& expected, const std::string& actual) {
+  // Items grouped by grantee and grantor, so a lost grant reads as one phrase.
+  using Key = std::pair<std::string, std::string>;
+  auto group = [](const std::string& text) {
+    std::map<Key, std::set<std::string>> out;
+    for (const auto& item : pg::parse_acl_items(text))
+      out[{item.grantee, item.grantor}].insert(item.privilege + (item.grant_option ? " with grant option" : ""));
+    return out;
+  };
+  const auto before = group(expected), after = group(actual);
+  std::string words;
+  auto say = [&](const std::map<Key, std::set<std::string>>& from, const std::map<Key, std::set<std::string>>& to,
+                 const char* verb) {
+    for (const auto& [key, privileges] : from) {
+      std::string changed;
+      auto other = to.find(key);
+      for (const auto& privilege : privileges)
+        if (other == to.end() || !other->second.count(privilege))
+          changed += (changed.empty() ? "" : ", ") + (privilege.empty() ? std::string("a malformed item") : privilege);
+      if (changed.empty()) continue;
+      words += (words.empty() ? "" : "; ") + key.first + " " + verb + " " + changed +
+               (key.second.empty() ? "" : " (granted by " + key.second + ")");
+    }
+  };
+  say(before, after, "lost");
+  say(after, before, "gained");
+  return words.empty() ? "the same privileges, written differently" : words;
 }
 
 Finding extra_on_target(std::string object, const std::string& kind, std::string actual) {

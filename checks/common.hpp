@@ -58,6 +58,21 @@ const hash::DatabaseHash& target_hash(Context& context);
 // The target's digest of a relation, by name; nullptr when the target has none.
 const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, const std::string& name);
 
+// pg_restore refreshes every populated materialized view (its MATERIALIZED
+// VIEW DATA entry is a REFRESH), so the target holds what the view's query
+// returns at restore time: a stale source view differs without any loss.
+inline constexpr const char* kMatviewRefreshed =
+    "the materialized view was refreshed by the restore, so it holds what its query returns now; the source's "
+    "copy was stale (its base tables changed after its last REFRESH)";
+inline constexpr const char* kMatviewRefreshedHint =
+    "Nothing was lost if the base tables match. To compare it exactly, run REFRESH MATERIALIZED VIEW on the "
+    "source before the dump and the baseline.";
+
+// When a materialized view's populated state differs between the baseline and
+// the target (REFRESH ... WITH NO DATA, or a view populated since), the finding
+// that says so; nullopt when it does not differ.
+std::optional<Finding> populated_state_differs(const TableRecord& expected, const hash::RelationDigest& actual);
+
 }  // namespace pgverify::checks
 
 namespace pgverify::checks {
@@ -72,6 +87,27 @@ struct Tally {
 };
 CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
                                    std::size_t extra, std::vector<Finding> findings);
+// The same with warnings of other kinds than extra objects ("1 refreshed by the restore").
+CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
+                                   std::initializer_list<Tally> warnings, std::vector<Finding> findings);
+
+// Findings of a comparison that may find a great many (a restore that lost
+// every large object): the first kLimit are kept, and one more says how many
+// others there were, so a report stays readable.
+class FindingList {
+ public:
+  static constexpr std::size_t kLimit = 200;
+  void add(Finding finding);
+  std::vector<Finding> take();
+
+ private:
+  std::vector<Finding> m_findings;
+  std::size_t m_more = 0;
+};
+
+// What changed between two ACL texts (pg/acl_sql.hpp), in words:
+// "pgv_app lost SELECT, UPDATE (granted by postgres); PUBLIC gained USAGE (granted by alice)".
+std::string describe_acl_change(const std::string& expected, const std::string& actual);
 
 // A finding for an object the target has and the baseline does not; `kind`
 // is "table", "sequence", ...

@@ -29,31 +29,43 @@ CheckResult DataRowCounts::run(Context& context) const {
   const hash::DatabaseHash& target = target_hash(context);
 
   std::vector<Finding> findings;
-  std::size_t missing_tables = 0, wrong_counts = 0, matching = 0;
+  std::size_t missing_tables = 0, wrong_counts = 0, matching = 0, refreshed = 0;
   for (const TableRecord& expected : baseline.tables) {
     const hash::RelationDigest* actual = find_relation(target, expected.name);
     Finding finding;
     finding.object = expected.name;
     finding.expected = std::to_string(expected.rows) + " rows";
-    if (!actual || !actual->skipped.empty()) {
+    if (!actual) {
       ++missing_tables;
-      finding.actual = actual ? actual->skipped : "no such table";
-      finding.message = actual ? "the table is there but was not read: " + actual->skipped
-                               : "the table is missing on the target";
+      finding.actual = "no such table";
+      finding.message = "the table is missing on the target";
       finding.hint =
           "The restore did not create it: check pg_restore's output for errors, then restore again.";
       findings.push_back(std::move(finding));
+      continue;
+    }
+    if (auto differs = populated_state_differs(expected, *actual)) {
+      ++wrong_counts;
+      findings.push_back(std::move(*differs));
       continue;
     }
     if (actual->digest.rows == expected.rows) {
       ++matching;
       continue;
     }
-    ++wrong_counts;
     const bool fewer = actual->digest.rows < expected.rows;
     const std::uint64_t difference =
         fewer ? expected.rows - actual->digest.rows : actual->digest.rows - expected.rows;
     finding.actual = std::to_string(actual->digest.rows) + " rows";
+    if (expected.kind == "matview") {
+      ++refreshed;
+      finding.message = std::string(kMatviewRefreshed) + " (" + std::to_string(difference) +
+                        (fewer ? " rows fewer)" : " rows more)");
+      finding.hint = kMatviewRefreshedHint;
+      findings.push_back(std::move(finding));
+      continue;
+    }
+    ++wrong_counts;
     finding.message = std::to_string(difference) + (fewer ? " rows missing" : " rows more than the baseline");
     finding.hint = fewer ? "The dump was incomplete or the restore failed part way: re-take the dump "
                            "in-cluster without kubectl port-forward and restore again."
@@ -72,7 +84,8 @@ CheckResult DataRowCounts::run(Context& context) const {
 
   const std::string counted = std::to_string(matching) + " of " + std::to_string(baseline.tables.size()) +
                               " tables have the baseline's row count";
-  return compared_with_baseline(counted, {{wrong_counts, "differ"}, {missing_tables, "missing"}}, extra,
+  return compared_with_baseline(counted, {{wrong_counts, "differ"}, {missing_tables, "missing"}},
+                                {{refreshed, "materialized views refreshed by the restore"}, {extra, "extra on the target"}},
                                 std::move(findings));
 }
 

@@ -26,7 +26,7 @@ const CheckInfo& DataSequences::info() const {
   static const CheckInfo info{
       .id = "data.sequences",
       .phases = {Phase::post},
-      .summary = "every sequence on the target stands at least where the baseline recorded it",
+      .summary = "every sequence on the target stands at least where the baseline recorded it, in its own direction",
       .rationale =
           "pg_dump writes each sequence's position as a setval() after the data. When that entry "
           "is lost (a restore stopped early, --section or --table used, a sequence recreated by "
@@ -47,6 +47,11 @@ CheckResult DataSequences::run(Context& context) const {
   auto target = connect_target(context);
   std::map<std::string, std::optional<std::int64_t>> actual;
   for (auto& record : inventory::capture_sequences(*target)) actual[record.name] = record.last_value;
+  // Ahead means further in the sequence's own direction: a descending one
+  // (INCREMENT BY -1) is ahead when its value is lower.
+  auto at_or_past = [](const SequenceRecord& expected, std::int64_t now) {
+    return expected.increment < 0 ? now <= *expected.last_value : now >= *expected.last_value;
+  };
 
   std::vector<Finding> findings;
   std::size_t behind = 0, missing = 0;
@@ -62,11 +67,14 @@ CheckResult DataSequences::run(Context& context) const {
     const std::optional<std::int64_t> now = found->second;
     actual.erase(found);
     // Ahead of the baseline is fine: the application may already have inserted rows.
-    if (!expected.last_value || (now && *now >= *expected.last_value)) continue;
+    if (!expected.last_value || (now && at_or_past(expected, *now))) continue;
     ++behind;
-    findings.push_back({expected.name, describe(expected.last_value), describe(now),
-                        now ? "the sequence is behind the baseline, so new rows would reuse ids"
-                            : "the sequence was never set on the target, so it restarts from its first value",
+    const std::string direction = expected.increment < 0 ? " (it counts down, by " + std::to_string(expected.increment) + ")" : "";
+    const std::string message = now ? "the sequence is behind the baseline" + direction + ", so new rows would reuse ids"
+                                    : "the sequence was never set on the target, so it restarts from its first value";
+    // setval to the baseline's value only ever moves a sequence that is behind
+    // forward in its own direction: it cannot hand out an id twice.
+    findings.push_back({expected.name, describe(expected.last_value), describe(now), message,
                         "Run " + setval_statement(expected.name, *expected.last_value) +
                             " on the target before scaling the services up."});
   }

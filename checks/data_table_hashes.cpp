@@ -41,18 +41,28 @@ CheckResult DataTableHashes::run(Context& context) const {
   const hash::DatabaseHash& target = target_hash(context);
 
   std::vector<Finding> findings;
-  std::size_t matching = 0;
+  std::size_t matching = 0, differ = 0, refreshed = 0;
   for (const TableRecord& expected : baseline.tables) {
     const hash::RelationDigest* actual = find_relation(target, expected.name);
-    if (!actual || !actual->skipped.empty()) {
-      findings.push_back({expected.name, expected.hash, "no data", "the table has no data on the target to hash",
+    if (!actual) {
+      ++differ;
+      findings.push_back({expected.name, expected.hash, "no data", "the table is missing on the target",
                           "See data.row-counts; restore the table again."});
       continue;
     }
-    const std::vector<std::string> columns = hash::hashed_columns(actual->relation, target.mode);
-    if (columns != expected.columns) {
-      findings.push_back({expected.name, join(expected.columns), join(columns),
-                          "the table's columns differ from the baseline's, so its rows cannot be compared",
+    if (auto differs = populated_state_differs(expected, *actual)) {
+      ++differ;
+      findings.push_back(std::move(*differs));
+      continue;
+    }
+    // The target was read with the baseline's columns by name; one it lacks
+    // cannot be compared at all.
+    const hash::RelationSpec& read = actual->relation;
+    if (!read.missing_columns.empty()) {
+      ++differ;
+      findings.push_back({expected.name, join(expected.columns), join(hash::hashed_columns(read, target.mode)),
+                          "the table lacks column" + std::string(read.missing_columns.size() > 1 ? "s " : " ") +
+                              join(read.missing_columns) + " on the target, so its rows cannot be compared",
                           "See schema.objects; the restore changed the table's definition."});
       continue;
     }
@@ -61,7 +71,20 @@ CheckResult DataTableHashes::run(Context& context) const {
       continue;
     }
     Finding finding{expected.name, expected.hash, actual->digest.hex(), "", ""};
-    if (actual->digest.rows != expected.rows) {
+    if (expected.kind == "matview") {
+      ++refreshed;
+      finding.message = kMatviewRefreshed;
+      finding.hint = kMatviewRefreshedHint;
+      findings.push_back(std::move(finding));
+      continue;
+    }
+    ++differ;
+    if (!read.changed_types.empty()) {
+      finding.message = "the content differs, and the type of column" +
+                        std::string(read.changed_types.size() > 1 ? "s " : " ") + join(read.changed_types);
+      finding.hint = "See schema.objects: a column restored with another type reads differently; recreate it "
+                     "with the source's type and restore the table's data again.";
+    } else if (actual->digest.rows != expected.rows) {
       finding.message = "the content differs (and so does the row count: " + std::to_string(expected.rows) +
                         " expected, " + std::to_string(actual->digest.rows) + " found)";
       finding.hint = "Rows are missing or extra: see data.row-counts.";
@@ -77,11 +100,8 @@ CheckResult DataTableHashes::run(Context& context) const {
                               " tables match the baseline's content hash (" +
                               (baseline.tables.empty() ? std::string("binary") : baseline.tables.front().mode) +
                               " mode)";
-  if (!findings.empty()) {
-    const std::string differ = summary + "; " + std::to_string(findings.size()) + " differ";
-    return make_result(Status::fail, differ, std::move(findings));
-  }
-  return make_result(Status::pass, summary);
+  return compared_with_baseline(summary, {{differ, "differ"}}, {{refreshed, "materialized views refreshed by the restore"}},
+                                std::move(findings));
 }
 
 }  // namespace pgverify::checks

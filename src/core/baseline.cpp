@@ -19,13 +19,14 @@ hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode) 
 std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed) {
   std::vector<TableRecord> records;
   for (const auto& r : hashed.relations) {
-    if (!r.skipped.empty()) continue;
     TableRecord record;
     record.name = r.relation.name;
     record.kind = std::string(to_string(r.relation.kind));
     record.parent = r.relation.parent;
     record.mode = std::string(to_string(hashed.mode));
     record.columns = hash::hashed_columns(r.relation, hashed.mode);
+    for (const auto& column : r.relation.columns) record.column_types.push_back(column.type);
+    record.populated = r.relation.populated;
     record.rows = r.digest.rows;
     record.hash = r.digest.hex();
     records.push_back(std::move(record));
@@ -73,6 +74,8 @@ Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
   }
   manifest.settings = hashed.settings;
   manifest.tables = table_records(hashed);
+  manifest.large_objects_recorded = hashed.large_objects_hashed;
+  manifest.large_objects = hashed.large_objects;
   return manifest;
 }
 

@@ -16,7 +16,8 @@ namespace pgverify {
 // The tenant's hashing options ([tenants.X.hash]) in the given mode.
 hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode);
 
-// What the manifest records of each hashed relation (skipped ones left out).
+// What the manifest records of each relation (unpopulated materialized views
+// with populated = false and no rows).
 std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed);
 
 // Server facts, extensions, settings, every table's digest, sequences and the

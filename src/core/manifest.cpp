@@ -68,9 +68,13 @@ std::string to_json(const Manifest& manifest) {
     entry.set("rows", t.rows);
     entry.set("hash", t.hash);
     entry.set("mode", t.mode);
+    if (!t.populated) entry.set("populated", false);
     json::Array columns;
     for (const auto& c : t.columns) columns.emplace_back(c);
     entry.set("columns", std::move(columns));
+    json::Array types;
+    for (const auto& c : t.column_types) types.emplace_back(c);
+    entry.set("column_types", std::move(types));
     tables.push(std::move(entry));
   }
   json::Value& sequences = root.set("sequences", json::Array{});
@@ -78,7 +82,19 @@ std::string to_json(const Manifest& manifest) {
     json::Value entry;
     entry.set("sequence", q.name);
     entry.set("last_value", q.last_value ? json::Value(*q.last_value) : json::Value(nullptr));
+    entry.set("increment", q.increment);
+    if (q.cycle) entry.set("cycle", true);
     sequences.push(std::move(entry));
+  }
+  json::Value& large_objects = root.set("large_objects", json::Array{});
+  for (const auto& o : manifest.large_objects) {
+    json::Value entry;
+    entry.set("oid", static_cast<std::int64_t>(o.oid));
+    entry.set("owner", o.owner);
+    entry.set("size", o.size);
+    entry.set("hash", o.hex());
+    if (!o.acl.empty()) entry.set("acl", o.acl);
+    large_objects.push(std::move(entry));
   }
   if (!manifest.secret_fingerprint.empty()) root.set("secret_fingerprint", manifest.secret_fingerprint);
   json::Value& schema = root.set("schema", json::Array{});
@@ -104,10 +120,10 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
         root.find("format")->as_string() != format_name)
       throw ManifestError(origin + ": not a pgverify manifest");
     std::int64_t version = member(root, "format_version", origin).as_int();
-    if (version != Manifest::format_version)
+    if (version < Manifest::oldest_format_version || version > Manifest::format_version)
       throw ManifestError(origin + ": unknown manifest format version " + std::to_string(version) +
-                          " (this pgverify reads version " +
-                          std::to_string(Manifest::format_version) + ")");
+                          " (this pgverify reads versions " + std::to_string(Manifest::oldest_format_version) +
+                          " to " + std::to_string(Manifest::format_version) + ")");
     Manifest manifest;
     manifest.tenant = member(root, "tenant", origin).as_string();
     if (manifest.tenant != tenant)
@@ -139,6 +155,13 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
       if (record.mode != "text" && record.mode != "binary")
         throw ManifestError(origin + ": table " + record.name + " has unknown mode '" + record.mode + "'");
       for (const auto& c : member(t, "columns", origin).as_array()) record.columns.push_back(c.as_string());
+      if (const json::Value* types = t.find("column_types")) {
+        for (const auto& c : types->as_array()) record.column_types.push_back(c.as_string());
+        if (record.column_types.size() != record.columns.size())
+          throw ManifestError(origin + ": table " + record.name + " has " + std::to_string(record.columns.size()) +
+                              " columns but " + std::to_string(record.column_types.size()) + " column types");
+      }
+      if (const json::Value* populated = t.find("populated")) record.populated = populated->as_bool();
       manifest.tables.push_back(std::move(record));
     }
     for (const auto& q : member(root, "sequences", origin).as_array()) {
@@ -146,7 +169,28 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
       record.name = member(q, "sequence", origin).as_string();
       const json::Value& last = member(q, "last_value", origin);
       if (!last.is_null()) record.last_value = last.as_int();
+      if (const json::Value* increment = q.find("increment")) record.increment = increment->as_int();
+      if (record.increment == 0) throw ManifestError(origin + ": sequence " + record.name + " has increment 0");
+      if (const json::Value* cycle = q.find("cycle")) record.cycle = cycle->as_bool();
       manifest.sequences.push_back(std::move(record));
+    }
+    if (const json::Value* objects = root.find("large_objects")) {
+      manifest.large_objects_recorded = true;
+      for (const auto& o : objects->as_array()) {
+        hash::LargeObjectDigest record;
+        const std::int64_t oid = member(o, "oid", origin).as_int();
+        if (oid <= 0 || oid > 0xFFFFFFFFll) throw ManifestError(origin + ": a large object has OID " + std::to_string(oid));
+        record.oid = static_cast<std::uint32_t>(oid);
+        record.owner = member(o, "owner", origin).as_string();
+        const std::int64_t size = member(o, "size", origin).as_int();
+        if (size < 0) throw ManifestError(origin + ": large object " + std::to_string(oid) + " has a negative size");
+        record.size = static_cast<std::uint64_t>(size);
+        const auto digest = hash::TableDigest::parse_hex(member(o, "hash", origin).as_string());
+        if (!digest) throw ManifestError(origin + ": large object " + std::to_string(oid) + " has a malformed hash");
+        record.hash = *digest;
+        if (const json::Value* acl = o.find("acl")) record.acl = acl->as_string();
+        manifest.large_objects.push_back(std::move(record));
+      }
     }
     for (const auto& o : member(root, "schema", origin).as_array())
       manifest.schema.push_back({member(o, "kind", origin).as_string(), member(o, "name", origin).as_string(),

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "hash/large_objects.hpp"
+
 namespace pgverify {
 
 // The manifest cannot be used: missing, truncated, another tenant's, unknown format.
@@ -30,13 +32,21 @@ struct TableRecord {
   std::string parent;  // for a partition: its partitioned table
   std::string mode;    // text | binary
   std::vector<std::string> columns;  // the select list hashed, in order
+  // Each column's type (format_type), parallel to columns; empty in a
+  // format 1 manifest.
+  std::vector<std::string> column_types;
   std::uint64_t rows = 0;
   std::string hash;    // 32 hex digits: sum of XXH3-128 row hashes mod 2^128
+  bool populated = true;  // a materialized view created WITH NO DATA (rows 0, never read)
 };
 
 struct SequenceRecord {
   std::string name;  // schema-qualified
   std::optional<std::int64_t> last_value;  // nullopt: never used (no nextval yet)
+  // Which way it moves: a descending sequence (increment < 0) is ahead when
+  // its value is lower. 1 in a format 1 manifest, which did not record it.
+  std::int64_t increment = 1;
+  bool cycle = false;
 };
 
 // One object of the schema inventory: its kind (table, column, index,
@@ -50,7 +60,10 @@ struct SchemaObject {
 
 struct Manifest {
   // Version 1: server facts, settings, extensions, tables, sequences, schema.
-  static constexpr int format_version = 1;
+  // Version 2: also column types, unpopulated materialized views, each
+  // sequence's increment, and large objects. Version 1 is still read.
+  static constexpr int format_version = 2;
+  static constexpr int oldest_format_version = 1;
 
   std::string tenant;
   std::string tool_version;
@@ -65,6 +78,9 @@ struct Manifest {
   std::vector<TableRecord> tables;
   std::vector<SequenceRecord> sequences;
   std::vector<SchemaObject> schema;
+  // Every large object (OID order); false in a format 1 manifest, which did not record them.
+  bool large_objects_recorded = false;
+  std::vector<hash::LargeObjectDigest> large_objects;
   // A salted, slow, one-way fingerprint of the Fernet secret pre saw
   // (secrets/fingerprint.hpp); empty when no secret was configured.
   std::string secret_fingerprint;

@@ -68,7 +68,9 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
                       " is older than 10, which pgverify does not hash");
 
   // Extension members are left out: pg_dump dumps their definitions through
-  // CREATE EXTENSION and not their data (pg_extension_config_dump aside).
+  // CREATE EXTENSION and not their data, but for configuration tables
+  // (pg_extension_config_dump), whose rows it dumps where their condition
+  // selects them (pg_dump.c, processExtensionTables).
   auto relations = session.query(std::string(
       "SELECT c.oid, pg_catalog.format('%I.%I', n.nspname, c.relname), n.nspname || '.' || c.relname, "
       "       c.relkind, c.relispartition, "
@@ -77,35 +79,65 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
       "          JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
       "         WHERE i.inhrelid = c.oid AND c.relispartition), "
       "       pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::bigint, "
-      "       pg_catalog.pg_table_size(c.oid), c.relispopulated "
+      "       pg_catalog.pg_table_size(c.oid), c.relispopulated, x.condition "
       "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "  LEFT JOIN (SELECT u.relid, u.condition "
+      "               FROM pg_catalog.pg_extension e, "
+      "                    LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS u(relid, condition)) x "
+      "         ON x.relid = c.oid "
       " WHERE c.relkind IN ('r', 'p', 'm') AND c.relpersistence <> 't' AND ") +
       user_schema_condition +
-      "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+      "   AND (x.relid IS NOT NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
       "                    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-      "                      AND d.objid = c.oid AND d.deptype = 'e') "
+      "                      AND d.objid = c.oid AND d.deptype = 'e')) "
       " ORDER BY 2");
 
   // PostgreSQL 12 added generated columns; pg_dump leaves them out of COPY.
   const std::string generated = version >= 120000 ? " AND a.attgenerated = ''" : "";
-  // A column's binary form embeds type OIDs, which differ between clusters, when
-  // it is a composite or an array of a user-defined or composite type (domains
-  // looked through one level). Such columns are read as text in binary mode.
+  // PostgreSQL 14 added multirange types, whose binary form is their ranges'.
+  const std::string multirange =
+      version >= 140000 ? ", ((SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid))" : "";
+  // Which columns binary mode must read as text, from the catalogs and never
+  // from a list of types: follow each column's type through domains, array
+  // elements, range subtypes and multiranges' ranges; if any type on the way
+  // has no binary send function (typsend 0), or puts an OID into its binary
+  // form that differs between clusters (a composite's attribute types, an
+  // array's element type when it is not built in, a reg* type, which is
+  // binary-coercible to oid and sends the OID), the column is read as text.
   auto columns = session.query(std::string(
-      "SELECT a.attrelid, pg_catalog.quote_ident(a.attname), "
-      "       (bt.typtype = 'c' OR (bt.typcategory = 'A' AND (bt.typelem >= 16384 OR et.typtype = 'c'))) "
-      "  FROM pg_catalog.pg_attribute a "
-      "  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-      "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-      "  JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
-      "  LEFT JOIN pg_catalog.pg_type et ON et.oid = bt.typelem "
-      " WHERE c.relkind IN ('r', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ") +
-      user_schema_condition + generated + " ORDER BY a.attrelid, a.attnum");
+      "WITH RECURSIVE used AS ("
+      "  SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod "
+      "    FROM pg_catalog.pg_attribute a "
+      "    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "   WHERE c.relkind IN ('r', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ") +
+      user_schema_condition + generated +
+      "), reaches(root, typ) AS ("
+      "  SELECT DISTINCT atttypid, atttypid FROM used "
+      "  UNION "
+      "  SELECT r.root, d.dep FROM reaches r JOIN pg_catalog.pg_type t ON t.oid = r.typ "
+      "   CROSS JOIN LATERAL (VALUES (CASE WHEN t.typtype = 'd' THEN t.typbasetype END), "
+      "                              (CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem END), "
+      "                              ((SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid))" +
+      multirange +
+      ") d(dep) "
+      "   WHERE d.dep IS NOT NULL AND d.dep <> 0"
+      "), as_text AS ("
+      "  SELECT DISTINCT r.root FROM reaches r JOIN pg_catalog.pg_type t ON t.oid = r.typ "
+      "   WHERE t.typsend = 0 OR t.typtype = 'c' "
+      "      OR (t.typelem >= 16384 AND t.typlen = -1) "
+      "      OR (t.oid <> 'pg_catalog.oid'::pg_catalog.regtype AND EXISTS ("
+      "            SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = t.oid "
+      "               AND k.casttarget = 'pg_catalog.oid'::pg_catalog.regtype AND k.castmethod = 'b'))"
+      ") "
+      "SELECT u.attrelid, pg_catalog.quote_ident(u.attname), u.atttypid IN (SELECT root FROM as_text), "
+      "       pg_catalog.format_type(u.atttypid, u.atttypmod) "
+      "  FROM used u ORDER BY u.attrelid, u.attnum");
 
   std::map<std::string, std::vector<ColumnSpec>> columns_of;
   for (const auto& row : columns.rows)
-    columns_of[row[0].value_or("")].push_back({row[1].value_or(""), row[2].value_or("f") == "t"});
+    columns_of[row[0].value_or("")].push_back(
+        {row[1].value_or(""), row[2].value_or("f") == "t", row.size() > 3 ? row[3].value_or("") : ""});
 
   std::vector<RelationSpec> out;
   for (const auto& row : relations.rows) {
@@ -123,6 +155,10 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
     relation.pages = to_u64(row[6]);
     relation.bytes = to_u64(row[7]);
     relation.populated = row[8].value_or("t") == "t";
+    if (row.size() > 9 && row[9]) {
+      relation.extension_config = true;
+      relation.filter = *row[9];
+    }
     if (auto it = columns_of.find(row[0].value_or("")); it != columns_of.end())
       relation.columns = std::move(it->second);
     out.push_back(std::move(relation));
@@ -137,6 +173,42 @@ std::vector<std::string> hashed_columns(const RelationSpec& relation, Mode mode)
   return out;
 }
 
+std::vector<PlannedColumn> plan_from_select_list(const std::vector<std::string>& select_list,
+                                                 const std::vector<std::string>& types) {
+  constexpr std::string_view cast = "::text";
+  std::vector<PlannedColumn> plan;
+  for (std::size_t i = 0; i < select_list.size(); ++i) {
+    PlannedColumn column;
+    const std::string& entry = select_list[i];
+    column.as_text = entry.size() > cast.size() && entry.compare(entry.size() - cast.size(), cast.size(), cast) == 0;
+    column.ident = column.as_text ? entry.substr(0, entry.size() - cast.size()) : entry;
+    if (i < types.size()) column.type = types[i];
+    plan.push_back(std::move(column));
+  }
+  return plan;
+}
+
+void apply_column_plan(RelationSpec& relation, const std::vector<PlannedColumn>& plan) {
+  std::map<std::string, const ColumnSpec*> present;
+  for (const auto& column : relation.columns) present[column.ident] = &column;
+  std::vector<ColumnSpec> planned;
+  for (const auto& wanted : plan) {
+    auto it = present.find(wanted.ident);
+    if (it == present.end()) {
+      relation.missing_columns.push_back(wanted.ident);
+      continue;
+    }
+    if (!wanted.type.empty() && wanted.type != it->second->type)
+      relation.changed_types.push_back(wanted.ident + ": " + wanted.type + " in the baseline, " + it->second->type +
+                                       " here");
+    planned.push_back({wanted.ident, wanted.as_text, it->second->type});
+    present.erase(it);
+  }
+  for (const auto& column : relation.columns)
+    if (present.count(column.ident)) relation.extra_columns.push_back(column.ident);
+  relation.columns = std::move(planned);
+}
+
 std::string copy_statement(const RelationSpec& relation, Mode mode, std::uint64_t first_page,
                            std::uint64_t end_page, bool chunked) {
   std::vector<std::string> list = hashed_columns(relation, mode);
@@ -148,17 +220,25 @@ std::string copy_statement(const RelationSpec& relation, Mode mode, std::uint64_
   const std::string options = mode == Mode::binary ? " (FORMAT binary)" : "";
 
   // pg_dump's own statement, COPY t (cols) TO stdout, for a plain table read
-  // whole; a query otherwise (materialized views, chunks, casts). Both give the
-  // same bytes per row.
-  if (!chunked && !any_cast && relation.kind != RelationKind::matview) {
+  // whole; a query otherwise (materialized views, chunks, casts, an extension
+  // configuration table's condition). Both give the same bytes per row.
+  if (!chunked && !any_cast && relation.kind != RelationKind::matview && !relation.extension_config) {
     return "COPY " + relation.name + (joined.empty() ? "" : " (" + joined + ")") + " TO STDOUT" + options;
+  }
+  // A table without columns: SELECT with an empty list is valid SQL and
+  // gives one empty row per row, as COPY t does.
+  const std::string select = "SELECT " + joined + (joined.empty() ? "" : " ");
+  if (relation.extension_config) {
+    // As pg_dump reads it (dumpTableData_copy): without ONLY, the condition as written.
+    return "COPY (" + select + "FROM " + relation.name + (relation.filter.empty() ? "" : " " + relation.filter) +
+           ") TO STDOUT" + options;
   }
   std::string where;
   if (chunked) {
     where = " WHERE ctid >= '(" + std::to_string(first_page) + ",0)'::pg_catalog.tid";
     if (end_page) where += " AND ctid < '(" + std::to_string(end_page) + ",0)'::pg_catalog.tid";
   }
-  return "COPY (SELECT " + joined + " FROM ONLY " + relation.name + where + ") TO STDOUT" + options;
+  return "COPY (" + select + "FROM ONLY " + relation.name + where + ") TO STDOUT" + options;
 }
 
 }  // namespace pgverify::hash

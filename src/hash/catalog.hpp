@@ -3,6 +3,7 @@
 // Which relations hold data to hash, and how to read each one.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,22 @@ std::string_view to_string(RelationKind kind);
 
 struct ColumnSpec {
   std::string ident;           // quoted as PostgreSQL needs ("Body", id)
-  bool binary_as_text = false;  // its binary form embeds a type OID: read as text in binary mode
+  // Binary mode reads it as text: its type has no binary send function
+  // (aclitem, a base type declared without send/receive), or its binary form
+  // embeds OIDs that differ between clusters (composites, arrays of
+  // user-defined types, reg* types, domains over any of these).
+  bool binary_as_text = false;
+  std::string type;            // format_type, with its modifier: "character varying(20)"
 };
+
+// How post reads a table: the baseline's columns by name, in the baseline's
+// order, each as the baseline read it (as text or not in binary mode).
+struct PlannedColumn {
+  std::string ident;
+  bool as_text = false;
+  std::string type;  // the baseline's; empty when it did not record types
+};
+using ColumnPlans = std::map<std::string, std::vector<PlannedColumn>>;  // by RelationSpec::name
 
 struct RelationSpec {
   std::string name;    // schema-qualified, quoted: public."Messages"
@@ -34,6 +49,17 @@ struct RelationSpec {
   // so the heap alone says little about how much reading a table takes.
   std::uint64_t bytes = 0;
   bool populated = true;    // materialized views can be unpopulated
+  // An extension's configuration table (pg_extension_config_dump): pg_dump
+  // dumps only the rows its condition selects ("WHERE ..."; empty: all), and
+  // so only those are hashed.
+  bool extension_config = false;
+  std::string filter;
+  // After a column plan: the planned columns the table lacks (it is not read
+  // then), the columns it has beyond the plan (not read), and the planned
+  // columns whose type differs ("c: integer in the baseline, bigint here").
+  std::vector<std::string> missing_columns;
+  std::vector<std::string> extra_columns;
+  std::vector<std::string> changed_types;
 };
 
 // Include/exclude patterns on schema-qualified names ("public.*", "audit.log_*"):
@@ -57,6 +83,16 @@ std::string copy_statement(const RelationSpec& relation, Mode mode, std::uint64_
 
 // The select list hashed, as recorded in the manifest.
 std::vector<std::string> hashed_columns(const RelationSpec& relation, Mode mode);
+
+// A recorded select list back as planned columns ("x::text" is x read as
+// text; a quoted identifier ends in a quote and an unquoted one holds no
+// colon, so the suffix cannot be part of a name). `types` may be empty.
+std::vector<PlannedColumn> plan_from_select_list(const std::vector<std::string>& select_list,
+                                                 const std::vector<std::string>& types);
+
+// Makes the relation read the planned columns, by name and in the plan's
+// order, and notes which are missing, extra or of another type.
+void apply_column_plan(RelationSpec& relation, const std::vector<PlannedColumn>& plan);
 
 bool glob_match(std::string_view pattern, std::string_view text);
 

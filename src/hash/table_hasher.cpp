@@ -55,6 +55,21 @@ class CountingSink final : public pg::CopySink {
   std::uint64_t m_pending = 0;
 };
 
+// "table public.t (column c of type ks_nosend?): ERROR ...": the table, and
+// the columns whose type the server's message names, so a user knows which
+// column to exclude or report.
+std::string describe_read_failure(const RelationSpec& relation, Mode mode, const std::string& message) {
+  std::string suspects;
+  for (const auto& column : relation.columns) {
+    std::string type = column.type.substr(0, column.type.find('('));
+    if (type.empty() || message.find(type) == std::string::npos) continue;
+    suspects += (suspects.empty() ? "" : ", ") + column.ident + " (" + column.type + ")";
+  }
+  return "cannot read " + std::string(to_string(relation.kind)) + " " + relation.name + " in " +
+         std::string(to_string(mode)) + " mode" + (suspects.empty() ? "" : "; the server names column " + suspects) +
+         ": " + message;
+}
+
 }  // namespace
 
 void TextRowHasher::on_copy_data(const char* data, std::size_t size) {
@@ -138,6 +153,9 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
     snapshot = coordinator->query("SELECT pg_catalog.pg_export_snapshot()").at(0, 0).value_or("");
 
   std::vector<RelationSpec> relations = discover_relations(*coordinator, options.filter);
+  for (RelationSpec& relation : relations)
+    if (auto plan = options.column_plans.find(relation.name); plan != options.column_plans.end())
+      apply_column_plan(relation, plan->second);
   const bool tid_range_scans = coordinator->server_version_num() >= 140000;
   std::vector<WorkUnit> units;
   Progress progress;
@@ -148,7 +166,9 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
     progress.bytes_estimated += relation.bytes;
     // Before PostgreSQL 14 a ctid range is a filter on a whole sequential
     // scan, so each range would read the entire table: whole tables only.
-    const std::uint64_t ranges = tid_range_scans ? ctid_ranges(relation, jobs, options) : 1;
+    // An extension configuration table is read whole, with its condition.
+    const std::uint64_t ranges =
+        tid_range_scans && !relation.extension_config ? ctid_ranges(relation, jobs, options) : 1;
     if (ranges > 1) {
       const std::uint64_t step = (relation.pages + ranges - 1) / ranges;
       for (std::uint64_t first = 0; first < relation.pages; first += step) {
@@ -185,16 +205,20 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
       const WorkUnit& unit = units[index];
       const RelationSpec& relation = relations[unit.relation];
       TableDigest digest;
-      if (options.mode == Mode::text) {
-        TextRowHasher hasher;
-        CountingSink counting(hasher, bytes_read);
-        session.copy_out(unit.sql, counting);
-        digest = hasher.digest;
-      } else {
-        BinaryRowHasher hasher(relation.columns.size());
-        CountingSink counting(hasher, bytes_read);
-        session.copy_out(unit.sql, counting);
-        digest = hasher.digest;
+      try {
+        if (options.mode == Mode::text) {
+          TextRowHasher hasher;
+          CountingSink counting(hasher, bytes_read);
+          session.copy_out(unit.sql, counting);
+          digest = hasher.digest;
+        } else {
+          BinaryRowHasher hasher(relation.columns.size());
+          CountingSink counting(hasher, bytes_read);
+          session.copy_out(unit.sql, counting);
+          digest = hasher.digest;
+        }
+      } catch (const pg::PgError& error) {
+        throw pg::PgError(describe_read_failure(relation, options.mode, error.what()));
       }
       std::lock_guard lock(mutex);
       digests[unit.relation] += digest;

@@ -35,6 +35,9 @@ struct HashOptions {
   // TimeZone for text mode (timestamptz output); empty: the session's default,
   // as pg_dump would see it. post passes the baseline's.
   std::string time_zone;
+  // post: read these relations with the baseline's columns, by name and in
+  // its order (pg_restore may order an inheritance child's columns otherwise).
+  ColumnPlans column_plans;
   // Large objects are hashed too (after the tables, in the same snapshot).
   bool large_objects = true;
   // Called from the calling thread about every 200 ms and once at the end.

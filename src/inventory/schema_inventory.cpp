@@ -303,7 +303,7 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session) {
   // setval(..., false)), and for a role without SELECT or USAGE on the sequence.
   auto result = session.query(
       "/* pgverify sequence values */ "
-      "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), s.last_value "
+      "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), s.last_value, s.increment_by, s.cycle "
       "  FROM pg_catalog.pg_class c "
       "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "  JOIN pg_catalog.pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname "
@@ -322,6 +322,12 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session) {
                           " has an unreadable last_value '" + *cell + "'");
       record.last_value = value;
     }
+    const std::string increment = row.at(2).value_or("1");
+    auto [end, error] = std::from_chars(increment.data(), increment.data() + increment.size(), record.increment);
+    if (error != std::errc() || end != increment.data() + increment.size() || record.increment == 0)
+      throw pg::PgError(session.describe() + ": sequence " + record.name + " has an unreadable increment '" +
+                        increment + "'");
+    record.cycle = row.at(3).value_or("f") == "t";
     out.push_back(std::move(record));
   }
   std::sort(out.begin(), out.end(),

@@ -14,7 +14,10 @@ Manifest baseline_with(std::vector<SequenceRecord> sequences) {
   return manifest;
 }
 
+// Rows of (name, last_value[, increment, cycle]); ascending, not cycling unless given.
 void serve_sequences(testing::FakeServer& server, std::vector<std::vector<pg::Cell>> values) {
+  for (auto& row : values)
+    if (row.size() == 2) row.insert(row.end(), {"1", "f"});
   server.answer("pgverify sequence values", testing::rows(std::move(values)));
 }
 
@@ -52,6 +55,28 @@ TEST_CASE("data.sequences fails on a lowered sequence with a setval hint", "[che
     CHECK(result.findings[0].actual == "never used");
     CHECK_THAT(result.findings[0].message, Catch::Contains("restarts from its first value"));
     CHECK_THAT(result.findings[0].hint, Catch::Contains("setval('\"Odd\".\"it''s\"', 3)"));
+  }
+}
+
+TEST_CASE("data.sequences judges a descending sequence by its direction", "[checks][data.sequences]") {
+  testing::CheckFixture f;
+  f.baseline = baseline_with({{"public.down", -42, -1, false}, {"public.down_by_5", -100, -5, true}});
+  SECTION("further down is ahead; the same value is where the restore put it") {
+    serve_sequences(*f.target, {{"public.down", "-50", "-1", "f"}, {"public.down_by_5", "-100", "-5", "t"}});
+    auto result = f.run(checks::DataSequences(), Phase::post);
+    CHECK(result.status == Status::pass);
+    CHECK(result.findings.empty());
+  }
+  SECTION("back up is behind: ids -2 .. -42 would be issued again; the hint moves it down, never up") {
+    serve_sequences(*f.target, {{"public.down", "-1", "-1", "f"}, {"public.down_by_5", "-100", "-5", "t"}});
+    auto result = f.run(checks::DataSequences(), Phase::post);
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "public.down");
+    CHECK(result.findings[0].expected == "last_value -42");
+    CHECK(result.findings[0].actual == "last_value -1");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("behind the baseline (it counts down, by -1)"));
+    CHECK_THAT(result.findings[0].hint, Catch::Contains("SELECT pg_catalog.setval('public.down', -42);"));
   }
 }
 

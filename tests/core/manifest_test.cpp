@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/manifest.hpp"
+#include "hash/catalog.hpp"
 
 using namespace pgverify;
 
@@ -64,8 +65,8 @@ TEST_CASE("a manifest that cannot be used is a clear error", "[manifest]") {
   }
   SECTION("unknown format version") {
     std::string future = text;
-    future.replace(future.find("\"format_version\": 1"), 19, "\"format_version\": 7");
-    CHECK(manifest_error(future) == "m.json: unknown manifest format version 7 (this pgverify reads version 1)");
+    future.replace(future.find("\"format_version\": 2"), 19, "\"format_version\": 7");
+    CHECK(manifest_error(future) == "m.json: unknown manifest format version 7 (this pgverify reads versions 1 to 2)");
   }
   SECTION("not a manifest at all") {
     CHECK(manifest_error(R"({"tables":[]})") == "m.json: not a pgverify manifest");
@@ -75,6 +76,75 @@ TEST_CASE("a manifest that cannot be used is a clear error", "[manifest]") {
     std::string wrong = text;
     wrong.replace(wrong.find("\"server_version_num\": 170012"), 28, "\"server_version_num\": \"x\"");
     CHECK(manifest_error(wrong) == "m.json: malformed manifest (expected a JSON integer)");
+  }
+}
+
+TEST_CASE("a format 2 manifest keeps column types, materialized view state, sequence direction and large objects",
+          "[manifest]") {
+  Manifest m = sample();
+  TableRecord table;
+  table.name = "public.child";
+  table.kind = "table";
+  table.mode = "binary";
+  table.columns = {"id", "acl::text", "\"Odd::text\""};
+  table.column_types = {"integer", "aclitem", "text"};
+  table.hash = std::string(32, '0');
+  m.tables.push_back(table);
+  TableRecord view = table;
+  view.name = "public.mv";
+  view.kind = "matview";
+  view.populated = false;
+  m.tables.push_back(view);
+  m.sequences.push_back({"public.down", -42, -1, true});
+  m.large_objects_recorded = true;
+  hash::LargeObjectDigest object;
+  object.oid = 4294967295u;
+  object.owner = "pgv_owner";
+  object.size = 3u << 20;
+  object.hash = (static_cast<hash::uint128>(0x0123456789abcdefull) << 64) | 0xfedcba9876543210ull;
+  object.acl = "pgv_reader SELECT granted by pgv_owner";
+  m.large_objects.push_back(object);
+
+  Manifest back = parse_manifest(to_json(m), "m.json", "demo");
+  REQUIRE(back.tables.size() == 2);
+  CHECK(back.tables[0].column_types == table.column_types);
+  CHECK(back.tables[0].populated);
+  CHECK_FALSE(back.tables[1].populated);
+  REQUIRE(back.sequences.size() == 1);
+  CHECK(back.sequences[0].increment == -1);
+  CHECK(back.sequences[0].cycle);
+  CHECK(back.large_objects_recorded);
+  REQUIRE(back.large_objects.size() == 1);
+  CHECK(back.large_objects[0] == object);
+
+  // The recorded select list reads back as a plan: "::text" marks a cast,
+  // and a quoted name that itself ends in ::text stays a name.
+  const auto plan = hash::plan_from_select_list(back.tables[0].columns, back.tables[0].column_types);
+  REQUIRE(plan.size() == 3);
+  CHECK((plan[0].ident == "id" && !plan[0].as_text));
+  CHECK((plan[1].ident == "acl" && plan[1].as_text && plan[1].type == "aclitem"));
+  CHECK((plan[2].ident == "\"Odd::text\"" && !plan[2].as_text));
+
+  SECTION("a format 1 manifest reads with what it did not record left at its defaults") {
+    std::string old = to_json(sample());
+    old.replace(old.find("\"format_version\": 2"), 19, "\"format_version\": 1");
+    const auto at = old.find(",\n  \"large_objects\": []");
+    REQUIRE(at != std::string::npos);
+    old.erase(at, std::string(",\n  \"large_objects\": []").size());
+    Manifest v1 = parse_manifest(old, "m.json", "demo");
+    CHECK_FALSE(v1.large_objects_recorded);
+  }
+  SECTION("column types that do not match the columns, a zero increment, a bad large object are errors") {
+    std::string text = to_json(m);
+    std::string types = text;
+    types.replace(types.find("\"aclitem\","), 10, "");
+    CHECK_THAT(manifest_error(types), Catch::Contains("has 3 columns but 2 column types"));
+    std::string zero = text;
+    zero.replace(zero.find("\"increment\": -1"), 15, "\"increment\": 0");
+    CHECK(manifest_error(zero) == "m.json: sequence public.down has increment 0");
+    std::string oid = text;
+    oid.replace(oid.find("\"oid\": 4294967295"), 17, "\"oid\": 4294967296");
+    CHECK(manifest_error(oid) == "m.json: a large object has OID 4294967296");
   }
 }
 
