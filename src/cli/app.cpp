@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <chrono>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -146,12 +147,13 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
   report.started = utc_timestamp();
   report.checks = run_checks(selected, context);
   check_progress.finish();
-  report.finished = utc_timestamp();
-  ExitCode code = exit_code_for(report.checks);
 
   if (phase == Phase::pre) {
-    // The baseline is written whatever the checks said: post needs it either way.
+    // The baseline is written whatever the checks said: post needs it either
+    // way. When it cannot be, that is part of the run's result, in every
+    // report: a CI job reading the JSON must not see a pass without a baseline.
     const fs::path manifest_path = out_dir / "manifest.json";
+    const auto started = std::chrono::steady_clock::now();
     try {
       if (tenant.source_dsn.empty()) throw std::runtime_error("source_dsn is not configured");
       ProgressLine progress;
@@ -159,11 +161,19 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
                                       context.source_text_hash ? &*context.source_text_hash : nullptr),
                      manifest_path);
     } catch (const std::exception& error) {
-      std::cerr << "pgverify: error: cannot record the baseline in " << manifest_path.string()
-                << ": " << error.what() << '\n';
-      code = ExitCode::check_error;
+      const std::string summary = "cannot record the baseline in " + manifest_path.string() + ": " + error.what();
+      std::cerr << "pgverify: error: " << summary << '\n';
+      CheckResult failed = make_result(Status::error, summary,
+                                       {{manifest_path.string(), "the source's baseline", "not written", error.what(),
+                                         "post has nothing to compare the target with until pre records a baseline: "
+                                         "fix the cause above and run pre again."}});
+      failed.id = "baseline.record";
+      failed.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      report.checks.push_back(std::move(failed));
     }
   }
+  report.finished = utc_timestamp();
+  const ExitCode code = exit_code_for(report.checks);
 
   write_reports(report, targets);
   return to_int(code);

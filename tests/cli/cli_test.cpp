@@ -196,3 +196,22 @@ TEST_CASE("dump verify shows names from a hostile dump terminal-safe", "[cli]") 
   CHECK(result.out.find('\x1b') == std::string::npos);
   CHECK_THAT(result.out, Catch::Contains("\\x1b[2Jy"));
 }
+
+TEST_CASE("a pre whose baseline cannot be recorded says so in every report and exits 3", "[cli]") {
+  testing::TempDir dir("cli-baseline");
+  const auto config = dir.path() / "pgverify.toml";
+  // Nothing listens on port 1: every check selected passes or skips, the baseline cannot be taken.
+  write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1 dbname=x connect_timeout=2\"\n");
+  const auto out = dir.path() / "out";
+  auto result = testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "demo", "--out", out.string(),
+                                       "--only", "secrets.fingerprint", "--report", "json:" + (out / "pre.json").string(),
+                                       "--report", "junit:" + (out / "pre.xml").string(), "--report", "console"});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 3);
+  CHECK_THAT(result.err, Catch::Contains("cannot record the baseline in"));
+  CHECK_THAT(result.out, Catch::Contains("ERROR  baseline.record") && Catch::Contains("result: ERROR"));
+  const std::string json = testing::read_file(out / "pre.json");
+  CHECK_THAT(json, Catch::Contains("\"status\": \"error\"") && Catch::Contains("\"id\": \"baseline.record\""));
+  CHECK_THAT(testing::read_file(out / "pre.xml"), Catch::Contains("baseline.record") && Catch::Contains("<error"));
+  CHECK_FALSE(std::filesystem::exists(out / "manifest.json"));
+}
