@@ -1,5 +1,8 @@
 #include "inventory/schema_inventory.hpp"
 
+#include "inventory/queries.hpp"
+#include "pg/acl_sql.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <string>
@@ -9,17 +12,7 @@ namespace pgverify::inventory {
 
 namespace {
 
-// Schemas holding PostgreSQL's own objects, TOAST tables and temporary objects.
-constexpr const char* user_schema_condition =
-    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' "
-    "AND n.nspname !~ '^pg_temp_'";
-
-// Objects an extension created come back with CREATE EXTENSION, not from the
-// dump's own entries; the extension itself is inventoried.
-std::string not_extension_member(const std::string& catalog, const std::string& oid) {
-  return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog." + catalog +
-         "'::pg_catalog.regclass AND d.objid = " + oid + " AND d.deptype = 'e')";
-}
+using namespace detail;
 
 void require_pg10(const pg::Session& session, const std::string& what) {
   const int version = session.server_version_num();
@@ -55,9 +48,6 @@ class EmptySearchPath {
   std::string m_saved;
 };
 
-std::string tagged(const std::string& kind, const std::string& sql) {
-  return "/* pgverify inventory: " + kind + " */ " + sql;
-}
 
 std::string schemas_query() {
   return tagged("schema",
@@ -78,10 +68,6 @@ constexpr const char* parents_of_relation =
     "   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
     "  WHERE i.inhrelid = c.oid)";
 
-std::string relation_conditions() {
-  return std::string(" c.relpersistence <> 't' AND ") + user_schema_condition + " AND " +
-         not_extension_member("pg_class", "c.oid");
-}
 
 std::string tables_query() {
   return tagged(
@@ -295,7 +281,58 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
     text.replace(at, from.size(), to);
 }
 
+// Every kind of object and the query that lists it, for a server of `version`.
+std::vector<std::pair<std::string, std::string>> schema_queries(int version) {
+  return {
+      {"schema", schemas_query()},
+      {"table", tables_query()},
+      {"view", views_query()},
+      {"column", columns_query(version)},
+      {"index", indexes_query()},
+      {"constraint", constraints_query(version)},
+      {"function", functions_query(version)},
+      {"trigger", triggers_query(version)},
+      {"extension", extensions_query()},
+      {"sequence", sequences_query()},
+      {"type", types_query()},
+      {"acl", acl_query()},
+      {"default acl", default_acl_query()},
+      {"policy", policies_query()},
+      {"row security", row_security_query()},
+      {"user mapping", user_mappings_query()},
+      {"rule", rules_query()},
+      {"statistics", statistics_query()},
+      {"publication", publications_query(version)},
+      {"event trigger", event_triggers_query()},
+      {"comment", comments_query()},
+      {"foreign data wrapper", foreign_data_wrappers_query()},
+      {"server", foreign_servers_query()},
+  };
+}
+
 }  // namespace
+
+void align_with_source(std::vector<SchemaObject>& target_objects, int source_version_num) {
+  if (source_version_num <= 0 || source_version_num >= 170000) return;
+  for (auto& object : target_objects) {
+    if (object.kind != "acl" && object.kind != "default acl") continue;
+    std::string kept;
+    for (const auto& item : pg::parse_acl_items(object.detail)) {
+      if (item.privilege == "MAINTAIN") continue;
+      kept += (kept.empty() ? "" : std::string(pg::kAclItemSeparator)) + pg::to_string(item);
+    }
+    object.detail = kept.empty() ? "(none)" : kept;
+  }
+}
+
+const std::vector<std::string>& schema_kinds() {
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> out;
+    for (const auto& [kind, sql] : schema_queries(180000)) out.push_back(kind);
+    return out;
+  }();
+  return kinds;
+}
 
 std::vector<SequenceRecord> capture_sequences(pg::Session& session) {
   require_pg10(session, "sequences");
@@ -338,19 +375,8 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session) {
 std::vector<SchemaObject> capture_schema(pg::Session& session) {
   require_pg10(session, "schema");
   const int version = session.server_version_num();
-  const std::vector<std::pair<std::string, std::string>> queries = {
-      {"schema", schemas_query()},
-      {"table", tables_query()},
-      {"view", views_query()},
-      {"column", columns_query(version)},
-      {"index", indexes_query()},
-      {"constraint", constraints_query(version)},
-      {"function", functions_query(version)},
-      {"trigger", triggers_query(version)},
-      {"extension", extensions_query()},
-      {"sequence", sequences_query()},
-      {"type", types_query()},
-  };
+  const auto queries = schema_queries(version);
+
 
   std::vector<SchemaObject> out;
   {

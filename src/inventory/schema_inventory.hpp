@@ -41,8 +41,35 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session);
 // outside pg_catalog is schema-qualified whatever the connection's settings;
 // the session's search_path is put back afterwards. PgError before PostgreSQL 10.
 //
+//   acl        "TYPE IDENTITY" as pg_identify_object names it ("table public.t",
+//              "table column public.t.c", "function public.f(integer)", "schema
+//              app", "language plpgsql", "server s"; the current database as
+//              "database"): its effective privileges as ACL items (pg/acl_sql.hpp),
+//              "(none)" when empty; an extension's member only when its
+//              privileges differ from the defaults
+//   default acl "for role R[ in schema S] on tables|sequences|functions|types|schemas": items
+//   policy     schema.table.name: permissive|restrictive, command, roles, USING, WITH CHECK
+//   row security schema.table: "enabled[, forced for the owner]" (only tables with either flag)
+//   user mapping "ROLE on server S": option names (never their values: passwords)
+//   rule       schema.table.name: pg_get_ruledef and its enabled state (not views' _RETURN)
+//   statistics schema.name: pg_get_statisticsobjdef, owner
+//   publication name: owner, what it publishes, its tables (columns, row filters) and schemas
+//   event trigger name: event, function, tags, enabled state, owner
+//   comment    "TYPE IDENTITY" of the object commented: the text
+//   foreign data wrapper / server: handler, validator or wrapper, owner, options
+//              (values of options named like secrets left out)
+//
 // Each query starts with the comment "/* pgverify inventory: KIND */" so a
 // scripted session can answer it.
 std::vector<SchemaObject> capture_schema(pg::Session& session);
+
+// Makes a target's inventory comparable with a baseline taken on an older
+// major, for what the newer one adds by itself: PostgreSQL 17's MAINTAIN
+// privilege on relations (part of an owner's defaults and of GRANT ALL),
+// which a source before 17 cannot have had.
+void align_with_source(std::vector<SchemaObject>& target_objects, int source_version_num);
+
+// Every kind capture_schema reads, in the order it reads them.
+const std::vector<std::string>& schema_kinds();
 
 }  // namespace pgverify::inventory

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "checks/schema_objects.hpp"
+#include "inventory/schema_inventory.hpp"
 #include "support/check_fixture.hpp"
 
 using namespace pgverify;
@@ -17,8 +20,7 @@ const std::vector<SchemaObject> source_schema = {
 void serve_schema(testing::FakeServer& server, const std::vector<SchemaObject>& objects) {
   server.answer("current_setting('search_path')", testing::rows({{"\"$user\", public"}}));
   server.answer("set_config('search_path'", testing::rows({{""}}));
-  for (const char* kind : {"schema", "table", "view", "column", "index", "constraint", "function", "trigger",
-                           "extension", "sequence", "type"}) {
+  for (const std::string& kind : inventory::schema_kinds()) {
     std::vector<std::vector<pg::Cell>> values;
     for (const auto& o : objects)
       if (o.kind == kind) values.push_back({o.name, o.detail});
@@ -89,4 +91,66 @@ TEST_CASE("schema.objects skips a baseline without an inventory", "[checks][sche
   auto result = f.run(checks::SchemaObjects(), Phase::post);
   CHECK(result.status == Status::skip);
   CHECK(f.connector.connections == 0);
+}
+
+TEST_CASE("schema.objects says in words which privileges and policies a restore lost", "[checks][schema.objects]") {
+  const std::vector<SchemaObject> secured = {
+      {"acl", "table public.docs",
+       "app SELECT granted by owner; app UPDATE granted by owner; owner SELECT granted by owner"},
+      {"acl", "table column public.docs.body", "auditor UPDATE granted by owner"},
+      {"default acl", "for role owner in schema public on tables", "reader SELECT granted by owner"},
+      {"policy", "public.docs.docs_read", "permissive for SELECT to reader using ((owner = CURRENT_USER))"},
+      {"row security", "public.docs", "enabled, forced for the owner"},
+  };
+  testing::CheckFixture f;
+  f.baseline = baseline_with(secured);
+  SECTION("all there: pass") {
+    serve_schema(*f.target, secured);
+    CHECK(f.run(checks::SchemaObjects(), Phase::post).status == Status::pass);
+  }
+  SECTION("a REVOKE, a lost column grant, changed default privileges, a dropped policy, RLS disabled") {
+    serve_schema(*f.target, {{"acl", "table public.docs", "app SELECT granted by owner; owner SELECT granted by owner"},
+                             {"default acl", "for role owner in schema public on tables", "(none)"}});
+    auto result = f.run(checks::SchemaObjects(), Phase::post);
+    CHECK(result.status == Status::fail);
+    CHECK(result.summary == "0 of 5 schema objects match; 3 missing, 2 differ");
+    std::map<std::string, std::string> by_object;
+    for (const auto& finding : result.findings) by_object[finding.object] = finding.message;
+    CHECK(by_object["privileges on table public.docs"] ==
+          "the privileges on table public.docs differ on the target: app lost UPDATE (granted by owner)");
+    CHECK(by_object["privileges on table column public.docs.body"] ==
+          "the privileges on table column public.docs.body are not on the target: auditor lost UPDATE (granted by "
+          "owner)");
+    CHECK_THAT(by_object["default privileges for role owner in schema public on tables"],
+               Catch::Contains("reader lost SELECT (granted by owner)"));
+    CHECK_THAT(by_object["policy public.docs.docs_read"],
+               Catch::Contains("row-level security policy public.docs.docs_read is missing"));
+    CHECK_THAT(by_object["row security on table public.docs"],
+               Catch::Contains("row-level security is not enabled on public.docs") &&
+                   Catch::Contains("sees and changes every row"));
+  }
+  SECTION("a GRANT the target has beyond the source's is a difference too") {
+    auto widened = secured;
+    widened[0].detail += "; PUBLIC SELECT granted by owner";
+    serve_schema(*f.target, widened);
+    auto result = f.run(checks::SchemaObjects(), Phase::post);
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK_THAT(result.findings[0].message, Catch::EndsWith("PUBLIC gained SELECT (granted by owner)"));
+  }
+}
+
+TEST_CASE("schema.objects does not count PostgreSQL 17's MAINTAIN against a source older than 17",
+          "[checks][schema.objects]") {
+  const std::vector<SchemaObject> pg15 = {{"acl", "table public.t", "owner SELECT granted by owner; owner UPDATE granted by owner"}};
+  const std::vector<SchemaObject> pg18 = {
+      {"acl", "table public.t",
+       "owner MAINTAIN granted by owner; owner SELECT granted by owner; owner UPDATE granted by owner"}};
+  testing::CheckFixture f;
+  f.baseline = baseline_with(pg15);
+  f.baseline->server_version_num = 150018;
+  serve_schema(*f.target, pg18);
+  CHECK(f.run(checks::SchemaObjects(), Phase::post).status == Status::pass);
+  f.baseline->server_version_num = 170012;  // a 17 source had MAINTAIN to lose
+  CHECK(f.run(checks::SchemaObjects(), Phase::post).status == Status::fail);
 }

@@ -449,6 +449,44 @@ TEST_CASE("damage to a restored kitchen sink fails post, naming the damaged obje
     // seq_down counts down from -1 and stood at -42: -1 hands out -2 ... -42 again.
     expect_post_names("dmg_seq", "SELECT setval('public.seq_down', -1)", {"seq_down"});
   }
+  SECTION("row-level security no longer forced for the owner") {
+    expect_post_names("dmg_noforce", "ALTER TABLE public.rls_docs NO FORCE ROW LEVEL SECURITY", {"rls_docs"});
+  }
+  SECTION("a disabled rule") {
+    expect_post_names("dmg_rule_off", "ALTER TABLE public.plain_docs DISABLE RULE plain_docs_delete_audit",
+                      {"plain_docs_delete_audit"}, {"disabled"});
+  }
+  SECTION("a dropped publication") {
+    expect_post_names("dmg_pub", "DROP PUBLICATION ks_pub_filtered", {"ks_pub_filtered"});
+  }
+  SECTION("a table left out of a publication") {
+    expect_post_names("dmg_pub_table", "ALTER PUBLICATION ks_pub DROP TABLE public.p_list", {"ks_pub"},
+                      {"p_list"});
+  }
+  SECTION("a dropped event trigger") {
+    expect_post_names("dmg_evt", "DROP EVENT TRIGGER ks_ddl_end", {"ks_ddl_end"});
+  }
+  SECTION("a changed comment") {
+    expect_post_names("dmg_comment", "COMMENT ON POLICY docs_read ON public.rls_docs IS 'changed'", {"docs_read"},
+                      {"readers never see secret documents"});
+  }
+  SECTION("a dropped statistics object") {
+    expect_post_names("dmg_stats", "DROP STATISTICS public.stats_mcv", {"stats_mcv"});
+  }
+  SECTION("a dropped user mapping") {
+    expect_post_names("dmg_usermap", "DROP USER MAPPING FOR pgv_ks_app SERVER ks_server", {"pgv_ks_app", "ks_server"});
+  }
+  SECTION("revoked privileges on a schema, a function and a foreign server") {
+    expect_post_names("dmg_revoke_schema", "REVOKE USAGE ON SCHEMA ks_extra FROM pgv_ks_reader", {"ks_extra"},
+                      {"pgv_ks_reader lost USAGE"});
+    expect_post_names("dmg_revoke_function", "REVOKE EXECUTE ON FUNCTION public.ks_add(int, int) FROM pgv_ks_app",
+                      {"ks_add"}, {"pgv_ks_app lost EXECUTE"});
+    expect_post_names("dmg_revoke_server", "REVOKE USAGE ON FOREIGN SERVER ks_server FROM pgv_ks_app", {"ks_server"},
+                      {"pgv_ks_app lost USAGE"});
+  }
+  SECTION("a GRANT the source never made") {
+    expect_post_names("dmg_widen", "GRANT SELECT ON public.rls_docs TO PUBLIC", {"rls_docs"}, {"PUBLIC gained SELECT"});
+  }
   SECTION("a populated materialized view left unpopulated") {
     expect_post_names("dmg_mv", "REFRESH MATERIALIZED VIEW public.mv_fresh WITH NO DATA", {"mv_fresh"});
   }

@@ -5,8 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include "checks/data_row_counts.hpp"
 #include "checks/data_sequences.hpp"
+#include "checks/roles_exist_on_target.hpp"
 #include "checks/schema_objects.hpp"
 #include "core/baseline.hpp"
 #include "inventory/schema_inventory.hpp"
@@ -122,7 +125,8 @@ TEST_CASE("a restore into PG18 inventories exactly as its source", "[server][inv
   auto target = connector.connect(restored.target.dsn());
 
   const auto source_schema = inventory::capture_schema(*source);
-  const auto target_schema = inventory::capture_schema(*target);
+  auto target_schema = inventory::capture_schema(*target);
+  inventory::align_with_source(target_schema, source->server_version_num());
   CHECK(listing(target_schema) == listing(source_schema));
 
   // What it holds, spot-checked: owners, qualified definitions, derived objects left out.
@@ -232,6 +236,10 @@ TEST_CASE("schema and sequence damage on the target fails post, naming the objec
     INFO(findings(schema));
     CHECK(schema.status == Status::warn);
     CHECK(findings(schema) ==
+          "privileges on table app.stray: the target has a set of privileges the source did not have (postgres DELETE "
+          "granted by postgres; postgres INSERT granted by postgres; postgres MAINTAIN granted by postgres; postgres "
+          "REFERENCES granted by postgres; postgres SELECT granted by postgres; postgres TRIGGER granted by postgres; "
+          "postgres TRUNCATE granted by postgres; postgres UPDATE granted by postgres)\n"
           "column app.stray.id: the target has a column the source did not have (integer)\n"
           "table app.stray: the target has a table the source did not have (table owner=postgres)\n");
     auto counts = checks::DataRowCounts().run(context);
@@ -246,8 +254,79 @@ TEST_CASE("schema and sequence damage on the target fails post, naming the objec
     auto result = checks::SchemaObjects().run(context);
     INFO(findings(result));
     CHECK(result.status == Status::fail);
-    REQUIRE(result.findings.size() == 1);
-    CHECK(result.findings[0].object == "table app.cache");
-    CHECK(result.findings[0].actual == "unlogged table owner=pgv_inv_owner");
+    // The owner's own privileges move with the ownership.
+    REQUIRE(result.findings.size() == 2);
+    CHECK(result.findings[0].object == "privileges on table app.cache");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("postgres lost DELETE") &&
+                                               Catch::Contains("pgv_inv_owner gained DELETE"));
+    CHECK(result.findings[1].object == "table app.cache");
+    CHECK(result.findings[1].actual == "unlogged table owner=pgv_inv_owner");
   }
+}
+
+TEST_CASE("a restore into a cluster without the source's roles fails post, naming every grant and policy lost",
+          "[server][inventory]") {
+  // A role only the source cluster has: pg_restore 18 reports its GRANTs and
+  // policies as errors, goes on, and the target lacks all of them.
+  const std::string role = "pgv_inv_gone_" + std::to_string(::getpid());
+  // Created before and dropped after the databases that use it.
+  struct SourceOnlyRole {
+    std::string name;
+    explicit SourceOnlyRole(std::string n) : name(std::move(n)) {
+      pg::LibpqConnector connector;
+      connector.connect(real_server(17).dsn)
+          ->execute("DO $$ BEGIN CREATE ROLE " + name + "; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    }
+    ~SourceOnlyRole() {
+      try {
+        pg::LibpqConnector connector;
+        connector.connect(real_server(17).dsn)->execute("DROP ROLE IF EXISTS " + name);
+      } catch (const std::exception&) {
+      }
+    }
+  } source_only_role(role);
+  testing::ScratchDatabase source(real_server(17), "pgv_inv_roles_src");
+  testing::ScratchDatabase target(real_server(18), "pgv_inv_roles_dst");
+  testing::TempDir dir("inventory-roles");
+  source.exec("CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric);"
+              "INSERT INTO accounts VALUES (1, 'a', 10), (2, 'b', 20);"
+              "GRANT SELECT, UPDATE ON accounts TO " + role + ";"
+              "GRANT UPDATE (balance) ON accounts TO " + role + ";"
+              "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;"
+              "CREATE POLICY own_rows ON accounts FOR SELECT TO " + role + " USING (owner = current_user);"
+              "CREATE POLICY no_big ON accounts AS RESTRICTIVE FOR UPDATE TO " + role + " USING (balance < 1000);"
+              "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + role + ";");
+  const auto dump = dir.path() / "roles.dump";
+  testing::run_ok({real_server(17).tool("pg_dump"), "-Fc", "-f", dump.string(), "-d", source.dsn()});
+  TenantConfig tenant;
+  tenant.name = "demo";
+  tenant.source_dsn = source.dsn();
+  tenant.target_dsn = target.dsn();
+  pg::LibpqConnector connector;
+  exec::SystemToolRunner tools;
+  const Manifest baseline = capture_baseline(connector, tenant, {});
+  auto restore = exec::run_process({real_server(18).tool("pg_restore"), "-d", target.dsn(), dump.string()},
+                                   std::chrono::minutes(2));
+  INFO("pg_restore: " << restore.err);
+  REQUIRE(restore.exit_code != 0);  // it reports the errors, and goes on
+  CHECK_THAT(restore.err, Catch::Contains("role \"" + role + "\" does not exist"));
+
+  Context context{Phase::post, tenant, connector, tools, std::nullopt, &baseline};
+  auto result = checks::SchemaObjects().run(context);
+  const std::string all = findings(result);
+  INFO(all);
+  CHECK(result.status == Status::fail);
+  CHECK_THAT(all, Catch::Contains("privileges on table public.accounts: the privileges on table public.accounts "
+                                  "differ on the target: " + role + " lost SELECT, UPDATE (granted by postgres)"));
+  CHECK_THAT(all, Catch::Contains("privileges on table column public.accounts.balance: the privileges on table "
+                                  "column public.accounts.balance are not on the target: " + role + " lost UPDATE"));
+  CHECK_THAT(all, Catch::Contains("policy public.accounts.own_rows: the row-level security policy "
+                                  "public.accounts.own_rows is missing on the target"));
+  CHECK_THAT(all, Catch::Contains("policy public.accounts.no_big: the row-level security policy"));
+  CHECK_THAT(all, Catch::Contains("default privileges for role postgres in schema public on tables") &&
+                      Catch::Contains(role + " lost SELECT"));
+  // And pre would have said so before: the role is missing on the target.
+  auto roles = checks::RolesExistOnTarget().run(context);
+  CHECK(roles.status == Status::fail);
+  CHECK_THAT(findings(roles), Catch::Contains(role));
 }

@@ -1,0 +1,147 @@
+// The objects beside tables and functions that pg_dump carries and a restore
+// can drop without failing: rules, extended statistics, publications, event
+// triggers, comments, foreign data wrappers and servers.
+
+#include "inventory/queries.hpp"
+
+namespace pgverify::inventory::detail {
+
+namespace {
+
+// The enabled state of a trigger-like object (rules, event triggers).
+std::string enabled_state(const std::string& column) {
+  return "CASE " + column + " WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled replica)' "
+         "WHEN 'A' THEN ' (enabled always)' ELSE '' END";
+}
+
+// Generic options ("key=value") sorted; the values of options whose name
+// suggests a secret are left out, so the manifest never holds one.
+std::string options_text(const std::string& column) {
+  return "COALESCE(' options: ' || (SELECT pg_catalog.string_agg(CASE WHEN pg_catalog.split_part(o, '=', 1) "
+         "                                  ~* '(pass|secret|token|key)' "
+         "                                  THEN pg_catalog.split_part(o, '=', 1) || '=(not recorded)' ELSE o END, "
+         "                                  ', ' ORDER BY o COLLATE \"C\") "
+         "                             FROM pg_catalog.unnest(" + column + ") o), '')";
+}
+
+std::string function_or_none(const std::string& column) {
+  return "CASE WHEN " + column + " = 0 THEN '-' ELSE " + column + "::pg_catalog.regprocedure::text END";
+}
+
+}  // namespace
+
+// A view's query is its _RETURN rule, inventoried with the view.
+std::string rules_query() {
+  return tagged("rule",
+                "SELECT pg_catalog.format('%I.%I.%I', n.nspname, c.relname, r.rulename), "
+                "       pg_catalog.pg_get_ruledef(r.oid) || " + enabled_state("r.ev_enabled") +
+                "  FROM pg_catalog.pg_rewrite r "
+                "  JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
+                "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE r.rulename <> '_RETURN' AND" +
+                    relation_conditions());
+}
+
+std::string statistics_query() {
+  return tagged("statistics",
+                "SELECT pg_catalog.format('%I.%I', n.nspname, s.stxname), "
+                "       pg_catalog.pg_get_statisticsobjdef(s.oid) || ' owner=' || pg_catalog.pg_get_userbyid(s.stxowner) "
+                "  FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace "
+                " WHERE " + std::string(user_schema_condition) + " AND " +
+                    not_extension_member("pg_statistic_ext", "s.oid"));
+}
+
+std::string publications_query(int version) {
+  // PostgreSQL 11 added TRUNCATE to what a publication publishes, 13 publishing
+  // through the partition root, 15 row filters, column lists and schemas.
+  const std::string truncate = version >= 110000 ? ", CASE WHEN p.pubtruncate THEN 'truncate' END" : "";
+  const std::string via_root = version >= 130000 ? " || CASE WHEN p.pubviaroot THEN ' via root' ELSE '' END" : "";
+  const std::string table_detail =
+      version >= 150000
+          ? " || COALESCE(' (' || (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' "
+            "                                                    ORDER BY a.attname COLLATE \"C\") "
+            "                          FROM pg_catalog.pg_attribute a "
+            "                         WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')', '') "
+            " || COALESCE(' where (' || pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) || ')', '')"
+          : "";
+  const std::string schemas =
+      version >= 150000
+          ? " || COALESCE(' schemas: ' || (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(sn.nspname), ', ' "
+            "                                                          ORDER BY sn.nspname COLLATE \"C\") "
+            "                                FROM pg_catalog.pg_publication_namespace pn "
+            "                                JOIN pg_catalog.pg_namespace sn ON sn.oid = pn.pnnspid "
+            "                               WHERE pn.pnpubid = p.oid), '')"
+          : "";
+  return tagged(
+      "publication",
+      "SELECT pg_catalog.quote_ident(p.pubname), "
+      "       'owner=' || pg_catalog.pg_get_userbyid(p.pubowner) "
+      "       || CASE WHEN p.puballtables THEN ' all tables' ELSE '' END "
+      "       || ' publish ' || pg_catalog.concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, "
+      "                                             CASE WHEN p.pubupdate THEN 'update' END, "
+      "                                             CASE WHEN p.pubdelete THEN 'delete' END" + truncate + ")" +
+          via_root +
+          " || COALESCE(' tables: ' || (SELECT pg_catalog.string_agg(x.t, ', ' ORDER BY x.t COLLATE \"C\") "
+          "                               FROM (SELECT pg_catalog.format('%I.%I', tn.nspname, tc.relname)" +
+          table_detail +
+          " AS t "
+          "                                       FROM pg_catalog.pg_publication_rel pr "
+          "                                       JOIN pg_catalog.pg_class tc ON tc.oid = pr.prrelid "
+          "                                       JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace "
+          "                                      WHERE pr.prpubid = p.oid) x), '')" +
+          schemas + "  FROM pg_catalog.pg_publication p");
+}
+
+std::string event_triggers_query() {
+  return tagged("event trigger",
+                "SELECT pg_catalog.quote_ident(e.evtname), "
+                "       'on ' || e.evtevent || ' execute ' || e.evtfoid::pg_catalog.regprocedure::text "
+                "       || COALESCE(' when tag in (' || pg_catalog.array_to_string(e.evttags, ', ') || ')', '') "
+                "       || " + enabled_state("e.evtenabled") +
+                " || ' owner=' || pg_catalog.pg_get_userbyid(e.evtowner) "
+                "  FROM pg_catalog.pg_event_trigger e "
+                " WHERE " + not_extension_member("pg_event_trigger", "e.oid"));
+}
+
+// Comments on the user's objects, named by pg_identify_object ("comment on
+// table column public.t.c"). Objects PostgreSQL made (OIDs below 16384, such
+// as the public schema's "standard public schema") and extension members are
+// left out: pg_dump does not dump their comments. The database's own comment
+// is in pg_shdescription and comes with pg_dump --create only.
+std::string comments_query() {
+  return tagged("comment",
+                "SELECT o.type || ' ' || o.identity, d.description "
+                "  FROM pg_catalog.pg_description d, "
+                "       LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) o "
+                " WHERE d.objoid >= 16384 "
+                "   AND (o.schema IS NULL OR (o.schema NOT IN ('pg_catalog', 'information_schema') "
+                "                             AND o.schema !~ '^pg_toast' AND o.schema !~ '^pg_temp_')) "
+                "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
+                "                    WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e') "
+                "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
+                "                    WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+                "                      AND e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'i')");
+}
+
+std::string foreign_data_wrappers_query() {
+  return tagged("foreign data wrapper",
+                "SELECT pg_catalog.quote_ident(w.fdwname), "
+                "       'handler=' || " + function_or_none("w.fdwhandler") +
+                " || ' validator=' || " + function_or_none("w.fdwvalidator") +
+                " || ' owner=' || pg_catalog.pg_get_userbyid(w.fdwowner) || " + options_text("w.fdwoptions") +
+                "  FROM pg_catalog.pg_foreign_data_wrapper w "
+                " WHERE " + not_extension_member("pg_foreign_data_wrapper", "w.oid"));
+}
+
+std::string foreign_servers_query() {
+  return tagged("server",
+                "SELECT pg_catalog.quote_ident(s.srvname), "
+                "       'wrapper=' || pg_catalog.quote_ident(w.fdwname) "
+                "       || COALESCE(' type=' || s.srvtype, '') || COALESCE(' version=' || s.srvversion, '') "
+                "       || ' owner=' || pg_catalog.pg_get_userbyid(s.srvowner) || " + options_text("s.srvoptions") +
+                "  FROM pg_catalog.pg_foreign_server s "
+                "  JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw "
+                " WHERE " + not_extension_member("pg_foreign_server", "s.oid"));
+}
+
+}  // namespace pgverify::inventory::detail
