@@ -102,8 +102,10 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
   // elements, range subtypes and multiranges' ranges; if any type on the way
   // has no binary send function (typsend 0), or puts an OID into its binary
   // form that differs between clusters (a composite's attribute types, an
-  // array's element type when it is not built in, a reg* type, which is
-  // binary-coercible to oid and sends the OID), the column is read as text.
+  // array's element type when it is not built in, an OID alias type: one
+  // binary-coercible to oid whose text form is not the number itself, as
+  // oid's and int4's are, so regclass, regtype and the like, which send the
+  // OID and print the name), the column is read as text.
   auto columns = session.query(std::string(
       "WITH RECURSIVE used AS ("
       "  SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod "
@@ -126,9 +128,11 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
       "  SELECT DISTINCT r.root FROM reaches r JOIN pg_catalog.pg_type t ON t.oid = r.typ "
       "   WHERE t.typsend = 0 OR t.typtype = 'c' "
       "      OR (t.typelem >= 16384 AND t.typlen = -1) "
-      "      OR (t.oid <> 'pg_catalog.oid'::pg_catalog.regtype AND EXISTS ("
-      "            SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = t.oid "
-      "               AND k.casttarget = 'pg_catalog.oid'::pg_catalog.regtype AND k.castmethod = 'b'))"
+      "      OR (t.typinput NOT IN (SELECT p.typinput FROM pg_catalog.pg_type p "
+      "                              WHERE p.oid IN ('pg_catalog.oid'::pg_catalog.regtype, "
+      "                                              'pg_catalog.int4'::pg_catalog.regtype)) "
+      "          AND EXISTS (SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = t.oid "
+      "                         AND k.casttarget = 'pg_catalog.oid'::pg_catalog.regtype AND k.castmethod = 'b'))"
       ") "
       "SELECT u.attrelid, pg_catalog.quote_ident(u.attname), u.atttypid IN (SELECT root FROM as_text), "
       "       pg_catalog.format_type(u.atttypid, u.atttypmod) "

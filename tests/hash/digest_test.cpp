@@ -4,6 +4,7 @@
 
 #include "hash/catalog.hpp"
 #include "hash/table_hasher.hpp"
+#include "support/fakes.hpp"
 
 using namespace pgverify;
 
@@ -97,6 +98,45 @@ TEST_CASE("COPY statements read what pg_dump reads", "[hash]") {
   CHECK(hash::hashed_columns(table, hash::Mode::text) == std::vector<std::string>{"id", "moods", "e"});
 }
 
+TEST_CASE("an extension's configuration table is read as pg_dump reads it, with its condition", "[hash]") {
+  hash::RelationSpec config;
+  config.name = "public.spatial_ref_sys";
+  config.columns = {{"srid", false, "integer"}, {"auth_name", false, "character varying(256)"}};
+  config.extension_config = true;
+  config.filter = "WHERE NOT (srid BETWEEN 2000 AND 2180)";
+  CHECK(hash::copy_statement(config, hash::Mode::text) ==
+        "COPY (SELECT srid, auth_name FROM public.spatial_ref_sys WHERE NOT (srid BETWEEN 2000 AND 2180)) TO STDOUT");
+  config.filter.clear();
+  CHECK(hash::copy_statement(config, hash::Mode::binary) ==
+        "COPY (SELECT srid, auth_name FROM public.spatial_ref_sys) TO STDOUT (FORMAT binary)");
+}
+
+TEST_CASE("the target is read with the baseline's columns, by name and in the baseline's order", "[hash]") {
+  // pg_restore gives an inheritance child its parent's columns first.
+  hash::RelationSpec child;
+  child.name = "public.child";
+  child.columns = {{"id", false, "integer"}, {"label", false, "text"}, {"note", false, "text"},
+                   {"acl", true, "aclitem"}};
+  const auto plan = hash::plan_from_select_list({"note", "label", "acl::text", "id"},
+                                                {"text", "text", "aclitem", "bigint"});
+  SECTION("the same columns in another order") {
+    hash::apply_column_plan(child, plan);
+    CHECK(hash::hashed_columns(child, hash::Mode::binary) ==
+          std::vector<std::string>{"note", "label", "acl::text", "id"});
+    CHECK(child.missing_columns.empty());
+    CHECK(child.extra_columns.empty());
+    CHECK(child.changed_types == std::vector<std::string>{"id: bigint in the baseline, integer here"});
+  }
+  SECTION("a column missing, another added") {
+    child.columns.erase(child.columns.begin() + 2);  // note
+    child.columns.push_back({"added", false, "text"});
+    hash::apply_column_plan(child, plan);
+    CHECK(child.missing_columns == std::vector<std::string>{"note"});
+    CHECK(child.extra_columns == std::vector<std::string>{"added"});
+    CHECK(hash::hashed_columns(child, hash::Mode::text) == std::vector<std::string>{"label", "acl", "id"});
+  }
+}
+
 TEST_CASE("tables are split in ctid ranges by their data, TOAST included", "[hash]") {
   hash::HashOptions options;  // 128 MB ranges; tables of 32 MB or more split at least `jobs` ways
   hash::RelationSpec relation;
@@ -126,4 +166,25 @@ TEST_CASE("tables are split in ctid ranges by their data, TOAST included", "[has
     relation.pages = 1;
     CHECK(hash::ctid_ranges(relation, 2, options) == 1);
   }
+}
+
+TEST_CASE("a column the server refuses to send is named with its table", "[hash]") {
+  auto server = std::make_shared<testing::FakeServer>();
+  server->answer("server_encoding", testing::rows({{"UTF8"}}));
+  server->answer("current_setting('TimeZone')", testing::rows({{"UTC"}}));
+  server->answer("c.relpersistence",
+                 testing::rows({{"1000", "public.gadgets", "public.gadgets", "r", "f", std::nullopt, "1", "8192", "t",
+                                 std::nullopt}}));
+  server->answer("quote_ident(u.attname)",
+                 testing::rows({{"1000", "id", "f", "integer"}, {"1000", "w", "f", "public.widget"}}));
+  server->copy_errors.emplace_back("public.gadgets",
+                                   "ERROR:  no binary output function available for type public.widget");
+  testing::FakeConnector connector;
+  connector.add("host=fake", server);
+  hash::HashOptions options;
+  options.mode = hash::Mode::binary;
+  CHECK_THROWS_WITH(hash::hash_database(connector, "host=fake", options),
+                    Catch::Contains("cannot read table public.gadgets in binary mode; the server names column w "
+                                    "(public.widget)") &&
+                        Catch::Contains("no binary output function available for type public.widget"));
 }

@@ -18,6 +18,8 @@ class FakeSession final : public pg::Session {
 
   std::uint64_t copy_out(std::string_view sql, pg::CopySink& sink) override {
     m_server->seen.emplace_back(sql);
+    for (const auto& [fragment, message] : m_server->copy_errors)
+      if (sql.find(fragment) != std::string_view::npos) throw pg::PgError(m_server->description + ": " + message);
     for (const auto& [fragment, messages] : m_server->copies) {
       if (sql.find(fragment) == std::string_view::npos) continue;
       std::uint64_t bytes = 0;

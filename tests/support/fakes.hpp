@@ -24,6 +24,8 @@ struct FakeServer {
   std::vector<std::string> seen;  // every statement run, in order
   // COPY statements answer with these messages, matched like `answers`.
   std::vector<std::pair<std::string, std::vector<std::string>>> copies;
+  // COPY statements matching a fragment fail with this server message.
+  std::vector<std::pair<std::string, std::string>> copy_errors;
 
   FakeServer& answer(std::string sql_fragment, pg::QueryResult result) {
     answers.emplace_back(std::move(sql_fragment), std::move(result));
