@@ -15,6 +15,8 @@ int run_hash_command(const HashCommandOptions& options) {
   hash_options.mode = options.mode == "text" ? hash::Mode::text : hash::Mode::binary;
   hash_options.jobs = options.jobs;
   hash_options.filter.include = options.tables;
+  // Large objects belong to no table: hashed when the whole database is.
+  hash_options.large_objects = options.tables.empty();
   ProgressLine progress;
   if (progress.enabled())
     hash_options.on_progress = [&](const hash::Progress& p) {
@@ -45,6 +47,13 @@ int run_hash_command(const HashCommandOptions& options) {
       if (r.relation.kind != hash::RelationKind::table) entry.set("kind", std::string(to_string(r.relation.kind)));
       tables.push(std::move(entry));
     }
+    if (result.large_objects_hashed) {
+      const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
+      json::Value& objects = root.set("large_objects", json::Object{});
+      objects.set("count", summary.count);
+      objects.set("bytes", summary.bytes);
+      objects.set("hash", summary.digest.hex());
+    }
     std::cout << json::dump(root) << '\n';
     return to_int(ExitCode::ok);
   }
@@ -69,6 +78,11 @@ int run_hash_command(const HashCommandOptions& options) {
     std::cout << rows << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << r.digest.hex();
     if (r.relation.kind == hash::RelationKind::partitioned) std::cout << "  (sum of partitions)";
     std::cout << '\n';
+  }
+  if (result.large_objects_hashed) {
+    const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
+    std::cout << "large objects: " << summary.count << " (" << summary.bytes << " bytes), hash "
+              << summary.digest.hex() << '\n';
   }
   return to_int(ExitCode::ok);
 }

@@ -80,6 +80,19 @@ TEST_CASE("large objects hash to their exact bytes through both read paths, and 
   CHECK(as_superuser[0].acl.empty());
   CHECK_THAT(as_superuser[1].acl, Catch::Contains("pgv_lo_reader SELECT granted by postgres"));
 
+  SECTION("pgverify hash shows them, and leaves them out when --table picks tables") {
+    auto whole = testing::run_pgverify({"hash", "--dsn", source.dsn(), "--json"});
+    INFO(whole.err);
+    REQUIRE(whole.exit_code == 0);
+    const auto summary = hash::summarize(as_superuser);
+    CHECK_THAT(whole.out, Catch::Contains("\"count\": 5") && Catch::Contains("\"bytes\": " + std::to_string(summary.bytes)) &&
+                              Catch::Contains("\"hash\": \"" + summary.digest.hex() + "\""));
+    source.exec("CREATE TABLE refs (id oid)");
+    auto tables = testing::run_pgverify({"hash", "--dsn", source.dsn(), "--table", "public.refs"});
+    CHECK(tables.exit_code == 0);
+    CHECK_THAT(tables.out, !Catch::Contains("large objects"));
+  }
+
   SECTION("a role that cannot read pg_largeobject gets the same digests through lo_get") {
     source.exec("GRANT SELECT ON LARGE OBJECT 424201 TO pgv_lo_reader;");
     auto expected = as_superuser;
