@@ -144,4 +144,33 @@ std::string foreign_servers_query() {
                 " WHERE " + not_extension_member("pg_foreign_server", "s.oid"));
 }
 
+// The user's objects of the other catalogs pg_dump dumps one by one:
+// collations (a restore onto a build without ICU cannot create an ICU one),
+// conversions, operators, operator classes and families, text search
+// configurations, dictionaries, parsers and templates, casts, transforms and
+// access methods. Each is named by pg_identify_object and kept as its owner
+// (where it has one); its kind is pg_identify_object's type ("operator class").
+std::string other_objects_query() {
+  const std::string user_schema =
+      "(o.schema IS NULL OR (o.schema NOT IN ('pg_catalog', 'information_schema') AND o.schema !~ '^pg_toast' "
+      "AND o.schema !~ '^pg_temp_'))";
+  auto from = [](const char* catalog, const char* owner) {
+    return std::string("SELECT 'pg_catalog.") + catalog + "'::pg_catalog.regclass AS classid, x.oid AS objid, " +
+           owner + " AS owner FROM pg_catalog." + catalog + " x";
+  };
+  return tagged(
+      "other",
+      "SELECT o.type, o.identity, COALESCE('owner=' || pg_catalog.pg_get_userbyid(u.owner), '') "
+      "  FROM (" + from("pg_collation", "x.collowner") + " UNION ALL " + from("pg_conversion", "x.conowner") +
+          " UNION ALL " + from("pg_operator", "x.oprowner") + " UNION ALL " + from("pg_opclass", "x.opcowner") +
+          " UNION ALL " + from("pg_opfamily", "x.opfowner") + " UNION ALL " + from("pg_ts_config", "x.cfgowner") +
+          " UNION ALL " + from("pg_ts_dict", "x.dictowner") + " UNION ALL " + from("pg_ts_parser", "NULL::oid") +
+          " UNION ALL " + from("pg_ts_template", "NULL::oid") + " UNION ALL " + from("pg_cast", "NULL::oid") +
+          " UNION ALL " + from("pg_transform", "NULL::oid") + " UNION ALL " + from("pg_am", "NULL::oid") +
+          ") u, LATERAL pg_catalog.pg_identify_object(u.classid, u.objid, 0) o "
+          " WHERE u.objid >= 16384 AND " + user_schema +
+          "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
+          "                    WHERE e.classid = u.classid AND e.objid = u.objid AND e.deptype IN ('e', 'i'))");
+}
+
 }  // namespace pgverify::inventory::detail

@@ -77,6 +77,18 @@ std::string tables_query() {
                   "       || CASE c.relkind WHEN 'p' THEN 'partitioned table' "
                   "                         WHEN 'f' THEN 'foreign table' ELSE 'table' END "
                   "       || ' owner=' || pg_catalog.pg_get_userbyid(c.relowner) "
+                  // Storage parameters and the replica identity logical
+                  // replication keys updates by: pg_dump writes both.
+                  "       || COALESCE(' with (' || (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o COLLATE \"C\") "
+                  "                                    FROM pg_catalog.unnest(c.reloptions) o) || ')', '') "
+                  "       || CASE c.relreplident WHEN 'f' THEN ' replica identity full' "
+                  "                              WHEN 'n' THEN ' replica identity nothing' "
+                  "                              WHEN 'i' THEN ' replica identity using ' "
+                  "                                || COALESCE((SELECT pg_catalog.format('%I', ri.relname) "
+                  "                                               FROM pg_catalog.pg_index x "
+                  "                                               JOIN pg_catalog.pg_class ri ON ri.oid = x.indexrelid "
+                  "                                              WHERE x.indrelid = c.oid AND x.indisreplident), '?') "
+                  "                              ELSE '' END "
                   "       || COALESCE((SELECT ' server=' || pg_catalog.format('%I', s.srvname) "
                   "                      FROM pg_catalog.pg_foreign_table ft "
                   "                      JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver "
@@ -227,6 +239,19 @@ std::string sequences_query() {
   return tagged("sequence",
                 "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), "
                 "       pg_catalog.format_type(s.seqtypid, NULL) "
+                "       || ' increment ' || s.seqincrement || ' minvalue ' || s.seqmin || ' maxvalue ' || s.seqmax "
+                "       || ' start ' || s.seqstart || ' cache ' || s.seqcache "
+                "       || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END "
+                // The column a serial or identity sequence belongs to (OWNED BY).
+                "       || COALESCE((SELECT ' owned by ' || pg_catalog.format('%I.%I.%I', dn.nspname, dc.relname, da.attname) "
+                "                      FROM pg_catalog.pg_depend d "
+                "                      JOIN pg_catalog.pg_class dc ON dc.oid = d.refobjid "
+                "                      JOIN pg_catalog.pg_namespace dn ON dn.oid = dc.relnamespace "
+                "                      JOIN pg_catalog.pg_attribute da ON da.attrelid = d.refobjid "
+                "                                                     AND da.attnum = d.refobjsubid "
+                "                     WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid "
+                "                       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+                "                       AND d.deptype IN ('a', 'i') LIMIT 1), '') "
                 "       || ' owner=' || pg_catalog.pg_get_userbyid(c.relowner) "
                 "  FROM pg_catalog.pg_class c "
                 "  JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
@@ -386,6 +411,8 @@ std::vector<SchemaObject> capture_schema(pg::Session& session) {
       for (const auto& row : result.rows)
         out.push_back({kind, row.at(0).value_or(""), row.at(1).value_or("")});
     }
+    for (const auto& row : session.query(other_objects_query()).rows)
+      out.push_back({row.at(0).value_or(""), row.at(1).value_or(""), row.at(2).value_or("")});
   }
   // PostgreSQL 11 made pg_get_triggerdef print EXECUTE FUNCTION where 10
   // printed EXECUTE PROCEDURE; both mean the same and 11+ accepts both.

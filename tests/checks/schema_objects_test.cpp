@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "checks/schema_objects.hpp"
@@ -28,6 +29,11 @@ void serve_schema(testing::FakeServer& server, const std::vector<SchemaObject>& 
     result.columns = {"name", "detail"};
     server.answer(std::string("/* pgverify inventory: ") + kind + " */", std::move(result));
   }
+  std::vector<std::vector<pg::Cell>> others;  // every other kind: (kind, name, detail)
+  const auto& kinds = inventory::schema_kinds();
+  for (const auto& o : objects)
+    if (std::find(kinds.begin(), kinds.end(), o.kind) == kinds.end()) others.push_back({o.kind, o.name, o.detail});
+  server.answer("/* pgverify inventory: other */", testing::rows(std::move(others)));
 }
 
 Manifest baseline_with(std::vector<SchemaObject> schema) {

@@ -442,6 +442,18 @@ CREATE PUBLICATION ks_pub_filtered FOR TABLE events_bulk (id, kind, at) WHERE (i
 CREATE PUBLICATION ks_pub_schema FOR TABLES IN SCHEMA ks_extra WITH (publish = 'insert');
 \endif
 
+-- ------------------------------------------------------------------ other catalogs
+-- Objects pg_dump dumps one by one that no table shows: a collation, a text
+-- search configuration, an operator, a cast; a table replicated by its full
+-- row and one with storage parameters.
+CREATE COLLATION ks_c (provider = libc, locale = 'C');
+CREATE TEXT SEARCH CONFIGURATION ks_ts (COPY = pg_catalog.simple);
+CREATE FUNCTION ks_text_eq(ks_text, ks_text) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1::text = $2::text';
+CREATE OPERATOR === (LEFTARG = ks_text, RIGHTARG = ks_text, FUNCTION = ks_text_eq);
+CREATE CAST (ks_text AS text) WITHOUT FUNCTION;
+ALTER TABLE plain_docs REPLICA IDENTITY FULL;
+ALTER TABLE events_bulk SET (fillfactor = 70, autovacuum_enabled = false);
+
 -- ------------------------------------------------------------------ pgvector
 \if :has_vector
 CREATE EXTENSION vector;

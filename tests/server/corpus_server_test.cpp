@@ -487,6 +487,17 @@ TEST_CASE("damage to a restored kitchen sink fails post, naming the damaged obje
   SECTION("a GRANT the source never made") {
     expect_post_names("dmg_widen", "GRANT SELECT ON public.rls_docs TO PUBLIC", {"rls_docs"}, {"PUBLIC gained SELECT"});
   }
+  SECTION("a dropped text search configuration, collation and operator; a changed replica identity") {
+    expect_post_names("dmg_tsconfig", "DROP TEXT SEARCH CONFIGURATION public.ks_ts", {"ks_ts"});
+    expect_post_names("dmg_collation", "DROP COLLATION public.ks_c", {"ks_c"});
+    expect_post_names("dmg_operator", "DROP OPERATOR public.=== (public.ks_text, public.ks_text)", {"==="});
+    expect_post_names("dmg_replident", "ALTER TABLE public.plain_docs REPLICA IDENTITY DEFAULT", {"plain_docs"},
+                      {"replica identity full"});
+  }
+  SECTION("a sequence restored with another increment") {
+    expect_post_names("dmg_seq_increment", "ALTER SEQUENCE public.seq_down INCREMENT BY -2", {"seq_down"},
+                      {"increment -1"});
+  }
   SECTION("a populated materialized view left unpopulated") {
     expect_post_names("dmg_mv", "REFRESH MATERIALIZED VIEW public.mv_fresh WITH NO DATA", {"mv_fresh"});
   }

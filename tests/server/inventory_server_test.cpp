@@ -152,7 +152,10 @@ TEST_CASE("a restore into PG18 inventories exactly as its source", "[server][inv
   CHECK(find(source_schema, "function", "app.total(integer)")->detail == "aggregate returns integer owner=postgres");
   CHECK(find(source_schema, "type", "app.mood")->detail == "enum ('sad', 'ok', 'happy') owner=postgres");
   CHECK(find(source_schema, "type", "app.span")->detail == "range of double precision owner=postgres");
-  CHECK(find(source_schema, "sequence", "app.invoice_no")->detail == "integer owner=postgres");
+  CHECK(find(source_schema, "sequence", "app.invoice_no")->detail ==
+        "integer increment 10 minvalue 1 maxvalue 2147483647 start 1000 cache 1 owner=postgres");
+  CHECK(find(source_schema, "sequence", "app.posts_id_seq")->detail ==
+        "integer increment 1 minvalue 1 maxvalue 2147483647 start 1 cache 1 owned by app.posts.id owner=postgres");
   CHECK(find(source_schema, "extension", "plpgsql"));
   // A partition's indexes are dumped under their own names and attached, its
   // CHECK constraints inherited; the constraints cloned from the parent's
