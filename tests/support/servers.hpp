@@ -1,6 +1,6 @@
 #pragma once
 
-// Real PostgreSQL servers for [server] tests, as `scripts/pg-env up 15 17 18`
+// Real PostgreSQL servers for [server] tests, as `scripts/pg-env up 15 16 17 18`
 // announces them (PG15_DSN, PG15_BIN, …). A test that needs them fails with
 // a message saying how to start them; it never passes without them.
 
