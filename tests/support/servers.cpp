@@ -98,6 +98,15 @@ exec::ProcessResult run_ok(const std::vector<std::string>& argv) {
   return result;
 }
 
+void write_tenant_config(const std::filesystem::path& file, const std::string& tenant, const std::string& source_dsn,
+                         const std::string& target_dsn, const TenantClients& clients, const std::string& tenant_keys) {
+  std::ofstream out(file);
+  out << "[tenants." << tenant << "]\nsource_dsn = \"" << source_dsn << "\"\ntarget_dsn = \"" << target_dsn << "\"\n"
+      << tenant_keys << "[tenants." << tenant << ".clients]\npg_dump = \"" << clients.pg_dump << "\"\npg_restore = \""
+      << clients.pg_restore << "\"\npsql = \"" << clients.psql << "\"\n";
+  REQUIRE(out.good());
+}
+
 exec::ProcessResult run_pgverify(std::vector<std::string> args) {
   args.insert(args.begin(), PGVERIFY_BINARY);
   return exec::run_process(args, std::chrono::minutes(5));

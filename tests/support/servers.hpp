@@ -59,6 +59,19 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
+// The client programs a tenant's procedure uses ([tenants.NAME.clients]).
+struct TenantClients {
+  std::string pg_dump;
+  std::string pg_restore;
+  std::string psql;
+};
+
+// Writes a pgverify configuration with one tenant: its DSNs, `tenant_keys` (more
+// lines of the tenant's own table, such as dump_path = "…") and its clients.
+void write_tenant_config(const std::filesystem::path& file, const std::string& tenant, const std::string& source_dsn,
+                         const std::string& target_dsn, const TenantClients& clients,
+                         const std::string& tenant_keys = "");
+
 // The pgverify binary of this build, run with these arguments.
 exec::ProcessResult run_pgverify(std::vector<std::string> args);
 
