@@ -1,4 +1,4 @@
-// The TOC and data readers on real archives: pg_dump 15, 17 and 18 (scripts/pg-env)
+// The TOC and data readers on real archives: pg_dump 15, 16, 17 and 18 (scripts/pg-env)
 // in every format and compression they offer, also written through a pipe.
 // Per table, the rows streamed out of the archive must be as many as that
 // major's pg_restore emits, and hash like the live table does in text mode.
@@ -126,13 +126,13 @@ std::map<std::string, std::uint64_t> restore_counts(const fs::path& sql) {
 
 }  // namespace
 
-TEST_CASE("real archives of pg_dump 15, 17 and 18 stream rows that hash like the live tables", "[server][dump]") {
-  const int major = GENERATE(15, 17, 18);
+TEST_CASE("real archives of pg_dump 15, 16, 17 and 18 stream rows that hash like the live tables", "[server][dump]") {
+  const int major = GENERATE(15, 16, 17, 18);
   INFO("PostgreSQL " << major);
   const auto& server = real_server(major);
   pgverify::testing::ScratchDatabase db(server, "dumprd_data_" + std::to_string(major));
   db.exec(kSchema);
-  if (major >= 17) db.exec(kVectorSchema);
+  if (major >= 16) db.exec(kVectorSchema);
   pgverify::testing::TempDir dir("dumprd-data-" + std::to_string(major));
 
   pg::LibpqConnector connector;
@@ -148,7 +148,7 @@ TEST_CASE("real archives of pg_dump 15, 17 and 18 stream rows that hash like the
   CHECK(expected["public.empty_table"].rows == 0);
   CHECK(expected["\"Other Schema\".\"Mixed Case\""].rows == 2);
   CHECK(expected.count("public.events") == 0);  // partitioned: its partitions hold the rows
-  CHECK(expected.size() == (major >= 17 ? 6u : 5u));
+  CHECK(expected.size() == (major >= 16 ? 6u : 5u));
 
   for (const DumpCase& c : cases_for(major)) {
     INFO("pg_dump " << major << " " << c.file);
@@ -192,7 +192,7 @@ TEST_CASE("real archives of pg_dump 15, 17 and 18 stream rows that hash like the
     CHECK(sets[0].value == "6");
     const auto extensions = toc.extensions();
     CHECK(std::count_if(extensions.begin(), extensions.end(), [](const TocEntry* e) { return e->tag == "vector"; }) ==
-          (major >= 17 ? 1 : 0));
+          (major >= 16 ? 1 : 0));
     const bool pipe_custom = c.through_pipe;
     for (const TocEntry* t : toc.tables_with_data())
       if (toc.header.format == ArchiveFormat::custom)

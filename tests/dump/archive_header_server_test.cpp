@@ -1,4 +1,4 @@
-// The header reader on real archives: pg_dump 15, 17 and 18 (scripts/pg-env)
+// The header reader on real archives: pg_dump 15, 16, 17 and 18 (scripts/pg-env)
 // in every format and compression they offer, and pg_restore's own verdict
 // on which archive versions it reads, checked against our table.
 
@@ -72,8 +72,8 @@ void fill(const pgverify::testing::ScratchDatabase& db) {
 
 }  // namespace
 
-TEST_CASE("real pg_dump 15, 17 and 18 archives in every format give their header facts", "[server][dump]") {
-  const int major = GENERATE(15, 17, 18);
+TEST_CASE("real pg_dump 15, 16, 17 and 18 archives in every format give their header facts", "[server][dump]") {
+  const int major = GENERATE(15, 16, 17, 18);
   const auto& server = real_server(major);
   pgverify::testing::ScratchDatabase db(server, "pgv_dump_header");
   fill(db);
@@ -81,7 +81,9 @@ TEST_CASE("real pg_dump 15, 17 and 18 archives in every format give their header
   const std::string server_version =
       trimmed(pgverify::testing::run_ok({server.tool("psql"), "-XAtc", "SHOW server_version", db.dsn()}).out);
   const std::string pg_dump_version = tool_version(server, "pg_dump");
-  const ArchiveVersion expected_version = major == 15 ? ArchiveVersion{1, 14, 0} : ArchiveVersion{1, 16, 0};
+  const ArchiveVersion expected_version = major == 15   ? ArchiveVersion{1, 14, 0}
+                                           : major == 16 ? ArchiveVersion{1, 15, 0}
+                                                         : ArchiveVersion{1, 16, 0};
   CHECK(archive_version_written_by_pg_dump(major) == expected_version);
 
   for (const DumpCase& c : cases_for(major)) {
@@ -151,7 +153,7 @@ TEST_CASE("pg_dump of one major against a server of another records both", "[ser
     int dumper;
     int server;
   };
-  for (const Pair p : {Pair{17, 15}, Pair{18, 17}, Pair{18, 15}}) {
+  for (const Pair p : {Pair{17, 15}, Pair{18, 17}, Pair{18, 16}, Pair{17, 16}, Pair{16, 15}, Pair{18, 15}}) {
     const auto& dumper = real_server(p.dumper);
     const auto& server = real_server(p.server);
     pgverify::testing::ScratchDatabase db(server, "pgv_dump_cross");
@@ -171,7 +173,7 @@ TEST_CASE("pg_restore reads exactly the archive versions our table says", "[serv
   std::vector<std::pair<int, std::filesystem::path>> archives;
   pgverify::testing::TempDir dir("dump-restore-matrix");
   std::vector<std::unique_ptr<pgverify::testing::ScratchDatabase>> keep;
-  for (int major : {15, 17, 18}) {
+  for (int major : {15, 16, 17, 18}) {
     const auto& server = real_server(major);
     keep.push_back(std::make_unique<pgverify::testing::ScratchDatabase>(server, "pgv_dump_matrix"));
     fill(*keep.back());
@@ -181,7 +183,7 @@ TEST_CASE("pg_restore reads exactly the archive versions our table says", "[serv
   }
   for (const auto& [dumper, path] : archives) {
     const ArchiveHeader h = read_archive_header(path);
-    for (int restorer : {15, 17, 18}) {
+    for (int restorer : {15, 16, 17, 18}) {
       const auto max = max_archive_version_for_pg_restore(restorer);
       REQUIRE(max);
       const bool predicted = *h.version <= *max;

@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <sstream>
 
 #include "checks/registry.hpp"
@@ -29,10 +28,8 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
 
   const auto config = dir.path() / "pgverify.toml";
   auto write_config = [&](const std::string& pg_dump, const std::string& pg_restore) {
-    std::ofstream(config) << "[tenants.demo]\nsource_dsn = \"" << source.dsn() << "\"\ntarget_dsn = \""
-                          << target.dsn() << "\"\ndump_path = \"" << dump.string() << "\"\n"
-                          << "[tenants.demo.clients]\npg_dump = \"" << pg_dump << "\"\npg_restore = \""
-                          << pg_restore << "\"\npsql = \"" << pg18.tool("psql") << "\"\n";
+    testing::write_tenant_config(config, "demo", source.dsn(), target.dsn(), {pg_dump, pg_restore, pg18.tool("psql")},
+                                 "dump_path = \"" + dump.string() + "\"\n");
   };
   const auto out = dir.path() / "out";
   auto reports = [&](const std::string& phase) {

@@ -44,17 +44,18 @@ std::string RealServer::dsn_for(const std::string& dbname) const {
 }
 
 const RealServer& real_server(int major) {
-  static RealServer servers[3];
-  const int index = major == 15 ? 0 : major == 17 ? 1 : major == 18 ? 2 : -1;
-  REQUIRE(index >= 0);
-  RealServer& server = servers[index];
+  constexpr int kOldest = 15, kNewest = 18;  // the majors scripts/pg-env provides
+  static RealServer servers[kNewest - kOldest + 1];
+  if (major < kOldest || major > kNewest)
+    FAIL("scripts/pg-env provides PostgreSQL " << kOldest << " to " << kNewest << ", not " << major);
+  RealServer& server = servers[major - kOldest];
   if (server.major == 0) {
     const std::string suffix = std::to_string(major);
     server.dsn = env_or_empty("PG" + suffix + "_DSN");
     server.bin = env_or_empty("PG" + suffix + "_BIN");
     if (server.dsn.empty() || server.bin.empty())
       FAIL("PG" << suffix << "_DSN and PG" << suffix
-                << "_BIN are not set: start the servers with eval \"$(scripts/pg-env up 15 17 18)\"");
+                << "_BIN are not set: start the servers with eval \"$(scripts/pg-env up 15 16 17 18)\"");
     server.major = major;
   }
   return server;
@@ -95,6 +96,15 @@ exec::ProcessResult run_ok(const std::vector<std::string>& argv) {
   INFO("command: " << command << "\nstderr: " << result.err);
   REQUIRE(result.exit_code == 0);
   return result;
+}
+
+void write_tenant_config(const std::filesystem::path& file, const std::string& tenant, const std::string& source_dsn,
+                         const std::string& target_dsn, const TenantClients& clients, const std::string& tenant_keys) {
+  std::ofstream out(file);
+  out << "[tenants." << tenant << "]\nsource_dsn = \"" << source_dsn << "\"\ntarget_dsn = \"" << target_dsn << "\"\n"
+      << tenant_keys << "[tenants." << tenant << ".clients]\npg_dump = \"" << clients.pg_dump << "\"\npg_restore = \""
+      << clients.pg_restore << "\"\npsql = \"" << clients.psql << "\"\n";
+  REQUIRE(out.good());
 }
 
 exec::ProcessResult run_pgverify(std::vector<std::string> args) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// Real PostgreSQL servers for [server] tests, as `scripts/pg-env up 15 17 18`
+// Real PostgreSQL servers for [server] tests, as `scripts/pg-env up 15 16 17 18`
 // announces them (PG15_DSN, PG15_BIN, …). A test that needs them fails with
 // a message saying how to start them; it never passes without them.
 
@@ -58,6 +58,19 @@ class TempDir {
  private:
   std::filesystem::path m_path;
 };
+
+// The client programs a tenant's procedure uses ([tenants.NAME.clients]).
+struct TenantClients {
+  std::string pg_dump;
+  std::string pg_restore;
+  std::string psql;
+};
+
+// Writes a pgverify configuration with one tenant: its DSNs, `tenant_keys` (more
+// lines of the tenant's own table, such as dump_path = "…") and its clients.
+void write_tenant_config(const std::filesystem::path& file, const std::string& tenant, const std::string& source_dsn,
+                         const std::string& target_dsn, const TenantClients& clients,
+                         const std::string& tenant_keys = "");
 
 // The pgverify binary of this build, run with these arguments.
 exec::ProcessResult run_pgverify(std::vector<std::string> args);
