@@ -18,7 +18,8 @@ const CheckInfo& DataRowCounts::info() const {
           "cp, never port-forward), verify it with pgverify pre, and restore again. Otherwise "
           "restore the affected tables from the last good backup.",
       .options = "target_dsn, [tenants.X.hash] include/exclude/jobs; the baseline manifest",
-      .applies_to = "every user table, partition (parents summed) and populated materialized view",
+      .applies_to = "every user table, partition (parents summed) and materialized view (populated or not; one "
+                    "the restore refreshed to other rows is a warning)",
       .needs_baseline = true,
   };
   return info;

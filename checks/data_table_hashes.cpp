@@ -30,7 +30,8 @@ const CheckInfo& DataTableHashes::info() const {
           "table again; otherwise restore it from the last good backup.",
       .options = "target_dsn, [tenants.X.hash] include/exclude/jobs; the baseline manifest "
                  "(mode, TimeZone, column lists)",
-      .applies_to = "every table the baseline hashed; binary or text mode as the baseline was taken",
+      .applies_to = "every table the baseline hashed, read with the baseline's columns by name; binary or text "
+                    "mode as the baseline was taken; a materialized view the restore refreshed is a warning",
       .needs_baseline = true,
   };
   return info;

@@ -1,6 +1,6 @@
 // The kitchen sink corpus (tests/corpus/kitchen_sink.sql: every case a dump and
 // restore finds hard) through the upgrade procedure as a team runs it: loaded
-// into PG15 and PG17 (and PG16 when PG16_DSN is set), pg_dump -Fc of the source
+// into PG15, PG16 and PG17, pg_dump -Fc of the source
 // major, pgverify pre, the roles created on PG18, pg_restore 18, pgverify post.
 // A correct restore must pass pre and post in both hash modes, with a warning
 // only for the stale materialized view the restore refreshed; every dump format

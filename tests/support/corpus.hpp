@@ -16,10 +16,10 @@
 
 namespace pgverify::testing {
 
-// The source majors the corpus is taken from: 15 and 17 always (a Catch2 FAIL
-// when their servers are not configured), 16 too when PG16_DSN and PG16_BIN are set.
+// The source majors the corpus is taken from: 15, 16 and 17 (a Catch2 FAIL
+// when a server, 18's included, is not configured).
 std::vector<int> corpus_source_majors();
-// The server of a source major; 16 from PG16_DSN/PG16_BIN.
+// The server of a source major.
 const RealServer& corpus_source_server(int major);
 
 std::filesystem::path corpus_file(const std::string& name);
