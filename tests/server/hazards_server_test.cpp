@@ -21,54 +21,12 @@ extern char** environ;
 using namespace pgverify;
 using testing::real_server;
 
+using Servers = testing::RealTenant;
+using testing::ScratchRoles;
+
 namespace {
 
-struct Servers {
-  TenantConfig tenant;
-  pg::LibpqConnector connector;
-  exec::SystemToolRunner tools;
-
-  Servers(const std::string& source, const std::string& target) {
-    tenant.name = "demo";
-    tenant.source_dsn = source;
-    tenant.target_dsn = target;
-  }
-  CheckResult run(const Check& check, Phase phase = Phase::pre) {
-    Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
-    return check.run(context);
-  }
-};
-
-// Cluster-wide roles made for a test, dropped (with what they own) at its end.
-// Declared before the databases using them, so it is destroyed after them.
-class ScratchRoles {
- public:
-  ScratchRoles(const testing::RealServer& server, std::vector<std::string> names, const std::string& options = "")
-      : m_server(server), m_names(std::move(names)) {
-    drop();
-    for (const auto& name : m_names) admin("CREATE ROLE " + name + " " + options);
-  }
-  ~ScratchRoles() {
-    try {
-      drop();
-    } catch (...) {
-    }
-  }
-
- private:
-  void admin(const std::string& sql) const { testing::run_ok({m_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", m_server.dsn, "-c", sql}); }
-  void drop() const {
-    for (const auto& name : m_names) admin("DROP ROLE IF EXISTS " + name);
-  }
-  const testing::RealServer& m_server;
-  std::vector<std::string> m_names;
-};
-
-std::string findings(const CheckResult& result) {
-  std::string out;
-  for (const auto& f : result.findings) out += f.object + " | " + f.actual + "\n";
-  return out;
-}
+std::string findings(const CheckResult& result) { return testing::finding_lines(result); }
 
 }  // namespace
 
