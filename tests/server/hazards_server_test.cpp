@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "checks/ext_available.hpp"
-#include "checks/roles_exist_on_target.hpp"
 #include "checks/roles_md5_passwords.hpp"
 #include "checks/schema_fk_collations.hpp"
 #include "checks/server_data_checksums.hpp"
@@ -29,26 +28,6 @@ namespace {
 std::string findings(const CheckResult& result) { return testing::finding_lines(result); }
 
 }  // namespace
-
-TEST_CASE("roles.exist-on-target: owners and grantees missing on the target fail", "[server][hazards]") {
-  ScratchRoles roles(real_server(17), {"pgv_hz_owner", "pgv_hz_reader"});
-  testing::ScratchDatabase source(real_server(17), "pgv_hz_roles_src");
-  testing::ScratchDatabase target(real_server(18), "pgv_hz_roles_dst");
-  source.exec("CREATE TABLE t (id int); ALTER TABLE t OWNER TO pgv_hz_owner; GRANT SELECT ON t TO pgv_hz_reader;"
-              "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION f() OWNER TO pgv_hz_owner");
-  Servers servers(source.dsn(), target.dsn());
-  auto result = servers.run(checks::RolesExistOnTarget());
-  INFO(findings(result));
-  CHECK(result.status == Status::fail);
-  CHECK(findings(result) == "role pgv_hz_owner | missing\nrole pgv_hz_reader | missing\n");
-  CHECK_THAT(result.findings.at(0).message, Catch::StartsWith("owns 2 and is granted privileges on 0 objects"));
-  CHECK_THAT(result.findings.at(1).message, Catch::StartsWith("owns 0 and is granted privileges on 1 objects"));
-
-  ScratchRoles on_target(real_server(18), {"pgv_hz_owner", "pgv_hz_reader"});
-  result = servers.run(checks::RolesExistOnTarget());
-  INFO(findings(result));
-  CHECK(result.status == Status::pass);
-}
 
 TEST_CASE("roles.md5-passwords: a login role with an MD5 password warns", "[server][hazards]") {
   testing::ScratchDatabase source(real_server(17), "pgv_hz_md5");
