@@ -1,32 +1,10 @@
 #include "checks/driver_asyncpg.hpp"
 
 #include "checks/common.hpp"
+#include "pydeps/admitted.hpp"
 #include "pydeps/find_package.hpp"
 
 namespace pgverify::checks {
-
-namespace {
-
-// Whether a range like ">=0.29,<1" also admits versions older than `minimum`:
-// only a lower bound at or above the minimum keeps them out.
-bool admits_older(const pydeps::SpecifierSet& range, const pydeps::Version& minimum) {
-  for (const pydeps::Specifier& clause : range.specifiers()) {
-    if (!clause.version()) continue;
-    const bool bound_high_enough = *clause.version() >= minimum;
-    switch (clause.op()) {
-      case pydeps::Operator::greater_equal:
-      case pydeps::Operator::greater:
-      case pydeps::Operator::compatible:
-      case pydeps::Operator::equal:
-        if (bound_high_enough) return false;
-        break;
-      default: break;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 const CheckInfo& DriverAsyncpg::info() const {
   static const CheckInfo info{
@@ -43,8 +21,13 @@ const CheckInfo& DriverAsyncpg::info() const {
           "Upgrade the named driver in the application (requirements/lock file), deploy it, and "
           "only then upgrade the database.",
       .options = "[tenants.X.app] python_requirements; target_major or target_dsn",
-      .applies_to = "requirements.txt (with -r/-c includes, extras, markers, hashes), poetry.lock, uv.lock, "
-                    "Pipfile.lock, pip freeze output, a site-packages directory; PEP 440 versions",
+      .applies_to =
+          "requirements.txt (with -r/-c includes, extras, markers, hashes), poetry.lock, uv.lock, "
+          "Pipfile.lock, pip freeze output, a site-packages directory; PEP 440 versions. A pinned or "
+          "installed version fails below the minimum; a range fails when no version it lets pip install "
+          "(PEP 440 specifier semantics: exclusions, ~=, ===, pre-releases only where a clause names one "
+          "or nothing final matches) reaches the minimum, warns when some do and some do not, and passes "
+          "when all do",
   };
   return info;
 }
@@ -76,12 +59,33 @@ CheckResult DriverAsyncpg::run(Context& context) const {
                           rule.reason + " (PostgreSQL " + std::to_string(target.major) + " target)",
                           "Pin " + rule.package + ">=" + rule.min_version.to_string() +
                               " in the application and deploy it before the database upgrade."});
-    } else if (found->range && admits_older(*found->range, rule.min_version)) {
-      findings.push_back({object, wanted, found->range->to_string(),
-                          "the range allows versions older than " + rule.min_version.to_string() + ": " + rule.reason,
-                          "Raise the lower bound to " + rule.package + ">=" + rule.min_version.to_string() + "."});
     } else if (found->range) {
-      passed.push_back(rule.package + " " + found->range->to_string());
+      // Judged over every version the range lets pip install, not its bounds
+      // alone: <0.31, ~=0.30.0 and ==0.30.* admit no good version at all.
+      const std::string minimum = rule.min_version.to_string();
+      const std::string range = found->range->to_string();
+      const pydeps::AdmittedSides sides = pydeps::admitted_around(*found->range, rule.min_version);
+      if (!sides.decidable) {
+        findings.push_back({object, wanted, range,
+                            "the range names a version pgverify cannot place in PEP 440's order (=== with "
+                            "another spelling), so whether it admits versions older than " +
+                                minimum + " cannot be told: " + rule.reason,
+                            "Require " + rule.package + ">=" + minimum + " with a PEP 440 version."});
+      } else if (!sides.at_or_above) {
+        failed = true;
+        const std::string admits = sides.below ? "the range admits only versions older than " + minimum
+                                               : std::string("the range admits no version at all");
+        findings.push_back({object, wanted, range,
+                            admits + ": " + rule.reason + " (PostgreSQL " + std::to_string(target.major) + " target)",
+                            "Require " + rule.package + ">=" + minimum +
+                                " in the application and deploy it before the database upgrade."});
+      } else if (sides.below) {
+        findings.push_back({object, wanted, range,
+                            "the range allows versions older than " + minimum + ": " + rule.reason,
+                            "Raise the lower bound to " + rule.package + ">=" + minimum + "."});
+      } else {
+        passed.push_back(rule.package + " " + range);
+      }
     } else {
       findings.push_back({object, wanted, "any version", "the package is required without a version, so an old one may be installed",
                           "Pin " + rule.package + ">=" + rule.min_version.to_string() + "."});

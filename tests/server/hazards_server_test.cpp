@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "checks/ext_available.hpp"
-#include "checks/roles_exist_on_target.hpp"
 #include "checks/roles_md5_passwords.hpp"
 #include "checks/schema_fk_collations.hpp"
 #include "checks/server_data_checksums.hpp"
@@ -21,76 +20,14 @@ extern char** environ;
 using namespace pgverify;
 using testing::real_server;
 
+using Servers = testing::RealTenant;
+using testing::ScratchRoles;
+
 namespace {
 
-struct Servers {
-  TenantConfig tenant;
-  pg::LibpqConnector connector;
-  exec::SystemToolRunner tools;
-
-  Servers(const std::string& source, const std::string& target) {
-    tenant.name = "demo";
-    tenant.source_dsn = source;
-    tenant.target_dsn = target;
-  }
-  CheckResult run(const Check& check, Phase phase = Phase::pre) {
-    Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
-    return check.run(context);
-  }
-};
-
-// Cluster-wide roles made for a test, dropped (with what they own) at its end.
-// Declared before the databases using them, so it is destroyed after them.
-class ScratchRoles {
- public:
-  ScratchRoles(const testing::RealServer& server, std::vector<std::string> names, const std::string& options = "")
-      : m_server(server), m_names(std::move(names)) {
-    drop();
-    for (const auto& name : m_names) admin("CREATE ROLE " + name + " " + options);
-  }
-  ~ScratchRoles() {
-    try {
-      drop();
-    } catch (...) {
-    }
-  }
-
- private:
-  void admin(const std::string& sql) const { testing::run_ok({m_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", m_server.dsn, "-c", sql}); }
-  void drop() const {
-    for (const auto& name : m_names) admin("DROP ROLE IF EXISTS " + name);
-  }
-  const testing::RealServer& m_server;
-  std::vector<std::string> m_names;
-};
-
-std::string findings(const CheckResult& result) {
-  std::string out;
-  for (const auto& f : result.findings) out += f.object + " | " + f.actual + "\n";
-  return out;
-}
+std::string findings(const CheckResult& result) { return testing::finding_lines(result); }
 
 }  // namespace
-
-TEST_CASE("roles.exist-on-target: owners and grantees missing on the target fail", "[server][hazards]") {
-  ScratchRoles roles(real_server(17), {"pgv_hz_owner", "pgv_hz_reader"});
-  testing::ScratchDatabase source(real_server(17), "pgv_hz_roles_src");
-  testing::ScratchDatabase target(real_server(18), "pgv_hz_roles_dst");
-  source.exec("CREATE TABLE t (id int); ALTER TABLE t OWNER TO pgv_hz_owner; GRANT SELECT ON t TO pgv_hz_reader;"
-              "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION f() OWNER TO pgv_hz_owner");
-  Servers servers(source.dsn(), target.dsn());
-  auto result = servers.run(checks::RolesExistOnTarget());
-  INFO(findings(result));
-  CHECK(result.status == Status::fail);
-  CHECK(findings(result) == "role pgv_hz_owner | missing\nrole pgv_hz_reader | missing\n");
-  CHECK_THAT(result.findings.at(0).message, Catch::StartsWith("owns 2 and is granted privileges on 0 objects"));
-  CHECK_THAT(result.findings.at(1).message, Catch::StartsWith("owns 0 and is granted privileges on 1 objects"));
-
-  ScratchRoles on_target(real_server(18), {"pgv_hz_owner", "pgv_hz_reader"});
-  result = servers.run(checks::RolesExistOnTarget());
-  INFO(findings(result));
-  CHECK(result.status == Status::pass);
-}
 
 TEST_CASE("roles.md5-passwords: a login role with an MD5 password warns", "[server][hazards]") {
   testing::ScratchDatabase source(real_server(17), "pgv_hz_md5");

@@ -76,6 +76,44 @@ ScratchDatabase::~ScratchDatabase() {
 
 void ScratchDatabase::exec(const std::string& sql) const { exec_simple(m_dsn, sql); }
 
+ScratchRoles::ScratchRoles(const RealServer& server, std::vector<std::string> names, const std::string& options)
+    : m_server(server), m_names(std::move(names)) {
+  drop();
+  for (const auto& name : m_names) admin("CREATE ROLE " + name + " " + options);
+}
+
+ScratchRoles::~ScratchRoles() {
+  try {
+    drop();
+  } catch (...) {
+  }
+}
+
+void ScratchRoles::admin(const std::string& sql) const {
+  run_ok({m_server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", m_server.dsn, "-c", sql});
+}
+
+void ScratchRoles::drop() const {
+  for (const auto& name : m_names) admin("DROP ROLE IF EXISTS " + name);
+}
+
+RealTenant::RealTenant(const std::string& source_dsn, const std::string& target_dsn) {
+  tenant.name = "demo";
+  tenant.source_dsn = source_dsn;
+  tenant.target_dsn = target_dsn;
+}
+
+CheckResult RealTenant::run(const Check& check, Phase phase) {
+  Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
+  return check.run(context);
+}
+
+std::string finding_lines(const CheckResult& result) {
+  std::string out;
+  for (const auto& f : result.findings) out += f.object + " | " + f.actual + "\n";
+  return out;
+}
+
 TempDir::TempDir(const std::string& tag) {
   static std::atomic<int> counter{0};
   m_path = std::filesystem::temp_directory_path() /

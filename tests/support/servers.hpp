@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
+#include "core/check.hpp"
 #include "exec/process.hpp"
 #include "pg/session.hpp"
 
@@ -45,6 +47,39 @@ class ScratchDatabase {
   std::string m_name;
   std::string m_dsn;
 };
+
+// Cluster-wide roles made for a test, dropped at its end. Roles are shared by
+// everyone using the servers, so their names need a prefix of the test's own.
+// Declare it before the databases whose objects use the roles, so it is
+// destroyed after them.
+class ScratchRoles {
+ public:
+  ScratchRoles(const RealServer& server, std::vector<std::string> names, const std::string& options = "");
+  ~ScratchRoles();
+  ScratchRoles(const ScratchRoles&) = delete;
+  ScratchRoles& operator=(const ScratchRoles&) = delete;
+
+  // Runs SQL as the superuser on the roles' server (GRANT role TO member, ...).
+  void admin(const std::string& sql) const;
+
+ private:
+  void drop() const;
+  const RealServer& m_server;
+  std::vector<std::string> m_names;
+};
+
+// A tenant whose source and target are real servers, to run a check against.
+struct RealTenant {
+  TenantConfig tenant;
+  pg::LibpqConnector connector;
+  exec::SystemToolRunner tools;
+
+  RealTenant(const std::string& source_dsn, const std::string& target_dsn);
+  CheckResult run(const Check& check, Phase phase = Phase::pre);
+};
+
+// "object | actual" a line for each finding, for comparing and for INFO.
+std::string finding_lines(const CheckResult& result);
 
 // A temporary directory removed at the end of the test.
 class TempDir {
