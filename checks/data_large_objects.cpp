@@ -92,8 +92,11 @@ CheckResult DataLargeObjects::run(Context& context) const {
                   "the target has a large object the source did not have",
                   "Check whether it belongs to this tenant; a restore does not add large objects of its own."});
   const std::size_t extra = actual.size();
-  const std::string counted = std::to_string(matching) + " of " + std::to_string(baseline.large_objects.size()) +
-                              " large objects (" + std::to_string(bytes) + " bytes) match the baseline";
+  const std::string counted =
+      baseline.large_objects.empty()
+          ? std::string("the baseline holds no large objects")
+          : std::to_string(matching) + " of " + std::to_string(baseline.large_objects.size()) + " large objects (" +
+                std::to_string(bytes) + " bytes) match the baseline";
   return compared_with_baseline(counted, {{missing, "missing"}, {different, "differ"}}, extra, findings.take());
 }
 
