@@ -99,7 +99,9 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   }
   const std::string counted = std::to_string(matching) + " of " + std::to_string(compared) +
                               " source tables are in the dump with the same rows (text mode)";
-  return compared_with_baseline(counted, {{differ, "differ"}, {missing, "missing"}}, extra, std::move(findings));
+  // Tables only the dump holds are no target's: "in the dump only", not "extra on the target".
+  return compared_with_baseline(counted, {{differ, "differ"}, {missing, "missing"}}, {{extra, "in the dump only"}},
+                                std::move(findings));
 }
 
 }  // namespace pgverify::checks
