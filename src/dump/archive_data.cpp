@@ -212,7 +212,8 @@ class CustomReader {
 void stream_range(const ByteSource& file, std::uint64_t begin, std::uint64_t end, const TocEntry& entry,
                   std::optional<StreamCompression> kind, RowSink& sink, ProgressTracker& progress,
                   std::size_t max_row, const std::string& where, std::uint64_t progress_base) {
-  TablePipeline pipeline(file.path(), entry, kind, sink, max_row, where);
+  // Directory files and tar members are files: read as pg_restore reads them (gzread for .gz).
+  TablePipeline pipeline(file.path(), entry, kind, sink, max_row, where, StreamDecoder::GzipInput::file);
   sink.begin_table(entry);
   std::vector<std::uint8_t> buffer(kPiece);
   std::uint64_t at = begin;

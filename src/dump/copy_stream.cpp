@@ -93,10 +93,10 @@ void ProgressTracker::report() {
 
 TablePipeline::TablePipeline(const std::filesystem::path& path, const TocEntry& entry,
                              std::optional<StreamCompression> compression, RowSink& sink, std::size_t max_row_bytes,
-                             std::string where)
+                             std::string where, StreamDecoder::GzipInput gzip_input)
     : m_path(path),
       m_entry(entry),
-      m_decoder(compression),
+      m_decoder(compression, gzip_input),
       m_lines(*this),
       m_sink(sink),
       m_max_row(max_row_bytes),
@@ -119,6 +119,7 @@ void TablePipeline::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) 
 
 void TablePipeline::finish(std::uint64_t at) {
   m_at = at;
+  m_decoder.flush([this](std::string_view text) { m_lines.feed(text); });
   if (!m_decoder.at_stream_end())
     fail(DumpErrc::incomplete_compressed_stream, at,
          "the data of " + table_label(m_entry) + " ends before its " + std::string(m_decoder.name()) +

@@ -99,7 +99,8 @@ inline constexpr std::uint64_t kProgressStep = 4 * 1024 * 1024;
 class TablePipeline final : private LineSplitter::Handler {
  public:
   TablePipeline(const std::filesystem::path& path, const TocEntry& entry, std::optional<StreamCompression> compression,
-                RowSink& sink, std::size_t max_row_bytes, std::string where);
+                RowSink& sink, std::size_t max_row_bytes, std::string where,
+                StreamDecoder::GzipInput gzip_input = StreamDecoder::GzipInput::stream);
 
   // Compressed (or raw) bytes of the table found at file offset `at`.
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t at);
