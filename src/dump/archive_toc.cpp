@@ -412,7 +412,9 @@ std::optional<CopyTarget> parse_copy_statement(std::string_view sql) {
   while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.remove_suffix(1);
   constexpr std::string_view suffix = " FROM stdin;";
   if (rest.size() < suffix.size() || rest.substr(rest.size() - suffix.size()) != suffix) return std::nullopt;
-  if (rest.size() > suffix.size() && rest.substr(0, 2) != " (") return std::nullopt;
+  const std::string_view columns = rest.substr(0, rest.size() - suffix.size());
+  // "" (no list), " " (pg_dump's empty list of a table without columns) or " (a, b)".
+  if (!columns.empty() && columns != " " && (columns.substr(0, 2) != " (" || columns.back() != ')')) return std::nullopt;
   return target;
 }
 

@@ -3,7 +3,7 @@
 // versions 1.12 to 1.16, with the format's own part of each entry (a custom
 // archive's data offset, a directory or tar archive's data file name). A plain
 // SQL dump has no TOC; one is put together from its COPY blocks, CREATE
-// EXTENSION and setval lines.
+// EXTENSION and setval lines (plain_dump.hpp).
 #pragma once
 
 #include <cstdint>
@@ -102,6 +102,8 @@ std::optional<std::pair<std::string, std::string>> split_qualified_name(std::str
 
 // Splits "COPY schema.table (cols) FROM stdin;" into its unquoted schema and
 // table and the quoted name as written; nullopt when it is not a COPY FROM stdin.
+// A table without columns has no list: pg_dump writes "COPY public.t  FROM
+// stdin;" (its "COPY %s %s FROM stdin;" with an empty list, so two spaces).
 struct CopyTarget {
   std::string schema;
   std::string table;

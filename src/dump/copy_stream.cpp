@@ -11,7 +11,8 @@ constexpr std::size_t kKeepCapacity = 4 * 1024 * 1024;
 
 }  // namespace
 
-void LineSplitter::feed(std::string_view text) {
+std::size_t LineSplitter::feed(std::string_view text) {
+  const std::size_t given = text.size();
   while (!text.empty() && !m_stopped) {
     const void* found = std::memchr(text.data(), '\n', text.size());
     if (!found) {
@@ -25,7 +26,7 @@ void LineSplitter::feed(std::string_view text) {
       }
       m_length = length;
       m_offset += text.size();
-      return;
+      return given;
     }
     const auto eol = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
     const std::string_view piece = text.substr(0, eol);
@@ -58,6 +59,7 @@ void LineSplitter::feed(std::string_view text) {
     m_partial.clear();
     if (m_partial.capacity() > kKeepCapacity) m_partial.shrink_to_fit();
   }
+  return given - text.size();
 }
 
 std::string table_label(const TocEntry& entry) {

@@ -42,11 +42,15 @@ class LineSplitter {
       m_fail = fail_beyond;
     }
   }
-  // Stops handing out lines until resume(); the rest of a fed piece is dropped.
+  // Stops handing out lines: feed returns at once, with how much of its piece
+  // it consumed (up to the end of the line the handler stopped at); resume()
+  // hands out lines again.
   void stop() { m_stopped = true; }
+  void resume() { m_stopped = false; }
   bool stopped() const { return m_stopped; }
 
-  void feed(std::string_view text);
+  // Returns how many bytes of text it consumed: all of them, unless stopped.
+  std::size_t feed(std::string_view text);
   // Text offset consumed so far; set_offset before the first feed when the
   // text does not start at offset 0.
   std::uint64_t offset() const { return m_offset; }

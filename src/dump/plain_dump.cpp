@@ -9,9 +9,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // Statement lines are looked at up to this length: a COPY line listing 1600
-// quoted column names fits; longer lines are only stepped over.
+// quoted column names fits; longer lines are lexed but not looked at.
 constexpr std::size_t kStatementLineLimit = 4 * 1024 * 1024;
 constexpr std::size_t kInputChunk = 256 * 1024;
+// A dollar quote's tag is an identifier: NAMEDATALEN bounds it in practice.
+constexpr std::size_t kDollarTagLimit = 1024;
 
 constexpr std::string_view kCopyPrefix = "COPY ";
 constexpr std::string_view kCopySuffix = " FROM stdin;";
@@ -24,6 +26,22 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+bool is_ident_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+bool is_tag_char(unsigned char c, bool first) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80 || (!first && c >= '0' && c <= '9');
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Reads psql input the way psql splits it into statements (psqlscan.l) well
+// enough to know where statements start: quotes ('...' with '' escapes,
+// backslash escapes in E'...' and when standard_conforming_strings is off),
+// "identifiers", $tag$ dollar quotes $tag$, -- comments, nested /* */
+// comments, and backslash meta-commands. A statement is looked at only when it
+// starts a line at a statement's start; so a "COPY ... FROM stdin;" line inside
+// a function body or a multi-line literal is text, not a COPY. COPY data is
+// never lexed: its lines go to the rows' line splitter untouched.
 class PlainScanner final : private LineSplitter::Handler {
  public:
   struct Events {
@@ -33,17 +51,24 @@ class PlainScanner final : private LineSplitter::Handler {
                             std::uint64_t rows_at) = 0;
     virtual void row(std::string_view) {}
     virtual void copy_end(std::uint64_t rows) = 0;
-    virtual void statement(std::string_view /*line*/, std::uint64_t /*at*/) {}
+    // A statement that starts a line: its first line (cut at the limit). `whole`:
+    // the statement ends on this line and the line was not cut.
+    virtual void statement(std::string_view /*line*/, std::uint64_t /*at*/, bool /*whole*/) {}
   };
 
   PlainScanner(const fs::path& path, Events& events, std::size_t max_row, std::string offset_note)
-      : m_path(path), m_events(events), m_lines(*this), m_max_row(max_row), m_note(std::move(offset_note)) {
-    m_lines.set_limit(kStatementLineLimit, false);
-  }
+      : m_path(path), m_events(events), m_lines(*this), m_max_row(max_row), m_note(std::move(offset_note)) {}
 
-  LineSplitter& lines() { return m_lines; }
   bool in_copy() const { return m_in_copy; }
   const std::string& copy_label() const { return m_label; }
+  std::uint64_t offset() const { return m_in_copy ? m_lines.offset() : m_offset; }
+  void set_offset(std::uint64_t offset) {
+    m_offset = m_line_at = offset;
+    m_lines.set_offset(offset);
+  }
+  // Stops the scan: feed consumes nothing more.
+  void stop() { m_stopped = true; }
+  bool stopped() const { return m_stopped; }
 
   // Starts inside a COPY block (reading one table from its rows' offset).
   void start_in_copy(std::string label, bool want_rows) {
@@ -60,39 +85,51 @@ class PlainScanner final : private LineSplitter::Handler {
   }
   void set_copy_label(std::string label) { m_label = std::move(label); }
 
+  void feed(std::string_view text) {
+    while (!text.empty() && !m_stopped) {
+      if (m_in_copy) {
+        text.remove_prefix(m_lines.feed(text));
+        if (!m_in_copy) {
+          m_lines.resume();
+          m_offset = m_line_at = m_lines.offset();
+        }
+        continue;
+      }
+      lex(text);
+    }
+  }
+
   // The text ended at `end` (a text offset).
   void finish(std::uint64_t end) {
     if (m_in_copy)
       throw DumpError(DumpErrc::truncated, m_path, end,
                       "the plain-text dump ends inside the COPY block of " + m_label + " after " +
                           std::to_string(m_rows) + " rows, before its \"\\.\" line" + m_note);
+    if (m_offset > m_line_at) end_of_line();  // a last line without its newline
+    const char* inside = m_lex == Lex::quote        ? "a quoted string"
+                         : m_lex == Lex::identifier ? "a quoted identifier"
+                         : m_lex == Lex::dollar     ? "a dollar-quoted string"
+                         : m_lex == Lex::block_comment ? "a /* comment */"
+                                                       : nullptr;
+    if (inside && !(m_lex == Lex::quote && m_pending == '\'') && !(m_lex == Lex::identifier && m_pending == '"'))
+      throw DumpError(DumpErrc::truncated, m_path, end,
+                      std::string("the plain-text dump ends inside ") + inside + m_note);
   }
 
  private:
-  void on_line(std::string_view kept, std::uint64_t length, std::uint64_t start) override {
-    if (m_in_copy) {
-      if (length == 2 && kept == "\\.") {
-        m_in_copy = false;
-        m_lines.set_limit(kStatementLineLimit, false);
-        m_events.copy_end(m_rows);
-        return;
-      }
-      ++m_rows;
-      if (m_want_rows) m_events.row(kept);
+  enum class Lex { normal, line_comment, block_comment, quote, identifier, dollar, meta };
+
+  // ---- COPY rows
+
+  void on_line(std::string_view kept, std::uint64_t length, std::uint64_t) override {
+    if (length == 2 && kept == "\\.") {
+      m_in_copy = false;
+      m_events.copy_end(m_rows);
+      m_lines.stop();  // hand the rest of the piece back to the lexer
       return;
     }
-    if (length != kept.size()) return;  // too long to be anything looked for
-    if (starts_with(kept, kCopyPrefix) && ends_with(kept, kCopySuffix)) {
-      auto target = parse_copy_statement(kept);
-      if (!target)
-        throw DumpError(DumpErrc::bad_copy_statement, m_path, start,
-                        "the plain-text dump's COPY line " + quote_bytes(kept) + " names no table this reader can parse" +
-                            m_note);
-      start_in_copy("table " + (target->schema.empty() ? "" : target->schema + ".") + target->table, false);
-      if (m_events.copy_begin(*target, kept, start, m_lines.offset())) want_rows();
-      return;
-    }
-    m_events.statement(kept, start);
+    ++m_rows;
+    if (m_want_rows) m_events.row(kept);
   }
 
   [[noreturn]] void on_too_long(std::uint64_t start, std::uint64_t length) override {
@@ -101,15 +138,248 @@ class PlainScanner final : private LineSplitter::Handler {
                         std::to_string(length) + " so far)" + m_note);
   }
 
+  // ---- statements
+
+  // Lexes text up to and including its first newline (all of it when it has
+  // none), looking at each line that starts a statement when it ends.
+  void lex(std::string_view& text) {
+    std::size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      if (m_line.size() < kStatementLineLimit) m_line += c;
+      ++m_line_length;
+      step(c);
+      if (c == '\n') {
+        ++i;
+        ++m_offset;
+        end_of_line();
+        text.remove_prefix(i);
+        return;
+      }
+      ++m_offset;
+    }
+    text.remove_prefix(i);
+  }
+
+  void token() {
+    m_statement_start = false;
+    m_line_has_token = true;
+  }
+
+  void step(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (m_lex) {
+      case Lex::normal: return step_normal(c);
+      case Lex::line_comment:
+      case Lex::meta:
+        if (c == '\n') m_lex = Lex::normal;
+        return;
+      case Lex::block_comment:
+        if (m_pending == '*' && c == '/') {
+          m_pending = 0;
+          if (--m_depth == 0) m_lex = Lex::normal;
+        } else if (m_pending == '/' && c == '*') {
+          m_pending = 0;
+          ++m_depth;
+        } else {
+          m_pending = (c == '*' || c == '/') ? c : 0;
+        }
+        return;
+      case Lex::quote:
+        if (m_escape_next) {
+          m_escape_next = false;
+        } else if (m_pending == '\'') {
+          m_pending = 0;
+          if (c != '\'') {  // '' is a quote inside; anything else ended the string
+            m_lex = Lex::normal;
+            step_normal(c);
+          }
+        } else if (c == '\'') {
+          m_pending = '\'';
+        } else if (c == '\\' && m_quote_escapes) {
+          m_escape_next = true;
+        }
+        return;
+      case Lex::identifier:
+        if (m_pending == '"') {
+          m_pending = 0;
+          if (c != '"') {
+            m_lex = Lex::normal;
+            m_prev_ident = true;
+            step_normal(c);
+          }
+        } else if (c == '"') {
+          m_pending = '"';
+        }
+        return;
+      case Lex::dollar:
+        // The closing "$tag$": m_match characters of it seen so far.
+        if (c == '$') {
+          if (m_match == m_tag.size() + 1) {
+            m_lex = Lex::normal;
+            m_match = 0;
+            m_prev_ident = false;
+          } else {
+            m_match = 1;
+          }
+        } else if (m_match >= 1 && m_match <= m_tag.size() && c == static_cast<unsigned char>(m_tag[m_match - 1])) {
+          ++m_match;
+        } else {
+          m_match = 0;
+        }
+        return;
+    }
+  }
+
+  void step_normal(unsigned char c) {
+    // What the previous character left open.
+    switch (m_pending) {
+      case '-':
+        m_pending = 0;
+        if (c == '-') {
+          m_lex = Lex::line_comment;
+          return;
+        }
+        token();  // an operator
+        m_prev_ident = false;
+        break;
+      case '/':
+        m_pending = 0;
+        if (c == '*') {
+          m_lex = Lex::block_comment;
+          m_depth = 1;
+          return;
+        }
+        token();
+        m_prev_ident = false;
+        break;
+      case 'E':
+        m_pending = 0;
+        token();
+        if (c == '\'') {
+          open_quote(true);
+          return;
+        }
+        m_prev_ident = true;  // an identifier starting with E
+        break;
+      case '$':
+        if (c == '$') {
+          m_pending = 0;
+          m_tag = m_tag_candidate;
+          m_lex = Lex::dollar;
+          m_match = 0;
+          token();
+          return;
+        }
+        if (is_tag_char(c, m_tag_candidate.empty()) && m_tag_candidate.size() < kDollarTagLimit) {
+          m_tag_candidate += static_cast<char>(c);
+          return;
+        }
+        // "$1" or "$name" without a closing "$": a parameter, not a quote.
+        m_pending = 0;
+        token();
+        m_prev_ident = !m_tag_candidate.empty();
+        break;
+      default:
+        break;
+    }
+    if (c == '-' || c == '/') {
+      m_pending = static_cast<char>(c);
+    } else if (c == '\'') {
+      token();
+      open_quote(m_backslash_quotes);
+    } else if (c == '"') {
+      token();
+      m_lex = Lex::identifier;
+    } else if ((c == 'E' || c == 'e') && !m_prev_ident) {
+      m_pending = 'E';
+    } else if (c == '$' && !m_prev_ident) {
+      m_pending = '$';
+      m_tag_candidate.clear();
+    } else if (c == '\\') {
+      m_lex = Lex::meta;  // psql takes a backslash to the line's end as a meta-command
+      m_prev_ident = false;
+    } else if (c == ';') {
+      m_statement_start = true;
+      m_prev_ident = false;
+    } else if (is_space(static_cast<char>(c))) {
+      m_prev_ident = false;
+    } else {
+      token();
+      m_prev_ident = is_ident_char(c);
+    }
+  }
+
+  void open_quote(bool escapes) {
+    m_lex = Lex::quote;
+    m_quote_escapes = escapes;
+    m_escape_next = false;
+    m_prev_ident = false;
+  }
+
+  void end_of_line() {
+    std::string_view line = m_line;
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    const std::uint64_t at = m_line_at;
+    const bool looked_at = m_line_starts_statement && m_line_has_token;
+    const bool whole = m_line_length <= kStatementLineLimit && m_lex == Lex::normal && m_pending == 0 && m_statement_start;
+    m_line_at = m_offset;
+    m_line_length = 0;
+    m_line_has_token = false;
+    // The next line starts a statement when nothing of one is open.
+    m_line_starts_statement = m_lex == Lex::normal && m_pending == 0 && m_statement_start;
+    if (looked_at) statement(line, at, whole);
+    m_line.clear();
+    if (m_line.capacity() > 1024 * 1024) m_line.shrink_to_fit();
+  }
+
+  void statement(std::string_view line, std::uint64_t at, bool whole) {
+    if (whole && starts_with(line, kCopyPrefix) && ends_with(line, kCopySuffix)) {
+      auto target = parse_copy_statement(line);
+      if (!target)
+        throw DumpError(DumpErrc::bad_copy_statement, m_path, at,
+                        "the plain-text dump's COPY line " + quote_bytes(line) + " names no table this reader can parse" +
+                            m_note);
+      start_in_copy("table " + (target->schema.empty() ? "" : target->schema + ".") + target->table, false);
+      m_lines.set_offset(m_offset);
+      if (m_events.copy_begin(*target, line, at, m_offset)) want_rows();
+      return;
+    }
+    // pg_dump sets it at the top; quotes read backslashes as escapes when off.
+    if (whole && line == "SET standard_conforming_strings = off;") m_backslash_quotes = true;
+    if (whole && line == "SET standard_conforming_strings = on;") m_backslash_quotes = false;
+    m_events.statement(line, at, whole);
+  }
+
   const fs::path& m_path;
   Events& m_events;
   LineSplitter m_lines;
   std::size_t m_max_row;
   std::string m_note;
+  bool m_stopped = false;
+  // COPY rows.
   bool m_in_copy = false;
   bool m_want_rows = false;
   std::string m_label;
   std::uint64_t m_rows = 0;
+  // The lexer.
+  Lex m_lex = Lex::normal;
+  char m_pending = 0;           // a character whose meaning the next one decides
+  bool m_prev_ident = false;    // the previous character belongs to an identifier or number
+  bool m_statement_start = true;
+  bool m_quote_escapes = false;
+  bool m_escape_next = false;
+  bool m_backslash_quotes = false;  // standard_conforming_strings = off
+  int m_depth = 0;                  // of nested /* */ comments
+  std::string m_tag, m_tag_candidate;
+  std::size_t m_match = 0;
+  // The current line.
+  std::string m_line;  // up to kStatementLineLimit bytes
+  std::uint64_t m_line_length = 0;
+  std::uint64_t m_line_at = 0;
+  std::uint64_t m_offset = 0;  // text offset of the next byte to lex
+  bool m_line_starts_statement = true;
+  bool m_line_has_token = false;
 };
 
 std::string offset_note(const ArchiveHeader& header) {
@@ -123,20 +393,20 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
   FileSource file(path);
   std::vector<std::uint8_t> buffer(kInputChunk);
   const auto kind = stream_kind(header.compression);
-  scanner.lines().set_offset(start);
+  scanner.set_offset(start);
   if (!kind) {
     if (start > file.size())
       throw DumpError(DumpErrc::truncated, path, file.size(),
                       "the plain-text dump ends before the rows at byte offset " + std::to_string(start));
     std::uint64_t at = start;
-    while (at < file.size() && !scanner.lines().stopped()) {
+    while (at < file.size() && !scanner.stopped()) {
       const std::size_t got = file.read_at(at, buffer);
       if (got == 0) throw DumpError(DumpErrc::io_error, path, at, "the file shrank while being read");
-      scanner.lines().feed({reinterpret_cast<const char*>(buffer.data()), got});
+      scanner.feed({reinterpret_cast<const char*>(buffer.data()), got});
       at += got;
       if (progress) progress->set_bytes_read(at);
     }
-    if (!scanner.lines().stopped()) scanner.finish(at);
+    if (!scanner.stopped()) scanner.finish(at);
     return;
   }
 
@@ -144,7 +414,7 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
   std::uint64_t produced = 0;  // decompressed bytes so far
   std::uint64_t at = 0;
   auto out = [&](std::string_view text) {
-    if (scanner.lines().stopped()) return;
+    if (scanner.stopped()) return;
     if (produced + text.size() <= start) {
       produced += text.size();
       return;
@@ -154,9 +424,9 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
       produced = start;
     }
     produced += text.size();
-    scanner.lines().feed(text);
+    scanner.feed(text);
   };
-  while (at < file.size() && !scanner.lines().stopped()) {
+  while (at < file.size() && !scanner.stopped()) {
     const std::size_t got = file.read_at(at, buffer);
     if (got == 0) throw DumpError(DumpErrc::io_error, path, at, "the file shrank while being read");
     auto error = decoder.feed({buffer.data(), got}, out);
@@ -168,7 +438,7 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
     at += got;
     if (progress) progress->set_bytes_read(at);
   }
-  if (scanner.lines().stopped()) return;
+  if (scanner.stopped()) return;
   if (!decoder.at_stream_end())
     throw DumpError(DumpErrc::incomplete_compressed_stream, path, at,
                     "the plain-text dump ends before its " + std::string(decoder.name()) + " stream does" +
@@ -195,7 +465,8 @@ class TocCollector final : public PlainScanner::Events {
   }
   void copy_end(std::uint64_t) override {}
 
-  void statement(std::string_view line, std::uint64_t at) override {
+  void statement(std::string_view line, std::uint64_t at, bool whole) override {
+    if (!whole) return;
     if (starts_with(line, kSetvalPrefix)) {
       const auto set = parse_setval(line);
       if (!set) return;
@@ -266,7 +537,7 @@ class RowReader final : public PlainScanner::Events {
     m_progress.table_done();
     m_wanted.erase(m_current->offset.value);
     m_current = nullptr;
-    if (m_wanted.empty()) scanner->lines().stop();
+    if (m_wanted.empty()) scanner->stop();
   }
 
   void begin(const TocEntry* entry) {

@@ -1,10 +1,10 @@
 // Plain SQL dumps (pg_dump -Fp, also gzip/lz4/zstd-compressed as a whole, as
 // `gcloud sql export sql` writes .gz): their "TOC" is put together from the
 // text, and their rows are the lines of each `COPY ... FROM stdin;` block up to
-// its "\." line, the way psql reads them. Lines are looked at, not parsed as
-// SQL: a line inside a function body or a multi-line literal that looks exactly
-// like a COPY line would be taken for one (pg_dump never writes such a line on
-// its own). Internal to dump/.
+// its "\." line, the way psql reads them. Statements are lexed as psql splits
+// them (quotes, dollar quotes, comments), so only a statement that starts a line
+// at a statement's start is looked at: a COPY line inside a function body or a
+// multi-line literal is not taken for one. COPY data is not lexed. Internal to dump/.
 #pragma once
 
 #include <filesystem>
