@@ -17,12 +17,9 @@
 
 #include "dump/archive_cursor.hpp"
 #include "dump/archive_header.hpp"
+#include "dump/entry_types.hpp"
 
 namespace pgverify::dump {
-
-// teSection in pg_backup.h.
-enum class TocSection { none = 1, pre_data = 2, data = 3, post_data = 4 };
-std::string_view to_string(TocSection section);  // "none", "pre-data", "data", "post-data"
 
 struct TocEntry {
   int dump_id = 0;
@@ -117,5 +114,9 @@ inline constexpr std::size_t kTocStatementLimit = 1024u * 1024 * 1024;  // defn,
 inline constexpr std::size_t kKeptStatementLimit = 1024 * 1024;   // defn and dropStmt kept up to this
 inline constexpr std::uint64_t kTocMemoryLimit = 2ull * 1024 * 1024 * 1024;  // all kept strings together
 inline constexpr std::int32_t kMaxTocEntries = 50'000'000;
+
+// An OID as pg_dump writes it in text ("424201"): decimal digits, 1 to
+// 4294967295 (OIDs are unsigned 32-bit; 0 is InvalidOid). nullopt otherwise.
+std::optional<std::uint32_t> parse_oid(std::string_view text);
 
 }  // namespace pgverify::dump

@@ -51,6 +51,12 @@ enum class DumpErrc {
   bad_dependency,             // a dependency is no positive dump id
   toc_too_large,              // the TOC's strings exceed what this reader keeps in memory
   bad_data_offset,            // a data offset points into the header or the TOC
+  unknown_entry_type,         // an entry's type (desc) is none pg_dump writes in this archive version
+  entry_without_data,         // a TABLE DATA or BLOBS entry whose hadDumper flag says it has no data
+  unexpected_entry_data,      // an entry of another type whose hadDumper flag claims data
+  bad_encoding_entry,         // the ENCODING entry names no encoding pg_restore knows
+  bad_stdstrings_entry,       // the STDSTRINGS entry sets standard_conforming_strings to neither on nor off
+  bad_large_object_entry,     // a BLOB tag or BLOB METADATA definition that is no list of OIDs
   // Table data.
   unknown_block_type,         // a custom archive's data block type is neither data (1) nor blobs (3)
   unknown_data_block,         // a data block names a dump id the TOC does not have
@@ -63,7 +69,7 @@ enum class DumpErrc {
   not_copy_data,              // a table's data is not COPY rows (pg_dump --inserts)
   bad_copy_data,              // COPY rows after the end marker, or a last row without its newline
   row_too_long,               // one COPY row beyond the row size limit
-  bad_copy_statement,         // a plain dump's COPY line names no table this reader can parse
+  bad_copy_statement,         // a COPY statement (TOC or plain dump) names no table this reader can parse
 };
 
 // The stable short name of an error kind ("truncated"), for reports and tests.
