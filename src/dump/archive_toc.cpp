@@ -421,6 +421,36 @@ void index_entries(ArchiveToc& toc) {
   for (std::size_t i = 0; i < toc.entries.size(); ++i) toc.by_dump_id.emplace(toc.entries[i].dump_id, i);
 }
 
+// The large objects the BLOB and BLOB METADATA entries list (their OIDs were
+// checked as the TOC was read), by OID; one listed twice is refused, as
+// pg_restore would fail creating it the second time.
+void index_large_objects(ArchiveToc& toc) {
+  std::vector<ListedLargeObject>& listed = toc.listed_large_objects;
+  for (const TocEntry& e : toc.entries) {
+    if (e.desc == "BLOB") {
+      if (auto oid = parse_oid(e.tag)) listed.push_back({*oid, e.owner, e.dump_id});
+    } else if (e.desc == "BLOB METADATA") {
+      std::size_t at = 0;
+      while (at < e.defn.size()) {
+        const std::size_t end = std::min(e.defn.find('\n', at), e.defn.size());
+        if (auto oid = parse_oid(std::string_view(e.defn).substr(at, end - at)))
+          listed.push_back({*oid, e.owner, e.dump_id});
+        at = end + 1;
+      }
+    }
+  }
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const ListedLargeObject& a, const ListedLargeObject& b) { return a.oid < b.oid; });
+  for (std::size_t i = 1; i < listed.size(); ++i) {
+    if (listed[i].oid != listed[i - 1].oid) continue;
+    const TocEntry& second = *toc.find(listed[i].dump_id);
+    throw DumpError(DumpErrc::duplicate_large_object, toc.header.header_file, second.entry_offset,
+                    "large object " + std::to_string(listed[i].oid) + " is listed twice: by entry " +
+                        std::to_string(listed[i - 1].dump_id) + " and by entry " + std::to_string(listed[i].dump_id) +
+                        " (pg_restore would fail creating it again)");
+  }
+}
+
 }  // namespace
 
 std::string TocEntry::plain_name() const { return schema.empty() ? tag : schema + "." + tag; }
@@ -440,6 +470,30 @@ std::vector<const TocEntry*> ArchiveToc::tables_with_data() const {
   for (const TocEntry& e : entries)
     if (e.is_table_data() && e.had_dumper) out.push_back(&e);
   return out;
+}
+
+std::vector<const TocEntry*> ArchiveToc::large_object_entries() const {
+  std::vector<const TocEntry*> out;
+  for (const TocEntry& e : entries)
+    if (e.is_large_objects() && e.had_dumper) out.push_back(&e);
+  return out;
+}
+
+std::vector<const TocEntry*> ArchiveToc::entries_with_data() const {
+  std::vector<const TocEntry*> out;
+  for (const TocEntry& e : entries)
+    if ((e.is_table_data() || e.is_large_objects()) && e.had_dumper) out.push_back(&e);
+  return out;
+}
+
+bool ArchiveToc::holds_large_objects() const {
+  return !listed_large_objects.empty() || !large_object_entries().empty();
+}
+
+const ListedLargeObject* ArchiveToc::listed_large_object(std::uint32_t oid) const {
+  auto it = std::lower_bound(listed_large_objects.begin(), listed_large_objects.end(), oid,
+                             [](const ListedLargeObject& l, std::uint32_t o) { return l.oid < o; });
+  return it != listed_large_objects.end() && it->oid == oid ? &*it : nullptr;
 }
 
 std::vector<const TocEntry*> ArchiveToc::extensions() const {
@@ -578,6 +632,7 @@ ArchiveToc read_archive_toc(const fs::path& path) {
   }
   toc.path = path;
   index_entries(toc);
+  index_large_objects(toc);
   return toc;
 }
 

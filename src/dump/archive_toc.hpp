@@ -3,7 +3,7 @@
 // versions 1.12 to 1.16, with the format's own part of each entry (a custom
 // archive's data offset, a directory or tar archive's data file name). A plain
 // SQL dump has no TOC; one is put together from its COPY blocks, CREATE
-// EXTENSION and setval lines (plain_dump.hpp).
+// EXTENSION, setval and large object lines (plain_dump.hpp).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +49,7 @@ struct TocEntry {
   std::uint64_t entry_offset = 0;  // where the entry starts in the file holding the TOC
 
   bool is_table_data() const { return desc == "TABLE DATA"; }
+  bool is_large_objects() const { return desc == "BLOBS"; }  // a BLOBS entry: large objects' data
   // schema.tag unquoted ("public.Mixed Case"), as filters and hash::RelationSpec::plain_name read.
   std::string plain_name() const;
   // schema.tag quoted as PostgreSQL's quote_ident quotes (public."Mixed Case"), as
@@ -65,6 +66,16 @@ struct SequenceSet {
   const TocEntry* entry = nullptr;
 };
 
+// A large object the TOC lists: a BLOB entry (archives before 1.16: the tag is
+// the OID) or a line of a BLOB METADATA entry's definition (1.16: one OID a
+// line, a group of up to 1000 sharing one owner). A plain dump lists each with
+// "SELECT pg_catalog.lo_create('OID');" and its owner with "ALTER LARGE OBJECT".
+struct ListedLargeObject {
+  std::uint32_t oid = 0;
+  std::string owner;  // the role the archive records; empty when it records none (plain, pg_dump -O)
+  int dump_id = 0;    // the BLOB or BLOB METADATA entry
+};
+
 struct ArchiveToc {
   ArchiveHeader header;
   std::filesystem::path path;  // the archive as named: file, or directory
@@ -73,10 +84,20 @@ struct ArchiveToc {
   std::uint64_t data_start = 0;
   // dump id → index into entries.
   std::unordered_map<int, std::size_t> by_dump_id;
+  // Every large object the TOC lists, in OID order (no OID twice).
+  std::vector<ListedLargeObject> listed_large_objects;
 
   const TocEntry* find(int dump_id) const;
   // TABLE DATA entries (with a dumper), in archive order; BLOBS are not tables.
   std::vector<const TocEntry*> tables_with_data() const;
+  // BLOBS entries (with a dumper), in archive order: the large objects' data.
+  std::vector<const TocEntry*> large_object_entries() const;
+  // Every entry whose data the readers stream: tables and large objects, in archive order.
+  std::vector<const TocEntry*> entries_with_data() const;
+  // Whether the archive holds large objects at all: any listed, or any BLOBS data.
+  bool holds_large_objects() const;
+  // The listing of one OID; nullptr when the TOC does not list it.
+  const ListedLargeObject* listed_large_object(std::uint32_t oid) const;
   std::vector<const TocEntry*> extensions() const;  // EXTENSION entries: tag = extension name
   // Every SEQUENCE SET entry whose setval call parses.
   std::vector<SequenceSet> sequences_set() const;

@@ -157,4 +157,55 @@ void TablePipeline::on_too_long(std::uint64_t start, std::uint64_t length) {
            std::to_string(m_max_row) + " bytes (" + std::to_string(length) + " so far)");
 }
 
+std::string large_object_label(std::uint32_t oid, const TocEntry& blobs_entry) {
+  return "large object " + std::to_string(oid) + " (entry " + std::to_string(blobs_entry.dump_id) + ")";
+}
+
+LargeObjectStream::LargeObjectStream(const std::filesystem::path& path, const TocEntry& blobs_entry, std::uint32_t oid,
+                                     std::optional<StreamCompression> compression, RowSink& sink, std::string where,
+                                     StreamDecoder::GzipInput gzip_input)
+    : m_path(path),
+      m_entry(blobs_entry),
+      m_oid(oid),
+      m_decoder(compression, gzip_input),
+      m_sink(sink),
+      m_where(std::move(where)) {
+  m_sink.begin_large_object(blobs_entry, oid);
+}
+
+void LargeObjectStream::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) {
+  auto error = m_decoder.feed(bytes, [this](std::string_view data) { m_sink.large_object_data(data); });
+  if (error)
+    throw DumpError(DumpErrc::corrupt_compressed_stream, m_path, at,
+                    "corrupt " + std::string(m_decoder.name()) + " data in " + large_object_label(m_oid, m_entry) +
+                        " near this offset: " + *error);
+}
+
+void LargeObjectStream::finish(std::uint64_t at) {
+  m_decoder.flush([this](std::string_view data) { m_sink.large_object_data(data); });
+  if (!m_decoder.at_stream_end())
+    throw DumpError(DumpErrc::incomplete_compressed_stream, m_path, at,
+                    "the data of " + large_object_label(m_oid, m_entry) + " ends before its " +
+                        std::string(m_decoder.name()) + " stream does: " + m_where);
+  m_sink.end_large_object();
+}
+
+void LargeObjectTally::add(std::uint32_t oid, const TocEntry& blobs_entry, const std::filesystem::path& path,
+                           std::optional<std::uint64_t> at) {
+  auto [it, fresh] = m_seen.emplace(oid, blobs_entry.dump_id);
+  if (!fresh)
+    throw DumpError(DumpErrc::duplicate_large_object, path, at,
+                    "large object " + std::to_string(oid) + " is stored twice: in entry " + std::to_string(it->second) +
+                        " and again in entry " + std::to_string(blobs_entry.dump_id) +
+                        " (pg_restore would write the second copy over the first)");
+}
+
+std::vector<std::uint32_t> LargeObjectTally::take() {
+  std::vector<std::uint32_t> oids;
+  oids.reserve(m_seen.size());
+  for (const auto& [oid, id] : m_seen) oids.push_back(oid);
+  m_seen.clear();
+  return oids;
+}
+
 }  // namespace pgverify::dump::detail

@@ -1,7 +1,8 @@
 // dump/: reading pg_dump archives natively (custom, directory, tar, plain SQL):
-// the header (archive_header), the TOC (archive_toc) and every table's COPY
-// rows (archive_data), all on one byte source and cursor. Depends on nothing
-// else in pgverify but pg/version.hpp (zlib, liblz4 and libzstd only).
+// the header (archive_header), the TOC (archive_toc, checked against the entry
+// types pg_dump writes: entry_types) and every table's COPY rows and every
+// large object (archive_data), all on one byte source and cursor. Depends on
+// nothing else in pgverify but pg/version.hpp (zlib, liblz4 and libzstd only).
 #pragma once
 
 #include <cstdint>
@@ -70,6 +71,16 @@ enum class DumpErrc {
   bad_copy_data,              // COPY rows after the end marker, or a last row without its newline
   row_too_long,               // one COPY row beyond the row size limit
   bad_copy_statement,         // a COPY statement (TOC or plain dump) names no table this reader can parse
+  // Large objects (BLOBS entries).
+  missing_large_object_toc,   // a directory or tar archive lacks a BLOBS entry's blobs.toc / blobs_NNN.toc
+  bad_large_object_toc_line,  // a line of a blobs TOC file is not "OID FILENAME"
+  missing_large_object_file,  // a directory archive lacks a large object's blob_OID.dat(.gz/.lz4/.zst)
+  missing_large_object_member,  // a tar archive lacks a large object's blob_OID.dat member
+  bad_large_object_oid,       // a large object's OID is 0 or beyond 32 bits
+  duplicate_large_object,     // one OID listed or stored twice
+  missing_large_object,       // a large object the TOC lists that no BLOBS data holds
+  unlisted_large_object,      // a large object in the data that the TOC does not list
+  bad_large_object_statement, // a plain dump's lo_open / lowrite / lo_close line that does not parse or is out of place
 };
 
 // The stable short name of an error kind ("truncated"), for reports and tests.

@@ -1,6 +1,7 @@
 #include "dump/plain_dump.hpp"
 
 #include <map>
+#include <unordered_map>
 
 namespace pgverify::dump::detail {
 
@@ -9,7 +10,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Statement lines are looked at up to this length: a COPY line listing 1600
-// quoted column names fits; longer lines are lexed but not looked at.
+// quoted column names fits, and a lowrite line (LOBBUFSIZE, 16 kB, as hex);
+// longer lines are lexed but not looked at.
 constexpr std::size_t kStatementLineLimit = 4 * 1024 * 1024;
 constexpr std::size_t kInputChunk = 256 * 1024;
 // A dollar quote's tag is an identifier: NAMEDATALEN bounds it in practice.
@@ -20,6 +22,18 @@ constexpr std::string_view kCopySuffix = " FROM stdin;";
 constexpr std::string_view kSetvalPrefix = "SELECT pg_catalog.setval(";
 // pg_dump.c, dumpExtension: "CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s;\n".
 constexpr std::string_view kExtensionPrefix = "CREATE EXTENSION IF NOT EXISTS ";
+
+// Large objects as pg_restore writes them into a plain dump
+// (pg_backup_archiver.c): each object "SELECT pg_catalog.lo_open('OID',
+// 131072);" (INV_WRITE), its bytes in lowrite calls of LOBBUFSIZE each as a
+// bytea literal ('\x..', or E'\\x..' when standard_conforming_strings is
+// off), then lo_close; the objects themselves are listed before, with
+// lo_create and ALTER LARGE OBJECT ... OWNER TO.
+constexpr std::string_view kLoOpen = "SELECT pg_catalog.lo_open(";
+constexpr std::string_view kLoWrite = "SELECT pg_catalog.lowrite(";
+constexpr std::string_view kLoClose = "SELECT pg_catalog.lo_close(";
+constexpr std::string_view kLoCreate = "SELECT pg_catalog.lo_create(";
+constexpr std::string_view kLoOwner = "ALTER LARGE OBJECT ";
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -33,6 +47,77 @@ bool is_tag_char(unsigned char c, bool first) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80 || (!first && c >= '0' && c <= '9');
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// 'OID' (a quoted OID, as lo_open, lo_create write it) at the start of text;
+// the OID and what follows it, or nullopt.
+std::optional<std::pair<std::uint32_t, std::string_view>> quoted_oid(std::string_view text) {
+  if (text.empty() || text[0] != '\'') return std::nullopt;
+  const std::size_t close = text.find('\'', 1);
+  if (close == std::string_view::npos) return std::nullopt;
+  auto oid = parse_oid(text.substr(1, close - 1));
+  if (!oid) return std::nullopt;
+  return std::pair(*oid, text.substr(close + 1));
+}
+
+// "SELECT pg_catalog.lo_open('OID', 131072);", or, written from archives
+// before 1.12, "SELECT pg_catalog.lo_open(pg_catalog.lo_create('OID'), 131072);".
+std::optional<std::uint32_t> parse_lo_open(std::string_view line) {
+  std::string_view rest = line.substr(kLoOpen.size());
+  bool create = false;
+  if (starts_with(rest, "pg_catalog.lo_create(")) {
+    rest.remove_prefix(std::string_view("pg_catalog.lo_create(").size());
+    create = true;
+  }
+  auto oid = quoted_oid(rest);
+  if (!oid) return std::nullopt;
+  return oid->second == (create ? "), 131072);" : ", 131072);") ? std::optional(oid->first) : std::nullopt;
+}
+
+std::optional<std::uint32_t> parse_lo_create(std::string_view line) {
+  auto oid = quoted_oid(line.substr(kLoCreate.size()));
+  return oid && oid->second == ");" ? std::optional(oid->first) : std::nullopt;
+}
+
+// "ALTER LARGE OBJECT OID OWNER TO role;": the OID and the role, unquoted.
+std::optional<std::pair<std::uint32_t, std::string>> parse_lo_owner(std::string_view line) {
+  std::string_view rest = line.substr(kLoOwner.size());
+  const std::size_t space = rest.find(' ');
+  auto oid = parse_oid(rest.substr(0, space));
+  if (!oid || space == std::string_view::npos) return std::nullopt;
+  rest.remove_prefix(space);
+  if (!starts_with(rest, " OWNER TO ") || !ends_with(rest, ";")) return std::nullopt;
+  rest = rest.substr(std::string_view(" OWNER TO ").size());
+  rest.remove_suffix(1);
+  auto role = split_qualified_name(rest);
+  if (!role || !role->first.empty()) return std::nullopt;
+  return std::pair(*oid, role->second);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "SELECT pg_catalog.lowrite(0, '\x4142');" (or E'\\x4142') → the bytes, into out.
+bool parse_lowrite(std::string_view line, std::string& out) {
+  std::string_view rest = line.substr(kLoWrite.size());
+  if (!starts_with(rest, "0, ") || !ends_with(rest, "');")) return false;
+  rest = rest.substr(3, rest.size() - 3 - 3);
+  std::string_view prefix = "'\\x";
+  if (starts_with(rest, "E'\\\\x")) prefix = "E'\\\\x";
+  if (!starts_with(rest, prefix)) return false;
+  const std::string_view hex = rest.substr(prefix.size());
+  if (hex.size() % 2) return false;
+  out.resize(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = hex_value(hex[2 * i]), low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[i] = static_cast<char>(high * 16 + low);
+  }
+  return true;
+}
 
 // Reads psql input the way psql splits it into statements (psqlscan.l) well
 // enough to know where statements start: quotes ('...' with '' escapes,
@@ -54,6 +139,8 @@ class PlainScanner final : private LineSplitter::Handler {
     // A statement that starts a line: its first line (cut at the limit). `whole`:
     // the statement ends on this line and the line was not cut.
     virtual void statement(std::string_view /*line*/, std::uint64_t /*at*/, bool /*whole*/) {}
+    // The text ended at this offset, outside a COPY block.
+    virtual void end_of_text(std::uint64_t /*at*/) {}
   };
 
   PlainScanner(const fs::path& path, Events& events, std::size_t max_row, std::string offset_note)
@@ -114,6 +201,7 @@ class PlainScanner final : private LineSplitter::Handler {
     if (inside && !(m_lex == Lex::quote && m_pending == '\'') && !(m_lex == Lex::identifier && m_pending == '"'))
       throw DumpError(DumpErrc::truncated, m_path, end,
                       std::string("the plain-text dump ends inside ") + inside + m_note);
+    m_events.end_of_text(end);
   }
 
  private:
@@ -446,13 +534,23 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
   scanner.finish(produced);
 }
 
+enum class LoStatement { none, open, write, close };
+
+LoStatement lo_statement_kind(std::string_view line) {
+  if (starts_with(line, kLoOpen)) return LoStatement::open;
+  if (starts_with(line, kLoWrite)) return LoStatement::write;
+  if (starts_with(line, kLoClose)) return LoStatement::close;
+  return LoStatement::none;
+}
+
 class TocCollector final : public PlainScanner::Events {
  public:
-  explicit TocCollector(const fs::path& path) : m_path(path) {}
+  TocCollector(const fs::path& path, std::string note) : m_path(path), m_note(std::move(note)) {}
   std::vector<TocEntry> entries;
 
   bool copy_begin(const CopyTarget& target, std::string_view line, std::uint64_t line_at,
                   std::uint64_t rows_at) override {
+    m_in_run = false;
     TocEntry& e = add(line_at, line.size());
     e.had_dumper = true;
     e.desc = "TABLE DATA";
@@ -466,6 +564,22 @@ class TocCollector final : public PlainScanner::Events {
   void copy_end(std::uint64_t) override {}
 
   void statement(std::string_view line, std::uint64_t at, bool whole) override {
+    const LoStatement lo = whole ? lo_statement_kind(line) : LoStatement::none;
+    if (lo == LoStatement::open && !m_in_run) {
+      // A run of lo_open / lowrite / lo_close is one BLOBS entry's data.
+      TocEntry& e = add(at, 64);
+      e.had_dumper = true;
+      e.desc = "BLOBS";
+      e.tag = "BLOBS";
+      e.section = TocSection::data;
+      e.offset = {DataOffsetState::set, at};
+      m_in_run = true;
+    } else if (lo != LoStatement::none && !m_in_run) {
+      throw DumpError(DumpErrc::bad_large_object_statement, m_path, at,
+                      "the plain-text dump writes to a large object it has not opened: " + quote_bytes(line) + m_note);
+    }
+    if (lo != LoStatement::none) return;
+    m_in_run = false;
     if (!whole) return;
     if (starts_with(line, kSetvalPrefix)) {
       const auto set = parse_setval(line);
@@ -490,6 +604,24 @@ class TocCollector final : public PlainScanner::Events {
       e.tag = name->second;
       e.defn = std::string(line) + "\n";
       e.defn_length = e.defn.size();
+      return;
+    }
+    if (starts_with(line, kLoCreate)) {
+      const auto oid = parse_lo_create(line);
+      if (!oid)
+        throw DumpError(DumpErrc::bad_large_object_statement, m_path, at,
+                        "the plain-text dump's lo_create line " + quote_bytes(line) + " names no large object" + m_note);
+      TocEntry& e = add(at, line.size());
+      e.desc = "BLOB";
+      e.section = TocSection::pre_data;
+      e.tag = std::to_string(*oid);
+      m_blob_entry[*oid] = entries.size() - 1;
+      return;
+    }
+    if (starts_with(line, kLoOwner)) {
+      const auto owner = parse_lo_owner(line);
+      if (!owner) return;  // ALTER LARGE OBJECT of another kind
+      if (auto it = m_blob_entry.find(owner->first); it != m_blob_entry.end()) entries[it->second].owner = owner->second;
     }
   }
 
@@ -498,8 +630,8 @@ class TocCollector final : public PlainScanner::Events {
     m_kept += bytes + 128;
     if (entries.size() >= static_cast<std::size_t>(kMaxTocEntries) || m_kept > kTocMemoryLimit)
       throw DumpError(DumpErrc::toc_too_large, m_path, at,
-                      "the plain-text dump holds more COPY blocks, extensions and sequences than this reader keeps "
-                      "in memory");
+                      "the plain-text dump holds more COPY blocks, extensions, sequences and large objects than this "
+                      "reader keeps in memory");
     TocEntry& e = entries.emplace_back();
     e.dump_id = static_cast<int>(entries.size());
     e.table_oid = "0";
@@ -509,18 +641,22 @@ class TocCollector final : public PlainScanner::Events {
   }
 
   const fs::path& m_path;
+  std::string m_note;
   std::uint64_t m_kept = 0;
+  bool m_in_run = false;
+  std::unordered_map<std::uint32_t, std::size_t> m_blob_entry;  // OID → index of its BLOB entry
 };
 
 class RowReader final : public PlainScanner::Events {
  public:
-  RowReader(const fs::path& path, const std::vector<const TocEntry*>& wanted, RowSink& sink, ProgressTracker& progress)
-      : m_path(path), m_sink(sink), m_progress(progress) {
+  RowReader(const fs::path& path, const std::vector<const TocEntry*>& wanted, ReadContext& context, std::string note)
+      : m_path(path), m_context(context), m_note(std::move(note)) {
     for (const TocEntry* e : wanted) m_wanted.emplace(e->offset.value, e);
   }
   PlainScanner* scanner = nullptr;
 
   bool copy_begin(const CopyTarget&, std::string_view line, std::uint64_t line_at, std::uint64_t rows_at) override {
+    end_run(line_at);
     auto it = m_wanted.find(rows_at);
     if (it == m_wanted.end()) return false;
     if (it->second->copy_stmt != std::string(line) + "\n")
@@ -530,59 +666,135 @@ class RowReader final : public PlainScanner::Events {
     scanner->set_copy_label(table_label(*it->second));
     return true;
   }
-  void row(std::string_view row) override { m_sink.row(row); }
+  void row(std::string_view row) override { m_context.sink.row(row); }
   void copy_end(std::uint64_t) override {
     if (!m_current) return;  // a block not wanted
-    m_sink.end_table(*m_current);
-    m_progress.table_done();
-    m_wanted.erase(m_current->offset.value);
+    m_context.sink.end_table(*m_current);
+    m_context.progress.table_done();
+    done(m_current);
     m_current = nullptr;
-    if (m_wanted.empty()) scanner->stop();
+  }
+
+  void statement(std::string_view line, std::uint64_t at, bool whole) override {
+    const LoStatement lo = whole ? lo_statement_kind(line) : LoStatement::none;
+    if (!m_run) {
+      if (lo != LoStatement::open) return;
+      auto it = m_wanted.find(at);
+      if (it == m_wanted.end() || !it->second->is_large_objects()) return;
+      m_run = it->second;
+    }
+    switch (lo) {
+      case LoStatement::none: return end_run(at);
+      case LoStatement::open: {
+        const auto oid = parse_lo_open(line);
+        if (!oid) fail(at, "the plain-text dump's lo_open line " + quote_bytes(line) + " names no large object");
+        if (m_object) fail(at, "the plain-text dump opens large object " + std::to_string(*oid) + " while " +
+                                   large_object_label(*m_object, *m_run) + " is open");
+        m_context.objects.add(*oid, *m_run, m_path, at);
+        m_object = *oid;
+        m_context.sink.begin_large_object(*m_run, *oid);
+        return;
+      }
+      case LoStatement::write:
+        if (!m_object) fail(at, "the plain-text dump writes to a large object it has not opened: " + quote_bytes(line));
+        if (!parse_lowrite(line, m_bytes))
+          fail(at, "the plain-text dump's lowrite line for " + large_object_label(*m_object, *m_run) +
+                       " holds no bytea literal in hex ('\\x..'): " + quote_bytes(line));
+        m_context.sink.large_object_data(m_bytes);
+        return;
+      case LoStatement::close:
+        if (!m_object) fail(at, "the plain-text dump closes a large object it has not opened: " + quote_bytes(line));
+        if (line != "SELECT pg_catalog.lo_close(0);")
+          fail(at, "the plain-text dump's lo_close line for " + large_object_label(*m_object, *m_run) + " is " +
+                       quote_bytes(line));
+        m_object.reset();
+        m_context.sink.end_large_object();
+        return;
+    }
+  }
+
+  void end_of_text(std::uint64_t at) override {
+    if (m_object)
+      throw DumpError(DumpErrc::truncated, m_path, at,
+                      "the plain-text dump ends inside " + large_object_label(*m_object, *m_run) +
+                          ", before its lo_close" + m_note);
+    end_run(at);
   }
 
   void begin(const TocEntry* entry) {
     m_current = entry;
-    m_sink.begin_table(*entry);
+    m_context.sink.begin_table(*entry);
   }
+  // Starts inside a run of large object statements (reading one BLOBS entry from its offset).
+  void begin_run(const TocEntry* entry) { m_run = entry; }
   bool all_found() const { return m_wanted.empty(); }
   const TocEntry* first_missing() const { return m_wanted.empty() ? nullptr : m_wanted.begin()->second; }
 
  private:
+  [[noreturn]] void fail(std::uint64_t at, const std::string& reason) const {
+    throw DumpError(DumpErrc::bad_large_object_statement, m_path, at, reason + m_note);
+  }
+
+  // Another statement ends a run of large object statements.
+  void end_run(std::uint64_t at) {
+    if (!m_run) return;
+    if (m_object)
+      fail(at, "the plain-text dump's " + large_object_label(*m_object, *m_run) +
+                   " ends without its lo_close (another statement follows)");
+    const TocEntry* run = m_run;
+    m_run = nullptr;
+    done(run);
+  }
+
+  void done(const TocEntry* entry) {
+    m_wanted.erase(entry->offset.value);
+    if (m_wanted.empty()) scanner->stop();
+  }
+
   const fs::path& m_path;
-  RowSink& m_sink;
-  ProgressTracker& m_progress;
+  ReadContext& m_context;
+  std::string m_note;
   std::map<std::uint64_t, const TocEntry*> m_wanted;
   const TocEntry* m_current = nullptr;
+  const TocEntry* m_run = nullptr;  // the BLOBS entry being read
+  std::optional<std::uint32_t> m_object;
+  std::string m_bytes;
 };
 
 }  // namespace
 
 std::vector<TocEntry> synthesize_plain_toc(const fs::path& path, const ArchiveHeader& header) {
-  TocCollector collector(path);
+  TocCollector collector(path, offset_note(header));
   PlainScanner scanner(path, collector, kMaxRowBytes, offset_note(header));
   drive(path, header, 0, scanner, nullptr);
   return std::move(collector.entries);
 }
 
-void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, RowSink& sink,
-                       ProgressTracker& progress, std::size_t max_row_bytes) {
+void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context) {
   if (wanted.empty()) return;
-  RowReader reader(toc.path, wanted, sink, progress);
-  PlainScanner scanner(toc.path, reader, max_row_bytes, offset_note(toc.header));
+  RowReader reader(toc.path, wanted, context, offset_note(toc.header));
+  PlainScanner scanner(toc.path, reader, context.max_row, offset_note(toc.header));
   reader.scanner = &scanner;
   std::uint64_t start = 0;
   if (wanted.size() == 1 && toc.header.compression == Compression::none) {
-    // One table of an uncompressed dump: straight to its rows.
+    // One entry of an uncompressed dump: straight to its rows, or to its first lo_open.
     const TocEntry* entry = wanted.front();
     start = entry->offset.value;
-    reader.begin(entry);
-    scanner.start_in_copy(table_label(*entry), true);
+    if (entry->is_large_objects()) {
+      reader.begin_run(entry);
+    } else {
+      reader.begin(entry);
+      scanner.start_in_copy(table_label(*entry), true);
+    }
   }
-  drive(toc.path, toc.header, start, scanner, &progress);
+  drive(toc.path, toc.header, start, scanner, &context.progress);
   if (!reader.all_found())
     throw DumpError(DumpErrc::io_error, toc.path, reader.first_missing()->entry_offset,
-                    "the file changed since its TOC was read: the COPY block of " +
-                        table_label(*reader.first_missing()) + " is gone");
+                    "the file changed since its TOC was read: the data of " +
+                        (reader.first_missing()->is_large_objects()
+                             ? std::string("the large objects at this offset")
+                             : table_label(*reader.first_missing())) +
+                        " is gone");
 }
 
 }  // namespace pgverify::dump::detail

@@ -1,7 +1,7 @@
 // Plain SQL dumps lexed the way psql splits them: only a COPY statement at a
 // statement's start begins data, never a "COPY ... FROM stdin;" line inside a
 // literal, a dollar-quoted body, a quoted identifier or a comment; a table
-// without columns.
+// without columns; large objects written as lo_open / lowrite / lo_close.
 
 #include <catch2/catch.hpp>
 
@@ -28,6 +28,7 @@ constexpr const char* kRealTable = "COPY public.real (a) FROM stdin;\n1\n2\n\\.\
 
 struct Read {
   std::map<std::string, std::vector<std::string>> tables;
+  std::vector<std::pair<std::uint32_t, std::string>> objects;
   ArchiveToc toc;
 };
 
@@ -41,6 +42,8 @@ class Sink final : public RowSink {
   }
   void row(std::string_view row) override { out->tables[current].emplace_back(row); }
   void end_table(const TocEntry&) override {}
+  void begin_large_object(const TocEntry&, std::uint32_t oid) override { out->objects.push_back({oid, {}}); }
+  void large_object_data(std::string_view bytes) override { out->objects.back().second += bytes; }
 };
 
 Read read_plain(const pgverify::testing::TempDir& dir, const std::string& body, const std::string& name = "p.sql") {
@@ -115,4 +118,74 @@ TEST_CASE("a plain dump that ends inside a literal or a body is cut short", "[du
   const DumpError e = plain_error(dir, std::string(kRealTable) + "CREATE FUNCTION f() AS $$\nSELECT 1;\n");
   CHECK(e.code() == DumpErrc::truncated);
   CHECK_THAT(e.reason(), Catch::Contains("ends inside a dollar-quoted string"));
+}
+
+namespace {
+
+// As pg_dump 17 writes them: BLOB METADATA groups, then each BLOBS entry in a transaction.
+constexpr const char* kObjects =
+    "SELECT pg_catalog.lo_create('16400');\nSELECT pg_catalog.lo_create('3000000000');\n\n"
+    "ALTER LARGE OBJECT 16400 OWNER TO postgres;\nALTER LARGE OBJECT 3000000000 OWNER TO \"Role X\";\n\n"
+    "SELECT pg_catalog.lo_create('16401');\n\n"
+    "--\n-- Data for Name: 16400; Type: BLOBS; Schema: -; Owner: postgres\n--\n\nBEGIN;\n\n"
+    "SELECT pg_catalog.lo_open('16400', 131072);\n"
+    "SELECT pg_catalog.lowrite(0, '\\x6c61726765');\nSELECT pg_catalog.lowrite(0, '\\x206f626a656374');\n"
+    "SELECT pg_catalog.lo_close(0);\n\n"
+    "SELECT pg_catalog.lo_open('3000000000', 131072);\nSELECT pg_catalog.lo_close(0);\n\nCOMMIT;\n\n"
+    "BEGIN;\n\nSELECT pg_catalog.lo_open('16401', 131072);\n"
+    "SELECT pg_catalog.lowrite(0, E'\\\\x00ff');\nSELECT pg_catalog.lo_close(0);\n\nCOMMIT;\n\n";
+
+}  // namespace
+
+TEST_CASE("a plain dump's large objects are read from its lowrite calls, owners from ALTER LARGE OBJECT",
+          "[dump][plain][large-objects]") {
+  pgverify::testing::TempDir dir("plain-lo");
+  const Read r = read_plain(dir, std::string(kRealTable) + kObjects);
+  using Objects = std::vector<std::pair<std::uint32_t, std::string>>;
+  CHECK(r.objects == Objects{{16400, "large object"}, {3000000000u, ""}, {16401, std::string("\x00\xff", 2)}});
+  CHECK(r.toc.large_object_entries().size() == 2);
+  REQUIRE(r.toc.listed_large_objects.size() == 3);
+  CHECK(r.toc.listed_large_object(3000000000u)->owner == "Role X");
+  CHECK(r.toc.listed_large_object(16401)->owner.empty());  // pg_dump -O writes no ALTER ... OWNER
+
+  SECTION("one BLOBS entry read alone, from its offset") {
+    const ArchiveToc& toc = r.toc;
+    Read alone;
+    Sink sink;
+    sink.out = &alone;
+    read_entry_data(toc, *toc.large_object_entries().at(1), sink);
+    CHECK(alone.objects == Objects{{16401, std::string("\x00\xff", 2)}});
+  }
+}
+
+TEST_CASE("each way a plain dump's large objects are wrong is its own error", "[dump][plain][large-objects]") {
+  pgverify::testing::TempDir dir("plain-lo-bad");
+  auto error = [&](const std::string& replace, const std::string& with) {
+    std::string text = kObjects;
+    const auto at = text.find(replace);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, replace.size(), with);
+    return plain_error(dir, text);
+  };
+  auto expect = [](const DumpError& e, DumpErrc code, const std::string& part) {
+    INFO(e.what());
+    CHECK(to_string(e.code()) == to_string(code));
+    CHECK_THAT(e.reason(), Catch::Contains(part));
+    check_message_form(e);
+  };
+  expect(error("SELECT pg_catalog.lo_close(0);\n\nSELECT pg_catalog.lo_open('3000000000'", "SELECT pg_catalog.lo_open('3000000000'"),
+         DumpErrc::bad_large_object_statement, "opens large object 3000000000 while large object 16400");
+  expect(error("'\\x206f626a656374'", "'\\x206f626a65637'"), DumpErrc::bad_large_object_statement,
+         "holds no bytea literal in hex");
+  expect(error("SELECT pg_catalog.lo_close(0);\n\nCOMMIT;\n\nBEGIN", "\nCOMMIT;\n\nBEGIN"), DumpErrc::bad_large_object_statement,
+         "ends without its lo_close");
+  expect(error("SELECT pg_catalog.lo_open('16401', 131072);\n", ""), DumpErrc::bad_large_object_statement,
+         "writes to a large object it has not opened");
+  expect(error("SELECT pg_catalog.lo_open('16401', 131072);", "SELECT pg_catalog.lo_open('16402', 131072);"),
+         DumpErrc::missing_large_object, "large object 16401 is listed");
+  expect(error("SELECT pg_catalog.lo_open('16401', 131072);", "SELECT pg_catalog.lo_open('16400', 131072);"),
+         DumpErrc::duplicate_large_object, "large object 16400 is stored twice");
+  std::string cut = kObjects;
+  cut.resize(cut.rfind("SELECT pg_catalog.lo_close(0);"));
+  expect(plain_error(dir, cut), DumpErrc::truncated, "ends inside large object 16401 (entry");
 }
