@@ -20,6 +20,79 @@ std::set<std::string> tables_in_toc(const dump::ArchiveToc& toc) {
   return names;
 }
 
+constexpr const char* kLargeObjectsHint =
+    "Take the dump without -B / --no-large-objects (and without --schema-only), after the services were scaled down.";
+
+std::string describe(const hash::LargeObjectDigest& object) {
+  return std::to_string(object.size) + " bytes, hash " + object.hex();
+}
+
+struct LargeObjectComparison {
+  bool involved = false;  // the source or the dump has large objects
+  std::size_t matching = 0, differ = 0, missing = 0, extra = 0;
+};
+
+// The dump's large objects against the source's, object by object (both in
+// OID order): bytes (size and hash) always, the owner when the dump records one.
+LargeObjectComparison compare_large_objects(const DumpDigest& dump, const hash::DatabaseHash& source,
+                                            FindingList& findings) {
+  LargeObjectComparison c;
+  if (!source.large_objects_hashed) return c;
+  const auto& live = source.large_objects;
+  const auto& dumped = dump.large_objects;
+  c.involved = !live.empty() || dump.holds_large_objects;
+  if (!c.involved) return c;
+  if (!dump.holds_large_objects) {
+    c.missing = live.size();
+    findings.add({"large objects", std::to_string(live.size()) + " large objects", "none in the dump",
+                  "the dump holds none of the source's " + std::to_string(live.size()) +
+                      " large objects (was it taken with pg_dump -B / --no-large-objects?)",
+                  kLargeObjectsHint});
+    return c;
+  }
+  auto name = [](std::uint32_t oid) { return "large object " + std::to_string(oid); };
+  std::size_t i = 0, j = 0;
+  while (i < live.size() || j < dumped.size()) {
+    if (j == dumped.size() || (i < live.size() && live[i].oid < dumped[j].oid)) {
+      ++c.missing;
+      const bool listed_only = dump.toc.listed_large_object(live[i].oid) != nullptr;
+      findings.add({name(live[i].oid), describe(live[i]), listed_only ? "no data" : "not in the dump",
+                    listed_only ? "the dump lists the large object but holds none of its bytes"
+                                : "the large object is not in the dump",
+                    kLargeObjectsHint});
+      ++i;
+    } else if (i == live.size() || dumped[j].oid < live[i].oid) {
+      ++c.extra;
+      findings.add({name(dumped[j].oid), "not in the source", describe(dumped[j]),
+                    "the dump holds a large object the live source does not have",
+                    "Check that the dump is of this tenant's database."});
+      ++j;
+    } else {
+      const auto& a = live[i];
+      const auto& b = dumped[j];
+      if (a.size != b.size || a.hash != b.hash) {
+        ++c.differ;
+        findings.add({name(a.oid), describe(a), describe(b),
+                      a.size != b.size ? "the dump holds " + std::to_string(b.size) + " bytes of the source's " +
+                                             std::to_string(a.size)
+                                       : "the dump holds as many bytes as the source, but different ones",
+                      kRetakeHint});
+      } else if (!b.owner.empty() && !a.owner.empty() && a.owner != b.owner) {
+        ++c.differ;
+        findings.add({name(a.oid), "owned by " + a.owner, "owned by " + b.owner,
+                      "the dump records another owner than the source has",
+                      "Take the dump again after ownership changes are done; pg_restore sets the owner the dump "
+                      "records."});
+      } else {
+        ++c.matching;
+      }
+      ++i;
+      ++j;
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
 const CheckInfo& DumpMatchesSource::info() const {
@@ -32,7 +105,9 @@ const CheckInfo& DumpMatchesSource::info() const {
           "down, with --exclude-table-data, from another database, or cut at a table boundary. "
           "Each table's rows inside the dump are hashed exactly as the live source's rows are "
           "hashed in text mode (pg_dump's own session settings and column lists), so equal "
-          "hashes mean the dump holds the same rows, byte for byte.",
+          "hashes mean the dump holds the same rows, byte for byte. Large objects are compared "
+          "object by object: OID, size, the hash of their bytes, and the owner the dump records; "
+          "a dump taken with -B holds none of them.",
       .remediation =
           "Scale the services down, take the dump again in-cluster, and run pre again before "
           "deleting the old volume.",
@@ -97,9 +172,24 @@ CheckResult DumpMatchesSource::run(Context& context) const {
                         "the dump holds a table the live source does not have",
                         "Check that the dump is of this tenant's database."});
   }
-  const std::string counted = std::to_string(matching) + " of " + std::to_string(compared) +
-                              " source tables are in the dump with the same rows (text mode)";
-  return compared_with_baseline(counted, {{differ, "differ"}, {missing, "missing"}}, extra, std::move(findings));
+  std::string counted = std::to_string(matching) + " of " + std::to_string(compared) +
+                        " source tables are in the dump with the same rows (text mode)";
+  // Objects only the dump holds warn: "in the dump only", not "extra on the target".
+  FindingList object_findings;
+  const LargeObjectComparison objects = compare_large_objects(*digest, source, object_findings);
+  if (!objects.involved)
+    return compared_with_baseline(counted, {{differ, "differ"}, {missing, "missing"}}, {{extra, "in the dump only"}},
+                                  std::move(findings));
+  for (auto& finding : object_findings.take()) findings.push_back(std::move(finding));
+  counted += ", " + std::to_string(objects.matching) + " of " + std::to_string(source.large_objects.size()) +
+             " source large objects with the same bytes";
+  return compared_with_baseline(counted,
+                                {{differ, "differ"},
+                                 {missing, "missing"},
+                                 {objects.differ, "large objects differ"},
+                                 {objects.missing, "large objects missing"}},
+                                {{extra, "in the dump only"}, {objects.extra, "large objects in the dump only"}},
+                                std::move(findings));
 }
 
 }  // namespace pgverify::checks

@@ -41,7 +41,8 @@ const CheckInfo& DumpReadable::info() const {
           "Once the old volume is deleted the dump is the only copy. A dump cut short by a "
           "dropped port-forward, a full disk or an interrupted copy still has a valid header and "
           "restores its first tables without complaint. pgverify reads the whole archive natively, "
-          "without pg_restore, and decompresses every data block to its last byte.",
+          "without pg_restore, and decompresses every data block and every large object to its "
+          "last byte, checking the TOC the way pg_restore relies on it.",
       .remediation =
           "Take the dump again inside the cluster (kubectl exec pg_dump, kubectl cp the file) and "
           "run pre again; do not delete the old volume until this passes.",
@@ -64,8 +65,14 @@ CheckResult DumpReadable::run(Context& context) const {
     if (!header.pg_dump_version.empty()) what += " by pg_dump " + header.pg_dump_version;
     if (!header.database.empty()) what += " of " + header.database;
     if (!header.dump_time.empty()) what += " at " + header.dump_time;
+    std::string objects;
+    if (digest.holds_large_objects) {
+      std::uint64_t bytes = 0;
+      for (const auto& object : digest.large_objects) bytes += object.size;
+      objects = std::to_string(digest.large_objects.size()) + " large objects (" + size_text(bytes) + "), ";
+    }
     return make_result(Status::pass, what + ": " + std::to_string(digest.toc.tables_with_data().size()) +
-                                         " tables with data, " + std::to_string(digest.rows()) + " rows, " +
+                                         " tables with data, " + std::to_string(digest.rows()) + " rows, " + objects +
                                          size_text(digest.bytes_total) + " read to the end");
   } catch (const dump::DumpError& error) {
     return make_result(Status::fail, "the dump cannot be read to its end: " + error.reason(),

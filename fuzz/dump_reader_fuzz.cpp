@@ -1,6 +1,6 @@
 // libFuzzer target for the pg_dump archive reader (src/dump/): any bytes, read
-// as a file, must end in a DumpError or in rows, never in a crash, a hang or
-// unbounded memory. Built and run by scripts/fuzz.
+// as a file, must end in a DumpError or in rows and large objects, never in a
+// crash, a hang or unbounded memory. Built and run by scripts/fuzz.
 
 #include <unistd.h>
 
@@ -19,7 +19,10 @@ class CountingSink final : public pgverify::dump::RowSink {
   void begin_table(const pgverify::dump::TocEntry&) override {}
   void row(std::string_view row) override { bytes += row.size(); }
   void end_table(const pgverify::dump::TocEntry&) override {}
+  void begin_large_object(const pgverify::dump::TocEntry&, std::uint32_t) override { ++objects; }
+  void large_object_data(std::string_view data) override { bytes += data.size(); }
   std::uint64_t bytes = 0;
+  std::uint64_t objects = 0;
 };
 
 std::string input_path() {

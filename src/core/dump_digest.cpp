@@ -16,7 +16,8 @@ namespace {
 // Stops the other readers once one has failed.
 struct Cancelled {};
 
-// Sums rows into the digest of the relation each entry belongs to.
+// Sums rows into the digest of the relation each entry belongs to, and hashes
+// each large object's bytes as they stream by.
 class DigestSink final : public dump::RowSink {
  public:
   DigestSink(const hash::TableFilter& filter, const std::atomic<bool>* cancelled = nullptr)
@@ -39,13 +40,33 @@ class DigestSink final : public dump::RowSink {
     if (m_current) ++m_current->entries;
     m_current = nullptr;
   }
+  void begin_large_object(const dump::TocEntry&, std::uint32_t oid) override {
+    if (m_cancelled && m_cancelled->load(std::memory_order_relaxed)) throw Cancelled{};
+    m_object.reset();
+    m_oid = oid;
+  }
+  void large_object_data(std::string_view bytes) override {
+    if (m_cancelled && (++m_pieces & 63) == 0 && m_cancelled->load(std::memory_order_relaxed)) throw Cancelled{};
+    m_object.update(bytes.data(), bytes.size());
+  }
+  void end_large_object() override {
+    hash::LargeObjectDigest digest;
+    digest.oid = m_oid;
+    digest.size = m_object.size();
+    digest.hash = m_object.digest();
+    large_objects.push_back(std::move(digest));
+  }
   std::map<std::string, DumpTable> tables;
+  std::vector<hash::LargeObjectDigest> large_objects;
 
  private:
   const hash::TableFilter& m_filter;
   const std::atomic<bool>* m_cancelled;
   DumpTable* m_current = nullptr;
   std::uint64_t m_rows = 0;
+  hash::ObjectHasher m_object;
+  std::uint32_t m_oid = 0;
+  std::uint64_t m_pieces = 0;
 };
 
 void merge_into(std::map<std::string, DumpTable>& into, std::map<std::string, DumpTable>&& from) {
@@ -62,21 +83,12 @@ void merge_into(std::map<std::string, DumpTable>& into, std::map<std::string, Du
 
 // How many stored bytes each entry's data takes, as far as the format tells
 // without reading it: the gap to the next data block of a custom archive, the
-// file size in a directory archive; 0 when unknown (tar).
+// files in a directory archive; 0 when unknown (tar).
 std::vector<std::uint64_t> stored_sizes(const dump::ArchiveToc& toc, const std::vector<const dump::TocEntry*>& entries) {
   std::vector<std::uint64_t> sizes(entries.size(), 0);
   if (toc.header.format == dump::ArchiveFormat::directory) {
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      std::error_code error;
-      const auto dir = toc.path;
-      for (const char* suffix : {"", ".gz", ".lz4", ".zst"}) {
-        const auto size = std::filesystem::file_size(dir / (entries[i]->filename + suffix), error);
-        if (!error) {
-          sizes[i] = size;
-          break;
-        }
-      }
-    }
+    const std::uint64_t toc_dat = dump::archive_bytes(toc, {});
+    for (std::size_t i = 0; i < entries.size(); ++i) sizes[i] = dump::archive_bytes(toc, {entries[i]}) - toc_dat;
   } else if (toc.header.format == dump::ArchiveFormat::custom) {
     std::vector<std::uint64_t> starts;
     for (const auto& entry : toc.entries)
@@ -94,12 +106,41 @@ std::vector<std::uint64_t> stored_sizes(const dump::ArchiveToc& toc, const std::
   return sizes;
 }
 
+// The work one reader takes at a time: a table, a BLOBS entry, or, in a tar
+// archive, every BLOBS entry together (their members are found with one walk
+// over the archive, which each entry apart would repeat).
+std::vector<std::vector<const dump::TocEntry*>> work_items(const dump::ArchiveToc& toc,
+                                                           const std::vector<const dump::TocEntry*>& entries) {
+  std::vector<std::vector<const dump::TocEntry*>> items;
+  std::vector<const dump::TocEntry*> tar_blobs;
+  for (const dump::TocEntry* e : entries) {
+    if (e->is_large_objects() && toc.header.format == dump::ArchiveFormat::tar) tar_blobs.push_back(e);
+    else items.push_back({e});
+  }
+  if (!tar_blobs.empty()) items.push_back(std::move(tar_blobs));
+  return items;
+}
+
+// Owners from the TOC, then OID order.
+void finish_large_objects(const dump::ArchiveToc& toc, std::vector<hash::LargeObjectDigest>& objects) {
+  for (auto& object : objects)
+    if (const dump::ListedLargeObject* listed = toc.listed_large_object(object.oid)) object.owner = listed->owner;
+  std::sort(objects.begin(), objects.end(),
+            [](const hash::LargeObjectDigest& a, const hash::LargeObjectDigest& b) { return a.oid < b.oid; });
+}
+
 }  // namespace
 
 const DumpTable* DumpDigest::table(std::string_view name) const {
   auto it = std::lower_bound(tables.begin(), tables.end(), name,
                              [](const DumpTable& t, std::string_view n) { return t.name < n; });
   return it != tables.end() && it->name == name ? &*it : nullptr;
+}
+
+const hash::LargeObjectDigest* DumpDigest::large_object(std::uint32_t oid) const {
+  auto it = std::lower_bound(large_objects.begin(), large_objects.end(), oid,
+                             [](const hash::LargeObjectDigest& o, std::uint32_t v) { return o.oid < v; });
+  return it != large_objects.end() && it->oid == oid ? &*it : nullptr;
 }
 
 std::uint64_t DumpDigest::rows() const {
@@ -115,7 +156,7 @@ bool tables_readable_apart(const dump::ArchiveToc& toc) {
     case dump::ArchiveFormat::plain: return false;
     case dump::ArchiveFormat::custom:
       // Written to a pipe, pg_dump records no offsets: only one pass in order finds the blocks.
-      for (const dump::TocEntry* entry : toc.tables_with_data())
+      for (const dump::TocEntry* entry : toc.entries_with_data())
         if (entry->offset.state != dump::DataOffsetState::set) return false;
       return true;
   }
@@ -125,11 +166,13 @@ bool tables_readable_apart(const dump::ArchiveToc& toc) {
 DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOptions& options) {
   DumpDigest result;
   result.toc = dump::read_archive_toc(path);
+  result.holds_large_objects = result.toc.holds_large_objects();
   // Every table's data is read, also of tables the filter leaves out: the
   // archive must prove readable to its last byte; those are just not hashed.
-  std::vector<const dump::TocEntry*> entries = result.toc.tables_with_data();
+  std::vector<const dump::TocEntry*> entries = result.toc.entries_with_data();
 
   std::map<std::string, DumpTable> tables;
+  std::vector<hash::LargeObjectDigest> objects;
   const int jobs = std::clamp<int>(options.jobs, 1, static_cast<int>(std::max<std::size_t>(1, entries.size())));
   if (jobs == 1 || !tables_readable_apart(result.toc)) {
     // One pass in archive order; the reader's own progress is exact.
@@ -141,6 +184,7 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     };
     dump::read_table_data(result.toc, sink, read);
     tables = std::move(sink.tables);
+    objects = std::move(sink.large_objects);
   } else {
     result.jobs_used = jobs;
     // Largest first, so one big table does not start last and run alone.
@@ -150,7 +194,8 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
     std::vector<const dump::TocEntry*> sorted;
     for (std::size_t i : order) sorted.push_back(entries[i]);
-    entries = std::move(sorted);
+    const auto items = work_items(result.toc, sorted);
+    const std::size_t tables_total = result.toc.tables_with_data().size();
     std::atomic<std::size_t> next{0}, done{0};
     std::atomic<std::uint64_t> bytes{0};
     const std::uint64_t total = dump::archive_bytes(result.toc, entries);
@@ -158,13 +203,15 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     std::exception_ptr failure;
     std::mutex mutex;
     std::condition_variable finished;
+    std::vector<std::uint32_t> oids_read;
     int running = jobs;
     std::vector<std::thread> workers;
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
         DigestSink sink(options.filter, &cancelled);
+        std::vector<std::uint32_t> oids;
         try {
-          for (std::size_t i; !cancelled && (i = next++) < entries.size();) {
+          for (std::size_t i; !cancelled && (i = next++) < items.size();) {
             // The reader reports positions in the archive; what was read is their advance.
             std::uint64_t last = 0;
             bool started = false;
@@ -176,8 +223,10 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
               last = p.bytes_read;
               started = true;
             };
-            dump::read_entry_data(result.toc, *entries[i], sink, read);
-            ++done;
+            auto read_oids = dump::read_entries_data(result.toc, items[i], sink, read);
+            oids.insert(oids.end(), read_oids.begin(), read_oids.end());
+            for (const dump::TocEntry* e : items[i])
+              if (e->is_table_data()) ++done;
           }
         } catch (const Cancelled&) {
         } catch (...) {
@@ -187,6 +236,8 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
         }
         std::lock_guard lock(mutex);
         merge_into(tables, std::move(sink.tables));
+        objects.insert(objects.end(), sink.large_objects.begin(), sink.large_objects.end());
+        oids_read.insert(oids_read.end(), oids.begin(), oids.end());
         --running;
         finished.notify_all();
       });
@@ -197,7 +248,7 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
       p.bytes_read = std::min(bytes.load(), total);
       p.bytes_total = total;
       p.tables_done = done.load();
-      p.tables_total = entries.size();
+      p.tables_total = tables_total;
       options.on_progress(p);
     };
     {
@@ -211,12 +262,16 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     }
     for (auto& worker : workers) worker.join();
     if (failure) std::rethrow_exception(failure);
+    // Each entry was read apart: what only all of them together show.
+    dump::check_large_objects(result.toc, std::move(oids_read));
     result.bytes_total = total;
     bytes = total;
     report();
   }
 
   for (auto& [name, table] : tables) result.tables.push_back(std::move(table));
+  finish_large_objects(result.toc, objects);
+  result.large_objects = std::move(objects);
   return result;
 }
 

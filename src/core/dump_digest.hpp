@@ -1,7 +1,8 @@
 // A pg_dump archive's tables hashed the way the live source is hashed in text
 // mode (hash/), so dump.matches-source can compare the two: the reader of
-// dump/ streams each table's COPY rows into XXH3-128 row digests, several
-// tables at once with --jobs when the format allows reading them apart.
+// dump/ streams each table's COPY rows into XXH3-128 row digests, and each
+// large object's bytes into its XXH3-128 as hash::hash_large_objects does,
+// several entries at once with --jobs when the format allows reading them apart.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "dump/archive_toc.hpp"
 #include "hash/catalog.hpp"
 #include "hash/digest.hpp"
+#include "hash/large_objects.hpp"
 
 namespace pgverify {
 
@@ -28,22 +30,31 @@ struct DumpTable {
 struct DumpDigest {
   dump::ArchiveToc toc;
   std::vector<DumpTable> tables;  // sorted by name
+  // Every large object the archive stores, in OID order: size and XXH3-128 of
+  // its bytes as hash::hash_large_objects takes them on a live server; the
+  // owner as the TOC records it (empty when it records none); no acl.
+  std::vector<hash::LargeObjectDigest> large_objects;
+  // Whether the archive holds large objects at all (listed in its TOC or
+  // stored): false for pg_dump -B or --schema-only.
+  bool holds_large_objects = false;
   std::uint64_t bytes_total = 0;  // the archive's size as stored
   int jobs_used = 1;              // 1 when the format must be read in one pass
 
   const DumpTable* table(std::string_view name) const;
+  const hash::LargeObjectDigest* large_object(std::uint32_t oid) const;
   std::uint64_t rows() const;
 };
 
 struct DumpDigestOptions {
-  int jobs = 1;  // tables read at once (custom with data offsets, directory, tar)
+  int jobs = 1;  // entries read at once (custom with data offsets, directory, tar)
   hash::TableFilter filter;
   // Called from the calling thread about every 200 ms and once at the end.
   std::function<void(const dump::ReadProgress&)> on_progress;
 };
 
-// Reads the whole archive: header, TOC and every table's data. Throws
-// dump::DumpError naming the table and byte offset when anything is unreadable.
+// Reads the whole archive: header, TOC, every table's data and every large
+// object. Throws dump::DumpError naming the table or large object and byte
+// offset when anything is unreadable.
 DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOptions& options);
 
 // Whether read_entry_data can read the archive's tables apart (and so in parallel).

@@ -90,6 +90,31 @@ std::int32_t ArchiveCursor::read_int(std::string_view what) {
   return sign ? -value : value;
 }
 
+std::uint32_t ArchiveCursor::read_oid(std::string_view what) {
+  const std::uint64_t at = m_offset;
+  need(1 + static_cast<std::uint64_t>(m_int_size), at, what);
+  const std::uint8_t sign = read_byte(what);
+  if (sign > 1)
+    fail(DumpErrc::bad_integer, at, "sign byte " + hex_byte(sign) + " of " + std::string(what) + " is neither 0 nor 1");
+  std::uint64_t magnitude = 0;
+  bool wide = false;
+  for (int i = 0; i < m_int_size; ++i) {
+    const std::uint8_t b = read_byte(what);
+    if (i >= 4 && b != 0) wide = true;
+    if (i < 8) magnitude |= static_cast<std::uint64_t>(b) << (8 * i);
+  }
+  // WriteInt writes a non-negative int as it is and a negative one as its
+  // magnitude, at most 2^31 (INT_MIN, for the OID 2^31).
+  constexpr std::uint64_t kMaxPositive = 0x7fffffffull, kMaxNegative = 0x80000000ull;
+  if (wide || (sign == 0 && magnitude > kMaxPositive) || (sign == 1 && magnitude > kMaxNegative))
+    fail(DumpErrc::bad_large_object_oid, at,
+         std::string(what) + " is " + (sign ? "-" : "") + std::to_string(magnitude) +
+             ", which is no 32-bit OID as pg_dump writes one");
+  if (sign == 1 && magnitude == 0)
+    fail(DumpErrc::bad_large_object_oid, at, std::string(what) + " is -0, which pg_dump never writes");
+  return sign ? static_cast<std::uint32_t>(0x100000000ull - magnitude) : static_cast<std::uint32_t>(magnitude);
+}
+
 std::optional<std::string> ArchiveCursor::read_string(std::string_view what, std::size_t max_length) {
   const std::uint64_t at = m_offset;
   const std::int32_t length = read_int(std::string(what) + " (length)");

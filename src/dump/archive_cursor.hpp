@@ -52,6 +52,11 @@ class ArchiveCursor {
   // A sign byte (0 or 1) then int_size bytes, least significant first. pg_dump
   // writes C ints, so anything beyond 32 bits is corruption.
   std::int32_t read_int(std::string_view what);
+  // An OID as WriteInt writes it: WriteInt takes an int, so OIDs from 2^31 on
+  // arrive negative (3000000000 as -1294967296) and are taken back as
+  // pg_restore's (Oid) ReadInt() does. 0 ends a BLOBS block. Throws
+  // bad_large_object_oid for a value no OID was written as (-0, or beyond 32 bits).
+  std::uint32_t read_oid(std::string_view what);
   // An int length then that many bytes; -1 is a null string (nullopt). A length
   // above max_length is refused before anything is allocated.
   std::optional<std::string> read_string(std::string_view what, std::size_t max_length);

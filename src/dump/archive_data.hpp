@@ -23,6 +23,12 @@ class RowSink {
   // One row without its newline; the view is valid during the call only.
   virtual void row(std::string_view row) = 0;
   virtual void end_table(const TocEntry& entry) = 0;
+
+  // Large objects of a BLOBS entry, in archive order: each object's bytes
+  // (decompressed) between begin and end. Ignored unless overridden; they are read to the end either way.
+  virtual void begin_large_object([[maybe_unused]] const TocEntry& blobs_entry, [[maybe_unused]] std::uint32_t oid) {}
+  virtual void large_object_data([[maybe_unused]] std::string_view bytes) {}
+  virtual void end_large_object() {}
 };
 
 struct ReadProgress {
@@ -45,10 +51,12 @@ struct DataReadOptions {
   std::size_t max_row_bytes = kMaxRowBytes;
 };
 
-// Streams every table's data (toc.tables_with_data()) to the sink:
-// begin_table, its rows, end_table, table after table. Large objects are
-// skipped. Throws DumpError naming the table and byte offset on anything
-// unreadable; the sink sees no end_table for a table that failed.
+// Streams every table's data and every large object (toc.entries_with_data())
+// to the sink: begin_table, its rows, end_table, table after table; each BLOBS
+// entry's objects, each to its last byte. Then checks the objects read against
+// those the TOC lists (check_large_objects). Throws DumpError naming the table
+// or large object and byte offset on anything unreadable; the sink sees no
+// end_table (end_large_object) for a table (object) that failed.
 void read_table_data(const ArchiveToc& toc, RowSink& sink, const DataReadOptions& options);
 void read_table_data(const ArchiveToc& toc, RowSink& sink,
                      std::function<void(const ReadProgress&)> on_progress = {});
@@ -61,8 +69,23 @@ void read_table_data(const ArchiveToc& toc, RowSink& sink,
 void read_entry_data(const ArchiveToc& toc, const TocEntry& entry, RowSink& sink,
                      const DataReadOptions& options = {});
 
-// The stored bytes that hold these tables' data: the whole file of a custom,
-// tar or plain archive; toc.dat plus their data files for a directory.
+// Several entries (TABLE DATA or BLOBS of toc, in archive order) in one pass
+// over the archive: a tar archive's members are found with one walk. Returns
+// the OIDs of the large objects read, for check_large_objects.
+std::vector<std::uint32_t> read_entries_data(const ArchiveToc& toc, const std::vector<const TocEntry*>& entries,
+                                             RowSink& sink, const DataReadOptions& options = {});
+
+// After every BLOBS entry was read (in one pass or apart): the objects read
+// (OIDs in any order) must be stored once each, and, when the TOC lists large
+// objects (BLOB, BLOB METADATA) and the archive has their data, be exactly
+// those listed. Throws duplicate_large_object, missing_large_object (listed,
+// not stored: pg_restore creates it empty) or unlisted_large_object (stored,
+// not listed: pg_restore cannot open it to write).
+void check_large_objects(const ArchiveToc& toc, std::vector<std::uint32_t> oids_read);
+
+// The stored bytes that hold these entries' data: the whole file of a custom,
+// tar or plain archive; toc.dat plus their data files (a BLOBS entry: its
+// blobs TOC file and the files it names) for a directory.
 std::uint64_t archive_bytes(const ArchiveToc& toc, const std::vector<const TocEntry*>& tables);
 
 // Rows per table, as pg_restore would emit them: one per TABLE DATA entry, in

@@ -30,6 +30,33 @@ bool is_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The names pg_char_to_encoding (src/common/encnames.c) accepts, after its
+// clean_encoding_name: lowercase, letters and digits only. Aliases included.
+constexpr std::string_view kEncodingNames[] = {
+    "abc",        "alt",        "big5",        "euccn",        "eucjis2004",  "eucjp",       "euckr",
+    "euctw",      "gb18030",    "gbk",         "iso88591",     "iso885910",   "iso885913",   "iso885914",
+    "iso885915",  "iso885916",  "iso88592",    "iso88593",     "iso88594",    "iso88595",    "iso88596",
+    "iso88597",   "iso88598",   "iso88599",    "johab",        "koi8",        "koi8r",       "koi8u",
+    "latin1",     "latin10",    "latin2",      "latin3",       "latin4",      "latin5",      "latin6",
+    "latin7",     "latin8",     "latin9",      "mskanji",      "muleinternal", "shiftjis",   "shiftjis2004",
+    "sjis",       "sqlascii",   "tcvn",        "tcvn5712",     "uhc",         "unicode",     "utf8",
+    "vscii",      "win",        "win1250",     "win1251",      "win1252",     "win1253",     "win1254",
+    "win1255",    "win1256",    "win1257",     "win1258",      "win866",      "win874",      "win932",
+    "win936",     "win949",     "win950",      "windows1250",  "windows1251", "windows1252", "windows1253",
+    "windows1254", "windows1255", "windows1256", "windows1257", "windows1258", "windows866", "windows874",
+    "windows932", "windows936", "windows949",  "windows950",
+};
+
+bool is_known_encoding(std::string_view name) {
+  if (name.size() >= 64) return false;  // NAMEDATALEN: pg_char_to_encoding refuses longer names
+  std::string clean;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') clean += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) clean += c;
+  }
+  return std::find(std::begin(kEncodingNames), std::end(kEncodingNames), clean) != std::end(kEncodingNames);
+}
+
 class TocReader {
  public:
   TocReader(ArchiveCursor& cursor, const ArchiveHeader& header) : m_cursor(cursor), m_header(header) {}
@@ -149,7 +176,9 @@ class TocReader {
     e.had_dumper = had_dumper == 1;
     e.table_oid = catalog_id("the table oid of " + id);
     e.oid = catalog_id("the oid of " + id);
+    const std::uint64_t tag_at = m_cursor.offset();
     e.tag = required("the tag of " + id, kTocNameLimit);
+    const std::uint64_t desc_at = m_cursor.offset();
     e.desc = required("the description of " + id, kTocNameLimit);
 
     const std::uint64_t section_at = m_cursor.offset();
@@ -160,8 +189,10 @@ class TocReader {
                         " (pg_dump writes 1 none, 2 pre-data, 3 data, 4 post-data)");
     e.section = static_cast<TocSection>(section);
 
+    const std::uint64_t defn_at = m_cursor.offset();
     e.defn = statement("the definition of " + id, e.defn_length);
     e.drop_stmt = statement("the drop statement of " + id, e.drop_stmt_length);
+    const std::uint64_t copy_at = m_cursor.offset();
     e.copy_stmt = string("the copy statement of " + id, kCopyStatementLimit).value_or("");
     e.schema = string("the namespace of " + id, kTocNameLimit).value_or("");
     e.tablespace = string("the tablespace of " + id, kTocNameLimit).value_or("");
@@ -197,6 +228,8 @@ class TocReader {
       e.dependencies.push_back(value);
     }
 
+    validate(e, {desc_at, dumper_at, section_at, defn_at, copy_at, tag_at});
+
     const std::uint64_t extra_at = m_cursor.offset();
     if (m_header.format == ArchiveFormat::custom) {
       // _ReadExtraToc in pg_backup_custom.c.
@@ -218,6 +251,105 @@ class TocReader {
                           ", which is not a plain file name");
     }
     return e;
+  }
+
+
+  // Where the fields validate() looks at start, for its errors.
+  struct FieldOffsets {
+    std::uint64_t desc, dumper, section, defn, copy, tag;
+  };
+
+  // What pg_restore relies on besides the layout: an entry type pg_dump
+  // writes in this archive version, data exactly where pg_dump gives it, the
+  // data-bearing types in their section, settings pg_restore parses, and the
+  // OIDs of listed large objects.
+  void validate(const TocEntry& e, const FieldOffsets& at) {
+    const std::string id = "entry " + std::to_string(e.dump_id);
+    const ArchiveVersion& version = *m_header.version;
+    const EntryType* type = find_entry_type(e.desc);
+    if (!type)
+      m_cursor.fail(DumpErrc::unknown_entry_type, at.desc,
+                    "the type of " + id + " is " + quote_bytes(e.desc) +
+                        ", which no pg_dump writes: the TOC is damaged (pg_restore stops at a type it cannot set "
+                        "the owner of, and takes others for what they are not)");
+    if (!written_in(*type, version))
+      m_cursor.fail(DumpErrc::unknown_entry_type, at.desc,
+                    "the type of " + id + " is " + quote_bytes(e.desc) + ", which pg_dump writes only in " +
+                        written_by(*type) + ", not in this " + version.str() + " archive");
+    const std::string what = id + " (" + std::string(type->desc) + (e.tag.empty() ? "" : " " + quote_bytes(e.tag)) + ")";
+    if (type->has_data && !e.had_dumper)
+      m_cursor.fail(DumpErrc::entry_without_data, at.dumper,
+                    what + " has its hadDumper flag 0, which pg_dump never writes for " + std::string(type->desc) +
+                        ": pg_restore would restore nothing of its data");
+    if (!type->has_data && e.had_dumper)
+      m_cursor.fail(DumpErrc::unexpected_entry_data, at.dumper,
+                    what + " has its hadDumper flag 1, which pg_dump writes only for TABLE DATA and BLOBS");
+    if (type->section && e.section != *type->section)
+      m_cursor.fail(DumpErrc::bad_section, at.section,
+                    what + " is in section " + std::string(to_string(e.section)) + ", but pg_dump writes " +
+                        std::string(type->desc) + " in section " + std::string(to_string(*type->section)) +
+                        " (pg_restore --section=" + std::string(to_string(*type->section)) + " would skip it)");
+    if (e.desc == "ENCODING") check_encoding(e, what, at.defn);
+    if (e.desc == "STDSTRINGS") check_std_strings(e, what, at.defn);
+    if (e.is_table_data() && !e.copy_stmt.empty() && !parse_copy_statement(e.copy_stmt))
+      m_cursor.fail(DumpErrc::bad_copy_statement, at.copy,
+                    "the copy statement of " + what + " is " + quote_bytes(e.copy_stmt) +
+                        ", not the \"COPY table (columns) FROM stdin;\" pg_dump writes");
+    if (e.desc == "BLOB" && !parse_oid(e.tag))
+      m_cursor.fail(DumpErrc::bad_large_object_entry, at.tag,
+                    "the tag of " + id + " (BLOB) is " + quote_bytes(e.tag) + ", not the OID of a large object");
+    if (e.desc == "BLOB METADATA") check_blob_metadata(e, id, at.defn);
+  }
+
+  // processEncodingEntry (pg_backup_archiver.c): "SET client_encoding = 'X';"
+  // with X an encoding pg_restore knows, else it stops.
+  void check_encoding(const TocEntry& e, const std::string& what, std::uint64_t at) {
+    const std::size_t open = e.defn.find('\'');
+    const std::size_t close = open == std::string::npos ? open : e.defn.find('\'', open + 1);
+    if (close == std::string::npos)
+      m_cursor.fail(DumpErrc::bad_encoding_entry, at,
+                    "the definition of " + what + " is " + quote_bytes(e.defn) +
+                        ", which names no quoted encoding (pg_restore stops: \"invalid ENCODING item\")");
+    const std::string name = e.defn.substr(open + 1, close - open - 1);
+    if (!is_known_encoding(name))
+      m_cursor.fail(DumpErrc::bad_encoding_entry, at,
+                    "the definition of " + what + " names the encoding " + quote_bytes(name) +
+                        ", which PostgreSQL does not know (pg_restore stops: \"unrecognized encoding\")");
+  }
+
+  // processStdStringsEntry: the first quote must open 'on' or 'off'.
+  void check_std_strings(const TocEntry& e, const std::string& what, std::uint64_t at) {
+    const std::size_t open = e.defn.find('\'');
+    const std::string_view rest = open == std::string::npos ? std::string_view() : std::string_view(e.defn).substr(open);
+    if (rest.substr(0, 4) != "'on'" && rest.substr(0, 5) != "'off'")
+      m_cursor.fail(DumpErrc::bad_stdstrings_entry, at,
+                    "the definition of " + what + " is " + quote_bytes(e.defn) +
+                        ", which sets standard_conforming_strings to neither 'on' nor 'off' (pg_restore stops: "
+                        "\"invalid STDSTRINGS item\")");
+  }
+
+  // A BLOB METADATA definition lists its large objects' OIDs, each on a line
+  // of its own (pg_restore's IssueCommandPerBlob wraps every line in
+  // lo_create and ALTER LARGE OBJECT ... OWNER TO).
+  void check_blob_metadata(const TocEntry& e, const std::string& id, std::uint64_t at) {
+    if (e.defn_length > e.defn.size())
+      m_cursor.fail(DumpErrc::bad_large_object_entry, at,
+                    "the definition of " + id + " (BLOB METADATA) is " + std::to_string(e.defn_length) +
+                        " bytes long; pg_dump lists at most 1000 OIDs in one");
+    if (e.defn.empty() || e.defn.back() != '\n')
+      m_cursor.fail(DumpErrc::bad_large_object_entry, at,
+                    "the definition of " + id + " (BLOB METADATA) is " + quote_bytes(e.defn) +
+                        ", not large object OIDs each ended by a newline");
+    std::size_t line_at = 0;
+    while (line_at < e.defn.size()) {
+      const std::size_t end = e.defn.find('\n', line_at);
+      const std::string_view line = std::string_view(e.defn).substr(line_at, end - line_at);
+      if (!parse_oid(line))
+        m_cursor.fail(DumpErrc::bad_large_object_entry, at,
+                      "the definition of " + id + " (BLOB METADATA) lists " + quote_bytes(line) +
+                          ", not the OID of a large object");
+      line_at = end + 1;
+    }
   }
 
   ArchiveCursor& m_cursor;
@@ -289,17 +421,37 @@ void index_entries(ArchiveToc& toc) {
   for (std::size_t i = 0; i < toc.entries.size(); ++i) toc.by_dump_id.emplace(toc.entries[i].dump_id, i);
 }
 
-}  // namespace
-
-std::string_view to_string(TocSection section) {
-  switch (section) {
-    case TocSection::none: return "none";
-    case TocSection::pre_data: return "pre-data";
-    case TocSection::data: return "data";
-    case TocSection::post_data: return "post-data";
+// The large objects the BLOB and BLOB METADATA entries list (their OIDs were
+// checked as the TOC was read), by OID; one listed twice is refused, as
+// pg_restore would fail creating it the second time.
+void index_large_objects(ArchiveToc& toc) {
+  std::vector<ListedLargeObject>& listed = toc.listed_large_objects;
+  for (const TocEntry& e : toc.entries) {
+    if (e.desc == "BLOB") {
+      if (auto oid = parse_oid(e.tag)) listed.push_back({*oid, e.owner, e.dump_id});
+    } else if (e.desc == "BLOB METADATA") {
+      std::size_t at = 0;
+      while (at < e.defn.size()) {
+        const std::size_t end = std::min(e.defn.find('\n', at), e.defn.size());
+        if (auto oid = parse_oid(std::string_view(e.defn).substr(at, end - at)))
+          listed.push_back({*oid, e.owner, e.dump_id});
+        at = end + 1;
+      }
+    }
   }
-  return "unknown";
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const ListedLargeObject& a, const ListedLargeObject& b) { return a.oid < b.oid; });
+  for (std::size_t i = 1; i < listed.size(); ++i) {
+    if (listed[i].oid != listed[i - 1].oid) continue;
+    const TocEntry& second = *toc.find(listed[i].dump_id);
+    throw DumpError(DumpErrc::duplicate_large_object, toc.header.header_file, second.entry_offset,
+                    "large object " + std::to_string(listed[i].oid) + " is listed twice: by entry " +
+                        std::to_string(listed[i - 1].dump_id) + " and by entry " + std::to_string(listed[i].dump_id) +
+                        " (pg_restore would fail creating it again)");
+  }
 }
+
+}  // namespace
 
 std::string TocEntry::plain_name() const { return schema.empty() ? tag : schema + "." + tag; }
 
@@ -318,6 +470,30 @@ std::vector<const TocEntry*> ArchiveToc::tables_with_data() const {
   for (const TocEntry& e : entries)
     if (e.is_table_data() && e.had_dumper) out.push_back(&e);
   return out;
+}
+
+std::vector<const TocEntry*> ArchiveToc::large_object_entries() const {
+  std::vector<const TocEntry*> out;
+  for (const TocEntry& e : entries)
+    if (e.is_large_objects() && e.had_dumper) out.push_back(&e);
+  return out;
+}
+
+std::vector<const TocEntry*> ArchiveToc::entries_with_data() const {
+  std::vector<const TocEntry*> out;
+  for (const TocEntry& e : entries)
+    if ((e.is_table_data() || e.is_large_objects()) && e.had_dumper) out.push_back(&e);
+  return out;
+}
+
+bool ArchiveToc::holds_large_objects() const {
+  return !listed_large_objects.empty() || !large_object_entries().empty();
+}
+
+const ListedLargeObject* ArchiveToc::listed_large_object(std::uint32_t oid) const {
+  auto it = std::lower_bound(listed_large_objects.begin(), listed_large_objects.end(), oid,
+                             [](const ListedLargeObject& l, std::uint32_t o) { return l.oid < o; });
+  return it != listed_large_objects.end() && it->oid == oid ? &*it : nullptr;
 }
 
 std::vector<const TocEntry*> ArchiveToc::extensions() const {
@@ -412,8 +588,18 @@ std::optional<CopyTarget> parse_copy_statement(std::string_view sql) {
   while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.remove_suffix(1);
   constexpr std::string_view suffix = " FROM stdin;";
   if (rest.size() < suffix.size() || rest.substr(rest.size() - suffix.size()) != suffix) return std::nullopt;
-  if (rest.size() > suffix.size() && rest.substr(0, 2) != " (") return std::nullopt;
+  const std::string_view columns = rest.substr(0, rest.size() - suffix.size());
+  // "" (no list), " " (pg_dump's empty list of a table without columns) or " (a, b)".
+  if (!columns.empty() && columns != " " && (columns.substr(0, 2) != " (" || columns.back() != ')')) return std::nullopt;
   return target;
+}
+
+std::optional<std::uint32_t> parse_oid(std::string_view text) {
+  if (!is_digits(text) || text.size() > 10) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  if (value == 0 || value > 0xffffffffull) return std::nullopt;
+  return static_cast<std::uint32_t>(value);
 }
 
 ArchiveToc read_archive_toc(const fs::path& path) {
@@ -446,6 +632,7 @@ ArchiveToc read_archive_toc(const fs::path& path) {
   }
   toc.path = path;
   index_entries(toc);
+  index_large_objects(toc);
   return toc;
 }
 

@@ -3,7 +3,7 @@
 // versions 1.12 to 1.16, with the format's own part of each entry (a custom
 // archive's data offset, a directory or tar archive's data file name). A plain
 // SQL dump has no TOC; one is put together from its COPY blocks, CREATE
-// EXTENSION and setval lines.
+// EXTENSION, setval and large object lines (plain_dump.hpp).
 #pragma once
 
 #include <cstdint>
@@ -17,12 +17,9 @@
 
 #include "dump/archive_cursor.hpp"
 #include "dump/archive_header.hpp"
+#include "dump/entry_types.hpp"
 
 namespace pgverify::dump {
-
-// teSection in pg_backup.h.
-enum class TocSection { none = 1, pre_data = 2, data = 3, post_data = 4 };
-std::string_view to_string(TocSection section);  // "none", "pre-data", "data", "post-data"
 
 struct TocEntry {
   int dump_id = 0;
@@ -52,6 +49,7 @@ struct TocEntry {
   std::uint64_t entry_offset = 0;  // where the entry starts in the file holding the TOC
 
   bool is_table_data() const { return desc == "TABLE DATA"; }
+  bool is_large_objects() const { return desc == "BLOBS"; }  // a BLOBS entry: large objects' data
   // schema.tag unquoted ("public.Mixed Case"), as filters and hash::RelationSpec::plain_name read.
   std::string plain_name() const;
   // schema.tag quoted as PostgreSQL's quote_ident quotes (public."Mixed Case"), as
@@ -68,6 +66,16 @@ struct SequenceSet {
   const TocEntry* entry = nullptr;
 };
 
+// A large object the TOC lists: a BLOB entry (archives before 1.16: the tag is
+// the OID) or a line of a BLOB METADATA entry's definition (1.16: one OID a
+// line, a group of up to 1000 sharing one owner). A plain dump lists each with
+// "SELECT pg_catalog.lo_create('OID');" and its owner with "ALTER LARGE OBJECT".
+struct ListedLargeObject {
+  std::uint32_t oid = 0;
+  std::string owner;  // the role the archive records; empty when it records none (plain, pg_dump -O)
+  int dump_id = 0;    // the BLOB or BLOB METADATA entry
+};
+
 struct ArchiveToc {
   ArchiveHeader header;
   std::filesystem::path path;  // the archive as named: file, or directory
@@ -76,10 +84,20 @@ struct ArchiveToc {
   std::uint64_t data_start = 0;
   // dump id → index into entries.
   std::unordered_map<int, std::size_t> by_dump_id;
+  // Every large object the TOC lists, in OID order (no OID twice).
+  std::vector<ListedLargeObject> listed_large_objects;
 
   const TocEntry* find(int dump_id) const;
   // TABLE DATA entries (with a dumper), in archive order; BLOBS are not tables.
   std::vector<const TocEntry*> tables_with_data() const;
+  // BLOBS entries (with a dumper), in archive order: the large objects' data.
+  std::vector<const TocEntry*> large_object_entries() const;
+  // Every entry whose data the readers stream: tables and large objects, in archive order.
+  std::vector<const TocEntry*> entries_with_data() const;
+  // Whether the archive holds large objects at all: any listed, or any BLOBS data.
+  bool holds_large_objects() const;
+  // The listing of one OID; nullptr when the TOC does not list it.
+  const ListedLargeObject* listed_large_object(std::uint32_t oid) const;
   std::vector<const TocEntry*> extensions() const;  // EXTENSION entries: tag = extension name
   // Every SEQUENCE SET entry whose setval call parses.
   std::vector<SequenceSet> sequences_set() const;
@@ -102,6 +120,8 @@ std::optional<std::pair<std::string, std::string>> split_qualified_name(std::str
 
 // Splits "COPY schema.table (cols) FROM stdin;" into its unquoted schema and
 // table and the quoted name as written; nullopt when it is not a COPY FROM stdin.
+// A table without columns has no list: pg_dump writes "COPY public.t  FROM
+// stdin;" (its "COPY %s %s FROM stdin;" with an empty list, so two spaces).
 struct CopyTarget {
   std::string schema;
   std::string table;
@@ -115,5 +135,9 @@ inline constexpr std::size_t kTocStatementLimit = 1024u * 1024 * 1024;  // defn,
 inline constexpr std::size_t kKeptStatementLimit = 1024 * 1024;   // defn and dropStmt kept up to this
 inline constexpr std::uint64_t kTocMemoryLimit = 2ull * 1024 * 1024 * 1024;  // all kept strings together
 inline constexpr std::int32_t kMaxTocEntries = 50'000'000;
+
+// An OID as pg_dump writes it in text ("424201"): decimal digits, 1 to
+// 4294967295 (OIDs are unsigned 32-bit; 0 is InvalidOid). nullopt otherwise.
+std::optional<std::uint32_t> parse_oid(std::string_view text);
 
 }  // namespace pgverify::dump

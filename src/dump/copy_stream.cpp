@@ -11,7 +11,8 @@ constexpr std::size_t kKeepCapacity = 4 * 1024 * 1024;
 
 }  // namespace
 
-void LineSplitter::feed(std::string_view text) {
+std::size_t LineSplitter::feed(std::string_view text) {
+  const std::size_t given = text.size();
   while (!text.empty() && !m_stopped) {
     const void* found = std::memchr(text.data(), '\n', text.size());
     if (!found) {
@@ -25,7 +26,7 @@ void LineSplitter::feed(std::string_view text) {
       }
       m_length = length;
       m_offset += text.size();
-      return;
+      return given;
     }
     const auto eol = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
     const std::string_view piece = text.substr(0, eol);
@@ -58,6 +59,7 @@ void LineSplitter::feed(std::string_view text) {
     m_partial.clear();
     if (m_partial.capacity() > kKeepCapacity) m_partial.shrink_to_fit();
   }
+  return given - text.size();
 }
 
 std::string table_label(const TocEntry& entry) {
@@ -93,10 +95,10 @@ void ProgressTracker::report() {
 
 TablePipeline::TablePipeline(const std::filesystem::path& path, const TocEntry& entry,
                              std::optional<StreamCompression> compression, RowSink& sink, std::size_t max_row_bytes,
-                             std::string where)
+                             std::string where, StreamDecoder::GzipInput gzip_input)
     : m_path(path),
       m_entry(entry),
-      m_decoder(compression),
+      m_decoder(compression, gzip_input),
       m_lines(*this),
       m_sink(sink),
       m_max_row(max_row_bytes),
@@ -119,6 +121,7 @@ void TablePipeline::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) 
 
 void TablePipeline::finish(std::uint64_t at) {
   m_at = at;
+  m_decoder.flush([this](std::string_view text) { m_lines.feed(text); });
   if (!m_decoder.at_stream_end())
     fail(DumpErrc::incomplete_compressed_stream, at,
          "the data of " + table_label(m_entry) + " ends before its " + std::string(m_decoder.name()) +
@@ -152,6 +155,57 @@ void TablePipeline::on_too_long(std::uint64_t start, std::uint64_t length) {
   fail(DumpErrc::row_too_long, m_at,
        "a row of " + table_label(m_entry) + " starting at text offset " + std::to_string(start) + " is longer than " +
            std::to_string(m_max_row) + " bytes (" + std::to_string(length) + " so far)");
+}
+
+std::string large_object_label(std::uint32_t oid, const TocEntry& blobs_entry) {
+  return "large object " + std::to_string(oid) + " (entry " + std::to_string(blobs_entry.dump_id) + ")";
+}
+
+LargeObjectStream::LargeObjectStream(const std::filesystem::path& path, const TocEntry& blobs_entry, std::uint32_t oid,
+                                     std::optional<StreamCompression> compression, RowSink& sink, std::string where,
+                                     StreamDecoder::GzipInput gzip_input)
+    : m_path(path),
+      m_entry(blobs_entry),
+      m_oid(oid),
+      m_decoder(compression, gzip_input),
+      m_sink(sink),
+      m_where(std::move(where)) {
+  m_sink.begin_large_object(blobs_entry, oid);
+}
+
+void LargeObjectStream::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) {
+  auto error = m_decoder.feed(bytes, [this](std::string_view data) { m_sink.large_object_data(data); });
+  if (error)
+    throw DumpError(DumpErrc::corrupt_compressed_stream, m_path, at,
+                    "corrupt " + std::string(m_decoder.name()) + " data in " + large_object_label(m_oid, m_entry) +
+                        " near this offset: " + *error);
+}
+
+void LargeObjectStream::finish(std::uint64_t at) {
+  m_decoder.flush([this](std::string_view data) { m_sink.large_object_data(data); });
+  if (!m_decoder.at_stream_end())
+    throw DumpError(DumpErrc::incomplete_compressed_stream, m_path, at,
+                    "the data of " + large_object_label(m_oid, m_entry) + " ends before its " +
+                        std::string(m_decoder.name()) + " stream does: " + m_where);
+  m_sink.end_large_object();
+}
+
+void LargeObjectTally::add(std::uint32_t oid, const TocEntry& blobs_entry, const std::filesystem::path& path,
+                           std::optional<std::uint64_t> at) {
+  auto [it, fresh] = m_seen.emplace(oid, blobs_entry.dump_id);
+  if (!fresh)
+    throw DumpError(DumpErrc::duplicate_large_object, path, at,
+                    "large object " + std::to_string(oid) + " is stored twice: in entry " + std::to_string(it->second) +
+                        " and again in entry " + std::to_string(blobs_entry.dump_id) +
+                        " (pg_restore would write the second copy over the first)");
+}
+
+std::vector<std::uint32_t> LargeObjectTally::take() {
+  std::vector<std::uint32_t> oids;
+  oids.reserve(m_seen.size());
+  for (const auto& [oid, id] : m_seen) oids.push_back(oid);
+  m_seen.clear();
+  return oids;
 }
 
 }  // namespace pgverify::dump::detail

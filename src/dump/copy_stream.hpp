@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "dump/archive_data.hpp"
 #include "dump/decompress.hpp"
@@ -42,11 +44,15 @@ class LineSplitter {
       m_fail = fail_beyond;
     }
   }
-  // Stops handing out lines until resume(); the rest of a fed piece is dropped.
+  // Stops handing out lines: feed returns at once, with how much of its piece
+  // it consumed (up to the end of the line the handler stopped at); resume()
+  // hands out lines again.
   void stop() { m_stopped = true; }
+  void resume() { m_stopped = false; }
   bool stopped() const { return m_stopped; }
 
-  void feed(std::string_view text);
+  // Returns how many bytes of text it consumed: all of them, unless stopped.
+  std::size_t feed(std::string_view text);
   // Text offset consumed so far; set_offset before the first feed when the
   // text does not start at offset 0.
   std::uint64_t offset() const { return m_offset; }
@@ -99,7 +105,8 @@ inline constexpr std::uint64_t kProgressStep = 4 * 1024 * 1024;
 class TablePipeline final : private LineSplitter::Handler {
  public:
   TablePipeline(const std::filesystem::path& path, const TocEntry& entry, std::optional<StreamCompression> compression,
-                RowSink& sink, std::size_t max_row_bytes, std::string where);
+                RowSink& sink, std::size_t max_row_bytes, std::string where,
+                StreamDecoder::GzipInput gzip_input = StreamDecoder::GzipInput::stream);
 
   // Compressed (or raw) bytes of the table found at file offset `at`.
   void feed(std::span<const std::uint8_t> bytes, std::uint64_t at);
@@ -122,6 +129,53 @@ class TablePipeline final : private LineSplitter::Handler {
   std::uint64_t m_at = 0;  // file offset of the current input piece
   std::uint64_t m_rows = 0;
   bool m_ended = false;  // "\." seen
+};
+
+// "large object 424203 (entry 3472)", for messages.
+std::string large_object_label(std::uint32_t oid, const TocEntry& blobs_entry);
+
+// One large object's bytes as they stream out of an archive: compressed bytes
+// in, the object's bytes out to the sink (begin_large_object at construction,
+// large_object_data in pieces, end_large_object at finish). Memory: one
+// decoder output piece, whatever the object's size.
+class LargeObjectStream {
+ public:
+  LargeObjectStream(const std::filesystem::path& path, const TocEntry& blobs_entry, std::uint32_t oid,
+                    std::optional<StreamCompression> compression, RowSink& sink, std::string where,
+                    StreamDecoder::GzipInput gzip_input = StreamDecoder::GzipInput::stream);
+  void feed(std::span<const std::uint8_t> bytes, std::uint64_t at);
+  // The object's bytes ended at file offset `at`; checks its stream ended too.
+  void finish(std::uint64_t at);
+
+ private:
+  const std::filesystem::path& m_path;
+  const TocEntry& m_entry;
+  std::uint32_t m_oid;
+  StreamDecoder m_decoder;
+  RowSink& m_sink;
+  std::string m_where;
+};
+
+// The large objects read so far, so one stored twice is caught: within a
+// BLOBS entry as it is read, across entries by check_large_objects.
+class LargeObjectTally {
+ public:
+  // Throws duplicate_large_object when oid was read before.
+  void add(std::uint32_t oid, const TocEntry& blobs_entry, const std::filesystem::path& path,
+           std::optional<std::uint64_t> at);
+  std::vector<std::uint32_t> take();
+
+ private:
+  std::unordered_map<std::uint32_t, int> m_seen;  // OID → dump id of its BLOBS entry
+};
+
+// What every reader of entries' data shares in one read: the sink, progress,
+// the row limit and the large objects read so far.
+struct ReadContext {
+  RowSink& sink;
+  ProgressTracker& progress;
+  std::size_t max_row;
+  LargeObjectTally& objects;
 };
 
 }  // namespace pgverify::dump::detail

@@ -206,24 +206,63 @@ DecompressedPrefix decompress_prefix(const ByteSource& file, StreamCompression k
 
 class StreamDecoder::Impl {
  public:
-  explicit Impl(std::optional<StreamCompression> kind)
-      : m_kind(kind), m_decoder(kind ? make_decoder(*kind, 32 + MAX_WBITS) : nullptr) {
+  Impl(std::optional<StreamCompression> kind, GzipInput gzip_input)
+      : m_kind(kind),
+        m_decoder(kind ? make_decoder(*kind, 32 + MAX_WBITS) : nullptr),
+        m_like_gzread(kind == StreamCompression::gzip && gzip_input == GzipInput::file) {
     // A ring twice the history plus two chunks: a chunk written after wrapping
     // around never touches the history the decoder may still read.
     if (m_decoder) m_out.resize(kDecodeOutputChunk + (m_decoder->stable_history() ? 3 * kDecodeOutputChunk : 0));
   }
 
   std::optional<std::string> feed(std::span<const std::uint8_t> in, const Output& out) {
-    if (!m_decoder) {
-      for (std::size_t at = 0; at < in.size(); at += kDecodeOutputChunk) {
-        const std::size_t n = std::min(kDecodeOutputChunk, in.size() - at);
-        out({reinterpret_cast<const char*>(in.data()) + at, n});
+    if (!m_like_gzread) return decode(in, out);
+    // gz_look in zlib's gzread.c: two bytes decide, at the start of the file
+    // and after each member. The gzip magic: a (further) member. Anything else
+    // at the start: the file is copied as it is; after a member: trailing
+    // garbage, ignored.
+    std::vector<std::uint8_t> joined;
+    if (m_held) {
+      joined.push_back(*m_held);
+      joined.insert(joined.end(), in.begin(), in.end());
+      in = joined;
+      m_held.reset();
+    }
+    if (in.empty()) return std::nullopt;
+    if (!m_started) {
+      if (in.size() < 2) {
+        m_held = in[0];  // one byte cannot tell: the next piece, or the end, decides
+        return std::nullopt;
       }
+      m_started = true;
+      m_direct = !(in[0] == 0x1f && in[1] == 0x8b);
+    }
+    if (m_direct) {
+      pass(in, out);
+      return std::nullopt;
+    }
+    return decode(in, out);
+  }
+
+  std::optional<std::string> decode(std::span<const std::uint8_t> in, const Output& out) {
+    if (!m_decoder) {
+      pass(in, out);
       return std::nullopt;
     }
     if (m_failed) return std::string("the stream was already found corrupt");
     while (true) {
       if (m_complete && !in.empty()) {
+        if (m_like_gzread) {
+          if (m_ignoring) return std::nullopt;
+          if (in.size() < 2) {
+            m_held = in[0];
+            return std::nullopt;
+          }
+          if (!(in[0] == 0x1f && in[1] == 0x8b)) {
+            m_ignoring = true;
+            return std::nullopt;
+          }
+        }
         // More bytes after a stream's end: the next gzip member, lz4 or zstd frame.
         m_decoder->restart();
         m_complete = false;
@@ -254,14 +293,33 @@ class StreamDecoder::Impl {
     }
   }
 
-  bool at_stream_end() const { return !m_decoder || m_complete || !m_any_input_seen(); }
+  static void pass(std::span<const std::uint8_t> in, const Output& out) {
+    for (std::size_t at = 0; at < in.size(); at += kDecodeOutputChunk) {
+      const std::size_t n = std::min(kDecodeOutputChunk, in.size() - at);
+      out({reinterpret_cast<const char*>(in.data()) + at, n});
+    }
+  }
+
+  // A lone byte held at the start of a gzread-style file is the whole file,
+  // copied as it is; one held after a member is trailing garbage.
+  void flush(const Output& out) {
+    if (!m_like_gzread || m_started || !m_held) return;
+    const char c = static_cast<char>(*m_held);
+    m_held.reset();
+    m_started = m_direct = true;
+    out({&c, 1});
+  }
+
+  bool at_stream_end() const {
+    if (m_like_gzread && (m_direct || !m_started)) return true;
+    return !m_decoder || m_complete || !m_seen_input;
+  }
   void saw_input() { m_seen_input = true; }
+  bool passed_through() const { return m_direct; }
 
   std::string_view name() const { return m_kind ? to_string(*m_kind) : std::string_view("none"); }
 
  private:
-  bool m_any_input_seen() const { return m_seen_input; }
-
   std::optional<StreamCompression> m_kind;
   std::unique_ptr<Decoder> m_decoder;
   std::vector<std::uint8_t> m_out;
@@ -269,9 +327,16 @@ class StreamDecoder::Impl {
   bool m_complete = false;
   bool m_failed = false;
   bool m_seen_input = false;
+  // gzread-style files only.
+  bool m_like_gzread = false;
+  bool m_started = false;   // the first two bytes were seen
+  bool m_direct = false;    // no gzip magic at the start: bytes pass through
+  bool m_ignoring = false;  // trailing garbage after a member
+  std::optional<std::uint8_t> m_held;
 };
 
-StreamDecoder::StreamDecoder(std::optional<StreamCompression> kind) : m_impl(std::make_unique<Impl>(kind)) {}
+StreamDecoder::StreamDecoder(std::optional<StreamCompression> kind, GzipInput gzip_input)
+    : m_impl(std::make_unique<Impl>(kind, gzip_input)) {}
 StreamDecoder::~StreamDecoder() = default;
 
 std::optional<std::string> StreamDecoder::feed(std::span<const std::uint8_t> in, const Output& out) {
@@ -282,5 +347,9 @@ std::optional<std::string> StreamDecoder::feed(std::span<const std::uint8_t> in,
 bool StreamDecoder::at_stream_end() const { return m_impl->at_stream_end(); }
 
 std::string_view StreamDecoder::name() const { return m_impl->name(); }
+
+bool StreamDecoder::passed_through() const { return m_impl->passed_through(); }
+
+void StreamDecoder::flush(const Output& out) { m_impl->flush(out); }
 
 }  // namespace pgverify::dump

@@ -43,9 +43,15 @@ class StreamDecoder {
  public:
   using Output = std::function<void(std::string_view)>;
 
+  // How a gzip file is read. pg_restore reads a directory archive's .gz files
+  // with zlib's gzread, which passes a file that does not start with the gzip
+  // magic through as it is and ignores bytes after a gzip member that do not
+  // start another one; data inside a custom archive must be a zlib stream.
+  enum class GzipInput { stream, file };
+
   // nullopt: no compression, bytes pass through. gzip accepts both zlib's own
   // wrapper (custom archives: deflateInit) and gzip's (directory files: gzopen).
-  explicit StreamDecoder(std::optional<StreamCompression> kind);
+  explicit StreamDecoder(std::optional<StreamCompression> kind, GzipInput gzip_input = GzipInput::stream);
   ~StreamDecoder();
   StreamDecoder(const StreamDecoder&) = delete;
   StreamDecoder& operator=(const StreamDecoder&) = delete;
@@ -56,11 +62,19 @@ class StreamDecoder {
   // words when the data is corrupt; after an error the decoder is unusable.
   std::optional<std::string> feed(std::span<const std::uint8_t> in, const Output& out);
 
+  // Hands out what is held back at the end of the input: GzipInput::file keeps
+  // a lone first byte until it knows whether the file is gzip. Call before
+  // at_stream_end when the input has ended.
+  void flush(const Output& out);
+
   // Whether the input fed so far ends where a stream ends (true when nothing was
   // fed, and always for uncompressed data): false means the data stopped short.
   bool at_stream_end() const;
 
   std::string_view name() const;  // "gzip", "lz4", "zstd", "none"
+  // GzipInput::file only: the file did not start with the gzip magic and was
+  // passed through uncompressed, as gzread does.
+  bool passed_through() const;
 
  private:
   class Impl;

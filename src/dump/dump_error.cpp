@@ -51,6 +51,12 @@ std::string_view to_string(DumpErrc code) {
     case DumpErrc::bad_dependency: return "bad-dependency";
     case DumpErrc::toc_too_large: return "toc-too-large";
     case DumpErrc::bad_data_offset: return "bad-data-offset";
+    case DumpErrc::unknown_entry_type: return "unknown-entry-type";
+    case DumpErrc::entry_without_data: return "entry-without-data";
+    case DumpErrc::unexpected_entry_data: return "unexpected-entry-data";
+    case DumpErrc::bad_encoding_entry: return "bad-encoding-entry";
+    case DumpErrc::bad_stdstrings_entry: return "bad-stdstrings-entry";
+    case DumpErrc::bad_large_object_entry: return "bad-large-object-entry";
     case DumpErrc::unknown_block_type: return "unknown-block-type";
     case DumpErrc::unknown_data_block: return "unknown-data-block";
     case DumpErrc::unexpected_data_block: return "unexpected-data-block";
@@ -63,6 +69,15 @@ std::string_view to_string(DumpErrc code) {
     case DumpErrc::bad_copy_data: return "bad-copy-data";
     case DumpErrc::row_too_long: return "row-too-long";
     case DumpErrc::bad_copy_statement: return "bad-copy-statement";
+    case DumpErrc::missing_large_object_toc: return "missing-large-object-toc";
+    case DumpErrc::bad_large_object_toc_line: return "bad-large-object-toc-line";
+    case DumpErrc::missing_large_object_file: return "missing-large-object-file";
+    case DumpErrc::missing_large_object_member: return "missing-large-object-member";
+    case DumpErrc::bad_large_object_oid: return "bad-large-object-oid";
+    case DumpErrc::duplicate_large_object: return "duplicate-large-object";
+    case DumpErrc::missing_large_object: return "missing-large-object";
+    case DumpErrc::unlisted_large_object: return "unlisted-large-object";
+    case DumpErrc::bad_large_object_statement: return "bad-large-object-statement";
   }
   return "unknown";
 }

@@ -1,7 +1,8 @@
 // dump/: reading pg_dump archives natively (custom, directory, tar, plain SQL):
-// the header (archive_header), the TOC (archive_toc) and every table's COPY
-// rows (archive_data), all on one byte source and cursor. Depends on nothing
-// else in pgverify but pg/version.hpp (zlib, liblz4 and libzstd only).
+// the header (archive_header), the TOC (archive_toc, checked against the entry
+// types pg_dump writes: entry_types) and every table's COPY rows and every
+// large object (archive_data), all on one byte source and cursor. Depends on
+// nothing else in pgverify but pg/version.hpp (zlib, liblz4 and libzstd only).
 #pragma once
 
 #include <cstdint>
@@ -51,6 +52,12 @@ enum class DumpErrc {
   bad_dependency,             // a dependency is no positive dump id
   toc_too_large,              // the TOC's strings exceed what this reader keeps in memory
   bad_data_offset,            // a data offset points into the header or the TOC
+  unknown_entry_type,         // an entry's type (desc) is none pg_dump writes in this archive version
+  entry_without_data,         // a TABLE DATA or BLOBS entry whose hadDumper flag says it has no data
+  unexpected_entry_data,      // an entry of another type whose hadDumper flag claims data
+  bad_encoding_entry,         // the ENCODING entry names no encoding pg_restore knows
+  bad_stdstrings_entry,       // the STDSTRINGS entry sets standard_conforming_strings to neither on nor off
+  bad_large_object_entry,     // a BLOB tag or BLOB METADATA definition that is no list of OIDs
   // Table data.
   unknown_block_type,         // a custom archive's data block type is neither data (1) nor blobs (3)
   unknown_data_block,         // a data block names a dump id the TOC does not have
@@ -63,7 +70,17 @@ enum class DumpErrc {
   not_copy_data,              // a table's data is not COPY rows (pg_dump --inserts)
   bad_copy_data,              // COPY rows after the end marker, or a last row without its newline
   row_too_long,               // one COPY row beyond the row size limit
-  bad_copy_statement,         // a plain dump's COPY line names no table this reader can parse
+  bad_copy_statement,         // a COPY statement (TOC or plain dump) names no table this reader can parse
+  // Large objects (BLOBS entries).
+  missing_large_object_toc,   // a directory or tar archive lacks a BLOBS entry's blobs.toc / blobs_NNN.toc
+  bad_large_object_toc_line,  // a line of a blobs TOC file is not "OID FILENAME"
+  missing_large_object_file,  // a directory archive lacks a large object's blob_OID.dat(.gz/.lz4/.zst)
+  missing_large_object_member,  // a tar archive lacks a large object's blob_OID.dat member
+  bad_large_object_oid,       // a large object's OID is 0 or beyond 32 bits
+  duplicate_large_object,     // one OID listed or stored twice
+  missing_large_object,       // a large object the TOC lists that no BLOBS data holds
+  unlisted_large_object,      // a large object in the data that the TOC does not list
+  bad_large_object_statement, // a plain dump's lo_open / lowrite / lo_close line that does not parse or is out of place
 };
 
 // The stable short name of an error kind ("truncated"), for reports and tests.

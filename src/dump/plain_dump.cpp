@@ -1,6 +1,7 @@
 #include "dump/plain_dump.hpp"
 
 #include <map>
+#include <unordered_map>
 
 namespace pgverify::dump::detail {
 
@@ -9,9 +10,12 @@ namespace {
 namespace fs = std::filesystem;
 
 // Statement lines are looked at up to this length: a COPY line listing 1600
-// quoted column names fits; longer lines are only stepped over.
+// quoted column names fits, and a lowrite line (LOBBUFSIZE, 16 kB, as hex);
+// longer lines are lexed but not looked at.
 constexpr std::size_t kStatementLineLimit = 4 * 1024 * 1024;
 constexpr std::size_t kInputChunk = 256 * 1024;
+// A dollar quote's tag is an identifier: NAMEDATALEN bounds it in practice.
+constexpr std::size_t kDollarTagLimit = 1024;
 
 constexpr std::string_view kCopyPrefix = "COPY ";
 constexpr std::string_view kCopySuffix = " FROM stdin;";
@@ -19,11 +23,110 @@ constexpr std::string_view kSetvalPrefix = "SELECT pg_catalog.setval(";
 // pg_dump.c, dumpExtension: "CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s;\n".
 constexpr std::string_view kExtensionPrefix = "CREATE EXTENSION IF NOT EXISTS ";
 
+// Large objects as pg_restore writes them into a plain dump
+// (pg_backup_archiver.c): each object "SELECT pg_catalog.lo_open('OID',
+// 131072);" (INV_WRITE), its bytes in lowrite calls of LOBBUFSIZE each as a
+// bytea literal ('\x..', or E'\\x..' when standard_conforming_strings is
+// off), then lo_close; the objects themselves are listed before, with
+// lo_create and ALTER LARGE OBJECT ... OWNER TO.
+constexpr std::string_view kLoOpen = "SELECT pg_catalog.lo_open(";
+constexpr std::string_view kLoWrite = "SELECT pg_catalog.lowrite(";
+constexpr std::string_view kLoClose = "SELECT pg_catalog.lo_close(";
+constexpr std::string_view kLoCreate = "SELECT pg_catalog.lo_create(";
+constexpr std::string_view kLoOwner = "ALTER LARGE OBJECT ";
+
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+bool is_ident_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+bool is_tag_char(unsigned char c, bool first) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80 || (!first && c >= '0' && c <= '9');
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// 'OID' (a quoted OID, as lo_open, lo_create write it) at the start of text;
+// the OID and what follows it, or nullopt.
+std::optional<std::pair<std::uint32_t, std::string_view>> quoted_oid(std::string_view text) {
+  if (text.empty() || text[0] != '\'') return std::nullopt;
+  const std::size_t close = text.find('\'', 1);
+  if (close == std::string_view::npos) return std::nullopt;
+  auto oid = parse_oid(text.substr(1, close - 1));
+  if (!oid) return std::nullopt;
+  return std::pair(*oid, text.substr(close + 1));
+}
+
+// "SELECT pg_catalog.lo_open('OID', 131072);", or, written from archives
+// before 1.12, "SELECT pg_catalog.lo_open(pg_catalog.lo_create('OID'), 131072);".
+std::optional<std::uint32_t> parse_lo_open(std::string_view line) {
+  std::string_view rest = line.substr(kLoOpen.size());
+  bool create = false;
+  if (starts_with(rest, "pg_catalog.lo_create(")) {
+    rest.remove_prefix(std::string_view("pg_catalog.lo_create(").size());
+    create = true;
+  }
+  auto oid = quoted_oid(rest);
+  if (!oid) return std::nullopt;
+  return oid->second == (create ? "), 131072);" : ", 131072);") ? std::optional(oid->first) : std::nullopt;
+}
+
+std::optional<std::uint32_t> parse_lo_create(std::string_view line) {
+  auto oid = quoted_oid(line.substr(kLoCreate.size()));
+  return oid && oid->second == ");" ? std::optional(oid->first) : std::nullopt;
+}
+
+// "ALTER LARGE OBJECT OID OWNER TO role;": the OID and the role, unquoted.
+std::optional<std::pair<std::uint32_t, std::string>> parse_lo_owner(std::string_view line) {
+  std::string_view rest = line.substr(kLoOwner.size());
+  const std::size_t space = rest.find(' ');
+  auto oid = parse_oid(rest.substr(0, space));
+  if (!oid || space == std::string_view::npos) return std::nullopt;
+  rest.remove_prefix(space);
+  if (!starts_with(rest, " OWNER TO ") || !ends_with(rest, ";")) return std::nullopt;
+  rest = rest.substr(std::string_view(" OWNER TO ").size());
+  rest.remove_suffix(1);
+  auto role = split_qualified_name(rest);
+  if (!role || !role->first.empty()) return std::nullopt;
+  return std::pair(*oid, role->second);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "SELECT pg_catalog.lowrite(0, '\x4142');" (or E'\\x4142') → the bytes, into out.
+bool parse_lowrite(std::string_view line, std::string& out) {
+  std::string_view rest = line.substr(kLoWrite.size());
+  if (!starts_with(rest, "0, ") || !ends_with(rest, "');")) return false;
+  rest = rest.substr(3, rest.size() - 3 - 3);
+  std::string_view prefix = "'\\x";
+  if (starts_with(rest, "E'\\\\x")) prefix = "E'\\\\x";
+  if (!starts_with(rest, prefix)) return false;
+  const std::string_view hex = rest.substr(prefix.size());
+  if (hex.size() % 2) return false;
+  out.resize(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = hex_value(hex[2 * i]), low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[i] = static_cast<char>(high * 16 + low);
+  }
+  return true;
+}
+
+// Reads psql input the way psql splits it into statements (psqlscan.l) well
+// enough to know where statements start: quotes ('...' with '' escapes,
+// backslash escapes in E'...' and when standard_conforming_strings is off),
+// "identifiers", $tag$ dollar quotes $tag$, -- comments, nested /* */
+// comments, and backslash meta-commands. A statement is looked at only when it
+// starts a line at a statement's start; so a "COPY ... FROM stdin;" line inside
+// a function body or a multi-line literal is text, not a COPY. COPY data is
+// never lexed: its lines go to the rows' line splitter untouched.
 class PlainScanner final : private LineSplitter::Handler {
  public:
   struct Events {
@@ -33,17 +136,26 @@ class PlainScanner final : private LineSplitter::Handler {
                             std::uint64_t rows_at) = 0;
     virtual void row(std::string_view) {}
     virtual void copy_end(std::uint64_t rows) = 0;
-    virtual void statement(std::string_view /*line*/, std::uint64_t /*at*/) {}
+    // A statement that starts a line: its first line (cut at the limit). `whole`:
+    // the statement ends on this line and the line was not cut.
+    virtual void statement(std::string_view /*line*/, std::uint64_t /*at*/, bool /*whole*/) {}
+    // The text ended at this offset, outside a COPY block.
+    virtual void end_of_text(std::uint64_t /*at*/) {}
   };
 
   PlainScanner(const fs::path& path, Events& events, std::size_t max_row, std::string offset_note)
-      : m_path(path), m_events(events), m_lines(*this), m_max_row(max_row), m_note(std::move(offset_note)) {
-    m_lines.set_limit(kStatementLineLimit, false);
-  }
+      : m_path(path), m_events(events), m_lines(*this), m_max_row(max_row), m_note(std::move(offset_note)) {}
 
-  LineSplitter& lines() { return m_lines; }
   bool in_copy() const { return m_in_copy; }
   const std::string& copy_label() const { return m_label; }
+  std::uint64_t offset() const { return m_in_copy ? m_lines.offset() : m_offset; }
+  void set_offset(std::uint64_t offset) {
+    m_offset = m_line_at = offset;
+    m_lines.set_offset(offset);
+  }
+  // Stops the scan: feed consumes nothing more.
+  void stop() { m_stopped = true; }
+  bool stopped() const { return m_stopped; }
 
   // Starts inside a COPY block (reading one table from its rows' offset).
   void start_in_copy(std::string label, bool want_rows) {
@@ -60,39 +172,52 @@ class PlainScanner final : private LineSplitter::Handler {
   }
   void set_copy_label(std::string label) { m_label = std::move(label); }
 
+  void feed(std::string_view text) {
+    while (!text.empty() && !m_stopped) {
+      if (m_in_copy) {
+        text.remove_prefix(m_lines.feed(text));
+        if (!m_in_copy) {
+          m_lines.resume();
+          m_offset = m_line_at = m_lines.offset();
+        }
+        continue;
+      }
+      lex(text);
+    }
+  }
+
   // The text ended at `end` (a text offset).
   void finish(std::uint64_t end) {
     if (m_in_copy)
       throw DumpError(DumpErrc::truncated, m_path, end,
                       "the plain-text dump ends inside the COPY block of " + m_label + " after " +
                           std::to_string(m_rows) + " rows, before its \"\\.\" line" + m_note);
+    if (m_offset > m_line_at) end_of_line();  // a last line without its newline
+    const char* inside = m_lex == Lex::quote        ? "a quoted string"
+                         : m_lex == Lex::identifier ? "a quoted identifier"
+                         : m_lex == Lex::dollar     ? "a dollar-quoted string"
+                         : m_lex == Lex::block_comment ? "a /* comment */"
+                                                       : nullptr;
+    if (inside && !(m_lex == Lex::quote && m_pending == '\'') && !(m_lex == Lex::identifier && m_pending == '"'))
+      throw DumpError(DumpErrc::truncated, m_path, end,
+                      std::string("the plain-text dump ends inside ") + inside + m_note);
+    m_events.end_of_text(end);
   }
 
  private:
-  void on_line(std::string_view kept, std::uint64_t length, std::uint64_t start) override {
-    if (m_in_copy) {
-      if (length == 2 && kept == "\\.") {
-        m_in_copy = false;
-        m_lines.set_limit(kStatementLineLimit, false);
-        m_events.copy_end(m_rows);
-        return;
-      }
-      ++m_rows;
-      if (m_want_rows) m_events.row(kept);
+  enum class Lex { normal, line_comment, block_comment, quote, identifier, dollar, meta };
+
+  // ---- COPY rows
+
+  void on_line(std::string_view kept, std::uint64_t length, std::uint64_t) override {
+    if (length == 2 && kept == "\\.") {
+      m_in_copy = false;
+      m_events.copy_end(m_rows);
+      m_lines.stop();  // hand the rest of the piece back to the lexer
       return;
     }
-    if (length != kept.size()) return;  // too long to be anything looked for
-    if (starts_with(kept, kCopyPrefix) && ends_with(kept, kCopySuffix)) {
-      auto target = parse_copy_statement(kept);
-      if (!target)
-        throw DumpError(DumpErrc::bad_copy_statement, m_path, start,
-                        "the plain-text dump's COPY line " + quote_bytes(kept) + " names no table this reader can parse" +
-                            m_note);
-      start_in_copy("table " + (target->schema.empty() ? "" : target->schema + ".") + target->table, false);
-      if (m_events.copy_begin(*target, kept, start, m_lines.offset())) want_rows();
-      return;
-    }
-    m_events.statement(kept, start);
+    ++m_rows;
+    if (m_want_rows) m_events.row(kept);
   }
 
   [[noreturn]] void on_too_long(std::uint64_t start, std::uint64_t length) override {
@@ -101,15 +226,248 @@ class PlainScanner final : private LineSplitter::Handler {
                         std::to_string(length) + " so far)" + m_note);
   }
 
+  // ---- statements
+
+  // Lexes text up to and including its first newline (all of it when it has
+  // none), looking at each line that starts a statement when it ends.
+  void lex(std::string_view& text) {
+    std::size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      if (m_line.size() < kStatementLineLimit) m_line += c;
+      ++m_line_length;
+      step(c);
+      if (c == '\n') {
+        ++i;
+        ++m_offset;
+        end_of_line();
+        text.remove_prefix(i);
+        return;
+      }
+      ++m_offset;
+    }
+    text.remove_prefix(i);
+  }
+
+  void token() {
+    m_statement_start = false;
+    m_line_has_token = true;
+  }
+
+  void step(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (m_lex) {
+      case Lex::normal: return step_normal(c);
+      case Lex::line_comment:
+      case Lex::meta:
+        if (c == '\n') m_lex = Lex::normal;
+        return;
+      case Lex::block_comment:
+        if (m_pending == '*' && c == '/') {
+          m_pending = 0;
+          if (--m_depth == 0) m_lex = Lex::normal;
+        } else if (m_pending == '/' && c == '*') {
+          m_pending = 0;
+          ++m_depth;
+        } else {
+          m_pending = (c == '*' || c == '/') ? c : 0;
+        }
+        return;
+      case Lex::quote:
+        if (m_escape_next) {
+          m_escape_next = false;
+        } else if (m_pending == '\'') {
+          m_pending = 0;
+          if (c != '\'') {  // '' is a quote inside; anything else ended the string
+            m_lex = Lex::normal;
+            step_normal(c);
+          }
+        } else if (c == '\'') {
+          m_pending = '\'';
+        } else if (c == '\\' && m_quote_escapes) {
+          m_escape_next = true;
+        }
+        return;
+      case Lex::identifier:
+        if (m_pending == '"') {
+          m_pending = 0;
+          if (c != '"') {
+            m_lex = Lex::normal;
+            m_prev_ident = true;
+            step_normal(c);
+          }
+        } else if (c == '"') {
+          m_pending = '"';
+        }
+        return;
+      case Lex::dollar:
+        // The closing "$tag$": m_match characters of it seen so far.
+        if (c == '$') {
+          if (m_match == m_tag.size() + 1) {
+            m_lex = Lex::normal;
+            m_match = 0;
+            m_prev_ident = false;
+          } else {
+            m_match = 1;
+          }
+        } else if (m_match >= 1 && m_match <= m_tag.size() && c == static_cast<unsigned char>(m_tag[m_match - 1])) {
+          ++m_match;
+        } else {
+          m_match = 0;
+        }
+        return;
+    }
+  }
+
+  void step_normal(unsigned char c) {
+    // What the previous character left open.
+    switch (m_pending) {
+      case '-':
+        m_pending = 0;
+        if (c == '-') {
+          m_lex = Lex::line_comment;
+          return;
+        }
+        token();  // an operator
+        m_prev_ident = false;
+        break;
+      case '/':
+        m_pending = 0;
+        if (c == '*') {
+          m_lex = Lex::block_comment;
+          m_depth = 1;
+          return;
+        }
+        token();
+        m_prev_ident = false;
+        break;
+      case 'E':
+        m_pending = 0;
+        token();
+        if (c == '\'') {
+          open_quote(true);
+          return;
+        }
+        m_prev_ident = true;  // an identifier starting with E
+        break;
+      case '$':
+        if (c == '$') {
+          m_pending = 0;
+          m_tag = m_tag_candidate;
+          m_lex = Lex::dollar;
+          m_match = 0;
+          token();
+          return;
+        }
+        if (is_tag_char(c, m_tag_candidate.empty()) && m_tag_candidate.size() < kDollarTagLimit) {
+          m_tag_candidate += static_cast<char>(c);
+          return;
+        }
+        // "$1" or "$name" without a closing "$": a parameter, not a quote.
+        m_pending = 0;
+        token();
+        m_prev_ident = !m_tag_candidate.empty();
+        break;
+      default:
+        break;
+    }
+    if (c == '-' || c == '/') {
+      m_pending = static_cast<char>(c);
+    } else if (c == '\'') {
+      token();
+      open_quote(m_backslash_quotes);
+    } else if (c == '"') {
+      token();
+      m_lex = Lex::identifier;
+    } else if ((c == 'E' || c == 'e') && !m_prev_ident) {
+      m_pending = 'E';
+    } else if (c == '$' && !m_prev_ident) {
+      m_pending = '$';
+      m_tag_candidate.clear();
+    } else if (c == '\\') {
+      m_lex = Lex::meta;  // psql takes a backslash to the line's end as a meta-command
+      m_prev_ident = false;
+    } else if (c == ';') {
+      m_statement_start = true;
+      m_prev_ident = false;
+    } else if (is_space(static_cast<char>(c))) {
+      m_prev_ident = false;
+    } else {
+      token();
+      m_prev_ident = is_ident_char(c);
+    }
+  }
+
+  void open_quote(bool escapes) {
+    m_lex = Lex::quote;
+    m_quote_escapes = escapes;
+    m_escape_next = false;
+    m_prev_ident = false;
+  }
+
+  void end_of_line() {
+    std::string_view line = m_line;
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    const std::uint64_t at = m_line_at;
+    const bool looked_at = m_line_starts_statement && m_line_has_token;
+    const bool whole = m_line_length <= kStatementLineLimit && m_lex == Lex::normal && m_pending == 0 && m_statement_start;
+    m_line_at = m_offset;
+    m_line_length = 0;
+    m_line_has_token = false;
+    // The next line starts a statement when nothing of one is open.
+    m_line_starts_statement = m_lex == Lex::normal && m_pending == 0 && m_statement_start;
+    if (looked_at) statement(line, at, whole);
+    m_line.clear();
+    if (m_line.capacity() > 1024 * 1024) m_line.shrink_to_fit();
+  }
+
+  void statement(std::string_view line, std::uint64_t at, bool whole) {
+    if (whole && starts_with(line, kCopyPrefix) && ends_with(line, kCopySuffix)) {
+      auto target = parse_copy_statement(line);
+      if (!target)
+        throw DumpError(DumpErrc::bad_copy_statement, m_path, at,
+                        "the plain-text dump's COPY line " + quote_bytes(line) + " names no table this reader can parse" +
+                            m_note);
+      start_in_copy("table " + (target->schema.empty() ? "" : target->schema + ".") + target->table, false);
+      m_lines.set_offset(m_offset);
+      if (m_events.copy_begin(*target, line, at, m_offset)) want_rows();
+      return;
+    }
+    // pg_dump sets it at the top; quotes read backslashes as escapes when off.
+    if (whole && line == "SET standard_conforming_strings = off;") m_backslash_quotes = true;
+    if (whole && line == "SET standard_conforming_strings = on;") m_backslash_quotes = false;
+    m_events.statement(line, at, whole);
+  }
+
   const fs::path& m_path;
   Events& m_events;
   LineSplitter m_lines;
   std::size_t m_max_row;
   std::string m_note;
+  bool m_stopped = false;
+  // COPY rows.
   bool m_in_copy = false;
   bool m_want_rows = false;
   std::string m_label;
   std::uint64_t m_rows = 0;
+  // The lexer.
+  Lex m_lex = Lex::normal;
+  char m_pending = 0;           // a character whose meaning the next one decides
+  bool m_prev_ident = false;    // the previous character belongs to an identifier or number
+  bool m_statement_start = true;
+  bool m_quote_escapes = false;
+  bool m_escape_next = false;
+  bool m_backslash_quotes = false;  // standard_conforming_strings = off
+  int m_depth = 0;                  // of nested /* */ comments
+  std::string m_tag, m_tag_candidate;
+  std::size_t m_match = 0;
+  // The current line.
+  std::string m_line;  // up to kStatementLineLimit bytes
+  std::uint64_t m_line_length = 0;
+  std::uint64_t m_line_at = 0;
+  std::uint64_t m_offset = 0;  // text offset of the next byte to lex
+  bool m_line_starts_statement = true;
+  bool m_line_has_token = false;
 };
 
 std::string offset_note(const ArchiveHeader& header) {
@@ -123,20 +481,20 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
   FileSource file(path);
   std::vector<std::uint8_t> buffer(kInputChunk);
   const auto kind = stream_kind(header.compression);
-  scanner.lines().set_offset(start);
+  scanner.set_offset(start);
   if (!kind) {
     if (start > file.size())
       throw DumpError(DumpErrc::truncated, path, file.size(),
                       "the plain-text dump ends before the rows at byte offset " + std::to_string(start));
     std::uint64_t at = start;
-    while (at < file.size() && !scanner.lines().stopped()) {
+    while (at < file.size() && !scanner.stopped()) {
       const std::size_t got = file.read_at(at, buffer);
       if (got == 0) throw DumpError(DumpErrc::io_error, path, at, "the file shrank while being read");
-      scanner.lines().feed({reinterpret_cast<const char*>(buffer.data()), got});
+      scanner.feed({reinterpret_cast<const char*>(buffer.data()), got});
       at += got;
       if (progress) progress->set_bytes_read(at);
     }
-    if (!scanner.lines().stopped()) scanner.finish(at);
+    if (!scanner.stopped()) scanner.finish(at);
     return;
   }
 
@@ -144,7 +502,7 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
   std::uint64_t produced = 0;  // decompressed bytes so far
   std::uint64_t at = 0;
   auto out = [&](std::string_view text) {
-    if (scanner.lines().stopped()) return;
+    if (scanner.stopped()) return;
     if (produced + text.size() <= start) {
       produced += text.size();
       return;
@@ -154,9 +512,9 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
       produced = start;
     }
     produced += text.size();
-    scanner.lines().feed(text);
+    scanner.feed(text);
   };
-  while (at < file.size() && !scanner.lines().stopped()) {
+  while (at < file.size() && !scanner.stopped()) {
     const std::size_t got = file.read_at(at, buffer);
     if (got == 0) throw DumpError(DumpErrc::io_error, path, at, "the file shrank while being read");
     auto error = decoder.feed({buffer.data(), got}, out);
@@ -168,7 +526,7 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
     at += got;
     if (progress) progress->set_bytes_read(at);
   }
-  if (scanner.lines().stopped()) return;
+  if (scanner.stopped()) return;
   if (!decoder.at_stream_end())
     throw DumpError(DumpErrc::incomplete_compressed_stream, path, at,
                     "the plain-text dump ends before its " + std::string(decoder.name()) + " stream does" +
@@ -176,13 +534,23 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
   scanner.finish(produced);
 }
 
+enum class LoStatement { none, open, write, close };
+
+LoStatement lo_statement_kind(std::string_view line) {
+  if (starts_with(line, kLoOpen)) return LoStatement::open;
+  if (starts_with(line, kLoWrite)) return LoStatement::write;
+  if (starts_with(line, kLoClose)) return LoStatement::close;
+  return LoStatement::none;
+}
+
 class TocCollector final : public PlainScanner::Events {
  public:
-  explicit TocCollector(const fs::path& path) : m_path(path) {}
+  TocCollector(const fs::path& path, std::string note) : m_path(path), m_note(std::move(note)) {}
   std::vector<TocEntry> entries;
 
   bool copy_begin(const CopyTarget& target, std::string_view line, std::uint64_t line_at,
                   std::uint64_t rows_at) override {
+    m_in_run = false;
     TocEntry& e = add(line_at, line.size());
     e.had_dumper = true;
     e.desc = "TABLE DATA";
@@ -195,7 +563,24 @@ class TocCollector final : public PlainScanner::Events {
   }
   void copy_end(std::uint64_t) override {}
 
-  void statement(std::string_view line, std::uint64_t at) override {
+  void statement(std::string_view line, std::uint64_t at, bool whole) override {
+    const LoStatement lo = whole ? lo_statement_kind(line) : LoStatement::none;
+    if (lo == LoStatement::open && !m_in_run) {
+      // A run of lo_open / lowrite / lo_close is one BLOBS entry's data.
+      TocEntry& e = add(at, 64);
+      e.had_dumper = true;
+      e.desc = "BLOBS";
+      e.tag = "BLOBS";
+      e.section = TocSection::data;
+      e.offset = {DataOffsetState::set, at};
+      m_in_run = true;
+    } else if (lo != LoStatement::none && !m_in_run) {
+      throw DumpError(DumpErrc::bad_large_object_statement, m_path, at,
+                      "the plain-text dump writes to a large object it has not opened: " + quote_bytes(line) + m_note);
+    }
+    if (lo != LoStatement::none) return;
+    m_in_run = false;
+    if (!whole) return;
     if (starts_with(line, kSetvalPrefix)) {
       const auto set = parse_setval(line);
       if (!set) return;
@@ -219,6 +604,24 @@ class TocCollector final : public PlainScanner::Events {
       e.tag = name->second;
       e.defn = std::string(line) + "\n";
       e.defn_length = e.defn.size();
+      return;
+    }
+    if (starts_with(line, kLoCreate)) {
+      const auto oid = parse_lo_create(line);
+      if (!oid)
+        throw DumpError(DumpErrc::bad_large_object_statement, m_path, at,
+                        "the plain-text dump's lo_create line " + quote_bytes(line) + " names no large object" + m_note);
+      TocEntry& e = add(at, line.size());
+      e.desc = "BLOB";
+      e.section = TocSection::pre_data;
+      e.tag = std::to_string(*oid);
+      m_blob_entry[*oid] = entries.size() - 1;
+      return;
+    }
+    if (starts_with(line, kLoOwner)) {
+      const auto owner = parse_lo_owner(line);
+      if (!owner) return;  // ALTER LARGE OBJECT of another kind
+      if (auto it = m_blob_entry.find(owner->first); it != m_blob_entry.end()) entries[it->second].owner = owner->second;
     }
   }
 
@@ -227,8 +630,8 @@ class TocCollector final : public PlainScanner::Events {
     m_kept += bytes + 128;
     if (entries.size() >= static_cast<std::size_t>(kMaxTocEntries) || m_kept > kTocMemoryLimit)
       throw DumpError(DumpErrc::toc_too_large, m_path, at,
-                      "the plain-text dump holds more COPY blocks, extensions and sequences than this reader keeps "
-                      "in memory");
+                      "the plain-text dump holds more COPY blocks, extensions, sequences and large objects than this "
+                      "reader keeps in memory");
     TocEntry& e = entries.emplace_back();
     e.dump_id = static_cast<int>(entries.size());
     e.table_oid = "0";
@@ -238,18 +641,22 @@ class TocCollector final : public PlainScanner::Events {
   }
 
   const fs::path& m_path;
+  std::string m_note;
   std::uint64_t m_kept = 0;
+  bool m_in_run = false;
+  std::unordered_map<std::uint32_t, std::size_t> m_blob_entry;  // OID → index of its BLOB entry
 };
 
 class RowReader final : public PlainScanner::Events {
  public:
-  RowReader(const fs::path& path, const std::vector<const TocEntry*>& wanted, RowSink& sink, ProgressTracker& progress)
-      : m_path(path), m_sink(sink), m_progress(progress) {
+  RowReader(const fs::path& path, const std::vector<const TocEntry*>& wanted, ReadContext& context, std::string note)
+      : m_path(path), m_context(context), m_note(std::move(note)) {
     for (const TocEntry* e : wanted) m_wanted.emplace(e->offset.value, e);
   }
   PlainScanner* scanner = nullptr;
 
   bool copy_begin(const CopyTarget&, std::string_view line, std::uint64_t line_at, std::uint64_t rows_at) override {
+    end_run(line_at);
     auto it = m_wanted.find(rows_at);
     if (it == m_wanted.end()) return false;
     if (it->second->copy_stmt != std::string(line) + "\n")
@@ -259,59 +666,135 @@ class RowReader final : public PlainScanner::Events {
     scanner->set_copy_label(table_label(*it->second));
     return true;
   }
-  void row(std::string_view row) override { m_sink.row(row); }
+  void row(std::string_view row) override { m_context.sink.row(row); }
   void copy_end(std::uint64_t) override {
     if (!m_current) return;  // a block not wanted
-    m_sink.end_table(*m_current);
-    m_progress.table_done();
-    m_wanted.erase(m_current->offset.value);
+    m_context.sink.end_table(*m_current);
+    m_context.progress.table_done();
+    done(m_current);
     m_current = nullptr;
-    if (m_wanted.empty()) scanner->lines().stop();
+  }
+
+  void statement(std::string_view line, std::uint64_t at, bool whole) override {
+    const LoStatement lo = whole ? lo_statement_kind(line) : LoStatement::none;
+    if (!m_run) {
+      if (lo != LoStatement::open) return;
+      auto it = m_wanted.find(at);
+      if (it == m_wanted.end() || !it->second->is_large_objects()) return;
+      m_run = it->second;
+    }
+    switch (lo) {
+      case LoStatement::none: return end_run(at);
+      case LoStatement::open: {
+        const auto oid = parse_lo_open(line);
+        if (!oid) fail(at, "the plain-text dump's lo_open line " + quote_bytes(line) + " names no large object");
+        if (m_object) fail(at, "the plain-text dump opens large object " + std::to_string(*oid) + " while " +
+                                   large_object_label(*m_object, *m_run) + " is open");
+        m_context.objects.add(*oid, *m_run, m_path, at);
+        m_object = *oid;
+        m_context.sink.begin_large_object(*m_run, *oid);
+        return;
+      }
+      case LoStatement::write:
+        if (!m_object) fail(at, "the plain-text dump writes to a large object it has not opened: " + quote_bytes(line));
+        if (!parse_lowrite(line, m_bytes))
+          fail(at, "the plain-text dump's lowrite line for " + large_object_label(*m_object, *m_run) +
+                       " holds no bytea literal in hex ('\\x..'): " + quote_bytes(line));
+        m_context.sink.large_object_data(m_bytes);
+        return;
+      case LoStatement::close:
+        if (!m_object) fail(at, "the plain-text dump closes a large object it has not opened: " + quote_bytes(line));
+        if (line != "SELECT pg_catalog.lo_close(0);")
+          fail(at, "the plain-text dump's lo_close line for " + large_object_label(*m_object, *m_run) + " is " +
+                       quote_bytes(line));
+        m_object.reset();
+        m_context.sink.end_large_object();
+        return;
+    }
+  }
+
+  void end_of_text(std::uint64_t at) override {
+    if (m_object)
+      throw DumpError(DumpErrc::truncated, m_path, at,
+                      "the plain-text dump ends inside " + large_object_label(*m_object, *m_run) +
+                          ", before its lo_close" + m_note);
+    end_run(at);
   }
 
   void begin(const TocEntry* entry) {
     m_current = entry;
-    m_sink.begin_table(*entry);
+    m_context.sink.begin_table(*entry);
   }
+  // Starts inside a run of large object statements (reading one BLOBS entry from its offset).
+  void begin_run(const TocEntry* entry) { m_run = entry; }
   bool all_found() const { return m_wanted.empty(); }
   const TocEntry* first_missing() const { return m_wanted.empty() ? nullptr : m_wanted.begin()->second; }
 
  private:
+  [[noreturn]] void fail(std::uint64_t at, const std::string& reason) const {
+    throw DumpError(DumpErrc::bad_large_object_statement, m_path, at, reason + m_note);
+  }
+
+  // Another statement ends a run of large object statements.
+  void end_run(std::uint64_t at) {
+    if (!m_run) return;
+    if (m_object)
+      fail(at, "the plain-text dump's " + large_object_label(*m_object, *m_run) +
+                   " ends without its lo_close (another statement follows)");
+    const TocEntry* run = m_run;
+    m_run = nullptr;
+    done(run);
+  }
+
+  void done(const TocEntry* entry) {
+    m_wanted.erase(entry->offset.value);
+    if (m_wanted.empty()) scanner->stop();
+  }
+
   const fs::path& m_path;
-  RowSink& m_sink;
-  ProgressTracker& m_progress;
+  ReadContext& m_context;
+  std::string m_note;
   std::map<std::uint64_t, const TocEntry*> m_wanted;
   const TocEntry* m_current = nullptr;
+  const TocEntry* m_run = nullptr;  // the BLOBS entry being read
+  std::optional<std::uint32_t> m_object;
+  std::string m_bytes;
 };
 
 }  // namespace
 
 std::vector<TocEntry> synthesize_plain_toc(const fs::path& path, const ArchiveHeader& header) {
-  TocCollector collector(path);
+  TocCollector collector(path, offset_note(header));
   PlainScanner scanner(path, collector, kMaxRowBytes, offset_note(header));
   drive(path, header, 0, scanner, nullptr);
   return std::move(collector.entries);
 }
 
-void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, RowSink& sink,
-                       ProgressTracker& progress, std::size_t max_row_bytes) {
+void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context) {
   if (wanted.empty()) return;
-  RowReader reader(toc.path, wanted, sink, progress);
-  PlainScanner scanner(toc.path, reader, max_row_bytes, offset_note(toc.header));
+  RowReader reader(toc.path, wanted, context, offset_note(toc.header));
+  PlainScanner scanner(toc.path, reader, context.max_row, offset_note(toc.header));
   reader.scanner = &scanner;
   std::uint64_t start = 0;
   if (wanted.size() == 1 && toc.header.compression == Compression::none) {
-    // One table of an uncompressed dump: straight to its rows.
+    // One entry of an uncompressed dump: straight to its rows, or to its first lo_open.
     const TocEntry* entry = wanted.front();
     start = entry->offset.value;
-    reader.begin(entry);
-    scanner.start_in_copy(table_label(*entry), true);
+    if (entry->is_large_objects()) {
+      reader.begin_run(entry);
+    } else {
+      reader.begin(entry);
+      scanner.start_in_copy(table_label(*entry), true);
+    }
   }
-  drive(toc.path, toc.header, start, scanner, &progress);
+  drive(toc.path, toc.header, start, scanner, &context.progress);
   if (!reader.all_found())
     throw DumpError(DumpErrc::io_error, toc.path, reader.first_missing()->entry_offset,
-                    "the file changed since its TOC was read: the COPY block of " +
-                        table_label(*reader.first_missing()) + " is gone");
+                    "the file changed since its TOC was read: the data of " +
+                        (reader.first_missing()->is_large_objects()
+                             ? std::string("the large objects at this offset")
+                             : table_label(*reader.first_missing())) +
+                        " is gone");
 }
 
 }  // namespace pgverify::dump::detail

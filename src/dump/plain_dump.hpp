@@ -1,10 +1,11 @@
 // Plain SQL dumps (pg_dump -Fp, also gzip/lz4/zstd-compressed as a whole, as
 // `gcloud sql export sql` writes .gz): their "TOC" is put together from the
-// text, and their rows are the lines of each `COPY ... FROM stdin;` block up to
-// its "\." line, the way psql reads them. Lines are looked at, not parsed as
-// SQL: a line inside a function body or a multi-line literal that looks exactly
-// like a COPY line would be taken for one (pg_dump never writes such a line on
-// its own). Internal to dump/.
+// text, their rows are the lines of each `COPY ... FROM stdin;` block up to its
+// "\." line, and their large objects the lo_open / lowrite / lo_close calls
+// pg_dump writes, the way psql reads them. Statements are lexed as psql splits
+// them (quotes, dollar quotes, comments), so only a statement that starts a line
+// at a statement's start is looked at: a COPY line inside a function body or a
+// multi-line literal is not taken for one. COPY data is not lexed. Internal to dump/.
 #pragma once
 
 #include <filesystem>
@@ -17,13 +18,15 @@
 namespace pgverify::dump::detail {
 
 // TABLE DATA entries (one per COPY block: tag, schema, copy_stmt, offset = text
-// offset of the first row), EXTENSION entries (CREATE EXTENSION lines) and
-// SEQUENCE SET entries (setval lines), numbered 1, 2, ... in file order.
+// offset of the first row), EXTENSION entries (CREATE EXTENSION lines),
+// SEQUENCE SET entries (setval lines), BLOB entries (lo_create lines: tag the
+// OID, owner from ALTER LARGE OBJECT ... OWNER TO) and BLOBS entries (each run
+// of lo_open / lowrite / lo_close: offset = text offset of its first lo_open),
+// numbered 1, 2, ... in file order.
 std::vector<TocEntry> synthesize_plain_toc(const std::filesystem::path& path, const ArchiveHeader& header);
 
-// Streams the rows of `wanted` (TABLE DATA entries of toc, in file order; all
-// of them, or one) to the sink.
-void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, RowSink& sink,
-                       ProgressTracker& progress, std::size_t max_row_bytes);
+// Streams the rows and large objects of `wanted` (TABLE DATA and BLOBS
+// entries of toc, in file order; all of them, or one) to the sink.
+void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context);
 
 }  // namespace pgverify::dump::detail

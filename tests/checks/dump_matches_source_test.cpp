@@ -62,3 +62,13 @@ TEST_CASE("dump.matches-source leaves an unreadable dump to dump.readable", "[ch
   CHECK(result.status == Status::skip);
   CHECK_THAT(result.summary, Catch::StartsWith("the dump cannot be read (see dump.readable)"));
 }
+
+TEST_CASE("dump.matches-source counts tables only the dump holds as \"in the dump only\"", "[checks][dump.matches-source]") {
+  auto result = run_against({{"public.a", {"1\tone", "2\ttwo"}}, {"public.b", {"x"}}, {"public.c", {"y"}}}, "extra");
+  CHECK(result.status == Status::warn);
+  CHECK(result.summary == "2 of 2 source tables are in the dump with the same rows (text mode); 1 in the dump only");
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].object == "public.c");
+  CHECK(result.findings[0].expected == "not in the source");
+  CHECK(result.findings[0].message == "the dump holds a table the live source does not have");
+}

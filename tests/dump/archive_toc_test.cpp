@@ -338,7 +338,7 @@ TEST_CASE("a plain dump's TOC comes from its COPY, CREATE EXTENSION and setval l
 
 TEST_CASE("every DumpErrc has its own name", "[dump]") {
   std::set<std::string_view> names;
-  const int last = static_cast<int>(DumpErrc::bad_copy_statement);
+  const int last = static_cast<int>(DumpErrc::bad_large_object_statement);
   for (int i = 0; i <= last; ++i) names.insert(to_string(static_cast<DumpErrc>(i)));
   CHECK(names.size() == static_cast<std::size_t>(last) + 1);
   CHECK(names.count("unknown") == 0);

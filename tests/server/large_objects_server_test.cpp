@@ -8,6 +8,7 @@
 
 #include "hash/large_objects.hpp"
 #include "hash/table_hasher.hpp"
+#include "support/dump_support.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
@@ -27,16 +28,6 @@ SELECT lo_from_bytea(424205, '\x');
 SELECT lo_put(424205, 2040, '\xaabb');
 SELECT lo_put(424205, 4100, '\xcc');
 )SQL";
-
-std::vector<hash::LargeObjectDigest> hash_as(const std::string& dsn) {
-  pg::LibpqConnector connector;
-  auto session = connector.connect(dsn);
-  hash::prepare_session(*session, "UTC");
-  session->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-  auto objects = hash::hash_large_objects(*session);
-  session->execute("COMMIT");
-  return objects;
-}
 
 // The object's bytes as the server gives them whole, hashed here.
 hash::uint128 expected_hash(const testing::ScratchDatabase& db, std::uint32_t oid, std::uint64_t& size) {
@@ -63,7 +54,7 @@ TEST_CASE("large objects hash to their exact bytes through both read paths, and 
       "DO $$ BEGIN CREATE ROLE pgv_lo_reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;";
   source.exec(reader_role + "GRANT SELECT ON LARGE OBJECT 424202, 424203, 424204, 424205 TO pgv_lo_reader;");
 
-  const auto as_superuser = hash_as(source.dsn());
+  const auto as_superuser = testing::live_large_objects(source.dsn());
   REQUIRE(as_superuser.size() == 5);
   for (const auto& object : as_superuser) {
     std::uint64_t size = 0;
@@ -98,7 +89,7 @@ TEST_CASE("large objects hash to their exact bytes through both read paths, and 
     auto expected = as_superuser;
     expected[0].acl = "pgv_lo_reader SELECT granted by postgres; postgres SELECT granted by postgres; "
                       "postgres UPDATE granted by postgres";
-    const auto as_reader = hash_as(source.dsn() + " user=pgv_lo_reader");
+    const auto as_reader = testing::live_large_objects(source.dsn() + " user=pgv_lo_reader");
     CHECK(as_reader == expected);
   }
 
@@ -109,12 +100,12 @@ TEST_CASE("large objects hash to their exact bytes through both read paths, and 
     const auto dump = dir.path() / "lo.dump";
     testing::run_ok({pg17.tool("pg_dump"), "-Fc", "-f", dump.string(), "-d", source.dsn()});
     testing::run_ok({pg18.tool("pg_restore"), "-d", target.dsn(), dump.string()});
-    auto restored = hash_as(target.dsn());
+    auto restored = testing::live_large_objects(target.dsn());
     CHECK(restored == as_superuser);
     CHECK(hash::summarize(restored).digest == hash::summarize(as_superuser).digest);
 
     target.exec("SELECT lo_put(424203, 1000000, '\\x01');");
-    restored = hash_as(target.dsn());
+    restored = testing::live_large_objects(target.dsn());
     REQUIRE(restored.size() == 5);
     CHECK(restored[2].hash != as_superuser[2].hash);
     CHECK(restored[2].size == as_superuser[2].size);
