@@ -1,4 +1,4 @@
-// Large objects in real archives: pg_dump 15, 17 and 18 in custom, directory,
+// Large objects in real archives: pg_dump 15, 16, 17 and 18 in custom, directory,
 // tar and plain format with every compression each offers. Every object
 // (empty, one byte, 3 MB, 64 kB of incompressible bytes, an OID beyond 2^31,
 // several owners) must come out of the dump with the digest
@@ -120,7 +120,7 @@ fs::path blobs_toc_of_424203(const fs::path& dir) {
 
 TEST_CASE("large objects of real archives hash like the live source's, in every format and compression",
           "[server][dump][large-objects]") {
-  const int major = GENERATE(15, 17, 18);
+  const int major = GENERATE(15, 16, 17, 18);
   INFO("pg_dump " << major);
   Source s(major);
   REQUIRE(s.live.size() == 5);

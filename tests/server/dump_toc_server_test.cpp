@@ -1,4 +1,4 @@
-// The TOC checks against real archives: pg_dump 15, 17 and 18 (and 18 with
+// The TOC checks against real archives: pg_dump 15, 16, 17 and 18 (and 18 with
 // --statistics) of a schema using every kind of object pg_dump writes
 // (functions with COPY lines in their bodies, triggers, policies,
 // publications, a subscription, event triggers, matviews, partitions, large
@@ -202,7 +202,7 @@ void expect(const dump::DumpError& e, dump::DumpErrc code, const std::string& pa
 
 TEST_CASE("real archives of a schema using every kind of object are never refused, in any format",
           "[server][dump][toc]") {
-  const int major = GENERATE(15, 17, 18);
+  const int major = GENERATE(15, 16, 17, 18);
   INFO("pg_dump " << major);
   Varied v(major);
   const auto live = live_tables(v.db.dsn());
@@ -230,8 +230,7 @@ TEST_CASE("real archives of a schema using every kind of object are never refuse
 }
 
 TEST_CASE("real archives of the kitchen sink corpus are never refused, in any format", "[server][dump][toc]") {
-  // The majors this reader's tests have servers of; the corpus takes 16 too where it is built.
-  for (int major : {15, 17}) {
+  for (int major : testing::corpus_source_majors()) {
     INFO("pg_dump " << major);
     testing::KitchenSink ks(major, "dr_toc");
     const auto live = live_tables(ks.source().dsn());
