@@ -491,6 +491,42 @@ TEST_CASE("review: a subscription missing on the target fails post", "[server][r
   CHECK(post.process.exit_code == 1);
 }
 
+// pre compares a dump's data with the source, not what else it restores: a
+// dump taken with --no-privileges (or --no-owner, --no-publications,
+// --no-comments) passes every pre check, the old volume is deleted, and post
+// then finds every GRANT, owner and publication gone.
+TEST_CASE("review: pre does not pass a dump that holds no privileges or publications", "[server][review]") {
+  Runbook runbook(17, "nopriv", R"SQL(
+    DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pgv_rv_t_reader') THEN CREATE ROLE pgv_rv_t_reader; END IF; END $$;
+    CREATE TABLE t (id int PRIMARY KEY, v text);
+    INSERT INTO t VALUES (1, 'a');
+    GRANT SELECT ON t TO pgv_rv_t_reader;
+    CREATE PUBLICATION pgv_rv_pub FOR TABLE t;)SQL");
+  struct DropRole {
+    ~DropRole() {
+      for (int major : {17, 18}) try {
+          admin_sql(real_server(major).dsn, "DROP ROLE IF EXISTS pgv_rv_t_reader");
+        } catch (...) {
+        }
+    }
+  } drop_role;
+  admin_sql(real_server(18).dsn,
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pgv_rv_t_reader') THEN "
+            "CREATE ROLE pgv_rv_t_reader; END IF; END $$");
+  runbook.dump({"-Fc", "--no-privileges", "--no-publications"});
+  auto pre = runbook.pre();
+  INFO(pre.transcript());
+  const bool dump_checks_all_pass =
+      pre.status_of("dump.readable") == "pass" && pre.status_of("dump.matches-source") == "pass";
+  CHECK_FALSE(dump_checks_all_pass);
+  runbook.restore();
+  auto post = runbook.post();
+  INFO("post, for the record: " << post.transcript());
+  CHECK(post.process.exit_code == 1);
+  admin_sql(runbook.source().dsn(), "REVOKE ALL ON t FROM pgv_rv_t_reader");
+  admin_sql(runbook.target().dsn(), "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM pgv_rv_t_reader");
+}
+
 // ---------------------------------------------------------------------------
 // Lesser ones
 // ---------------------------------------------------------------------------
