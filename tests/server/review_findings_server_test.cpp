@@ -321,6 +321,22 @@ TEST_CASE("review: a LATIN1 source restored into a UTF8 database passes post", "
   }
 }
 
+// The baseline records the source session's TimeZone and post pins it on the
+// target. Debian trixie and later (PostgreSQL 17 and 18 here, as the pgvector
+// images) ship the legacy zone names (Asia/Calcutta, US/Pacific, ...) only in
+// tzdata-legacy, so SET TimeZone fails on the target and every data check
+// errors (exit 3) on a correct restore. Any fixed zone (UTC) would hash
+// timestamptz the same on both sides.
+TEST_CASE("review: a source whose TimeZone is a legacy zone name can be checked on 18", "[server][review]") {
+  Runbook runbook(15, "legacytz", "CREATE TABLE ev (id int, at timestamptz); INSERT INTO ev VALUES (1, '2024-01-01 10:00+00');");
+  admin_sql(runbook.source_server().dsn, "ALTER DATABASE " + runbook.source().name() + " SET timezone = 'Asia/Calcutta'");
+  pre_restore(runbook);
+  auto post = runbook.post();
+  INFO(post.transcript());
+  CHECK(post.status_of("data.table-hashes") == "pass");
+  CHECK(post.process.exit_code == 0);
+}
+
 // pg_dump's documentation recommends --quote-all-identifiers for dumps loaded
 // into another major. TocEntry::relation() takes the COPY statement's quoting
 // verbatim ("public"."t"), which never equals format('%I.%I') (public.t).
