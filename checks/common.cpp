@@ -99,7 +99,7 @@ const hash::DatabaseHash& target_hash(Context& context) {
     hash::Mode mode = hash::Mode::binary;
     if (!baseline.tables.empty() && baseline.tables.front().mode == "text") mode = hash::Mode::text;
     hash::HashOptions options = hash_options_for(context.tenant, mode);
-    options.time_zone = baseline.setting("TimeZone");
+    options.output = {baseline.setting("TimeZone"), baseline.setting("bytea_output"), baseline.setting("client_encoding")};
     // Read with the baseline's columns, by name: pg_restore may order a
     // table's columns otherwise (an inheritance child gets its parents' first).
     for (const TableRecord& table : baseline.tables)
@@ -239,6 +239,9 @@ const DumpDigest& dump_digest(Context& context) {
 const hash::DatabaseHash& source_text_hash(Context& context) {
   if (!context.source_text_hash) {
     hash::HashOptions options = hash_options_for(context.tenant, hash::Mode::text);
+    // As pg_dump read the rows: the session's own TimeZone and bytea_output
+    // (database and role defaults), the dump's encoding (pg_dump -E).
+    options.output = {"", "", context.dump_digest ? context.dump_digest->toc.encoding() : ""};
     options.on_progress = context.on_hash_progress;
     context.source_text_hash = hash::hash_database(context.connector, context.tenant.source_dsn, options);
   }

@@ -15,6 +15,8 @@ int run_hash_command(const HashCommandOptions& options) {
   hash_options.mode = options.mode == "text" ? hash::Mode::text : hash::Mode::binary;
   hash_options.jobs = options.jobs;
   hash_options.filter.include = options.tables;
+  // What reads alike on any two servers, so two outputs compare by hand.
+  hash_options.output = hash::OutputSettings::canonical();
   // Large objects belong to no table: hashed when the whole database is.
   hash_options.large_objects = options.tables.empty();
   ProgressLine progress;

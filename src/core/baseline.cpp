@@ -13,6 +13,8 @@ hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode) 
   options.jobs = tenant.hash.jobs;
   options.filter.include = tenant.hash.include;
   options.filter.exclude = tenant.hash.exclude;
+  // Two live servers are compared in settings that read alike on both.
+  options.output = hash::OutputSettings::canonical();
   return options;
 }
 
@@ -65,7 +67,15 @@ Manifest capture_baseline(pg::Connector& connector, const TenantConfig& tenant,
 
   const hash::Mode mode = tenant.hash.mode == "text" ? hash::Mode::text : hash::Mode::binary;
   hash::DatabaseHash hashed;
-  if (already_hashed && already_hashed->mode == mode) {
+  // A text-mode hash taken for the dump comparison is read as pg_dump reads
+  // (the source's TimeZone and bytea_output, the dump's encoding); it serves
+  // as the baseline when that is also how post will read the target.
+  const hash::OutputSettings canonical = hash::OutputSettings::canonical();
+  const bool reusable = already_hashed && already_hashed->mode == mode && already_hashed->settings.size() >= 3 &&
+                        already_hashed->settings[0].second == canonical.time_zone &&
+                        already_hashed->settings[1].second == canonical.bytea_output &&
+                        already_hashed->settings[2].second == canonical.client_encoding;
+  if (reusable) {
     hashed = *already_hashed;
   } else {
     hash::HashOptions options = hash_options_for(tenant, mode);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "dump/plain_dump.hpp"
+#include "pg/ident.hpp"
 #include "dump/tar_member.hpp"
 
 namespace pgverify::dump {
@@ -357,21 +358,6 @@ class TocReader {
   std::uint64_t m_kept = 0;
 };
 
-// The unquoted name needs no quotes when quote_ident would not add any:
-// lowercase letters, digits, _ and $, not starting with a digit or $. (Keywords
-// are quoted by the server too; the COPY statement, when there is one, knows.)
-std::string quote_ident(std::string_view name) {
-  bool plain = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')) plain = false;
-  if (plain) return std::string(name);
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // One identifier of a SQL name at pos: "quoted ""x""" or unquoted (downcased as
 // the server would, though pg_dump only writes lowercase unquoted names).
@@ -456,8 +442,7 @@ void index_large_objects(ArchiveToc& toc) {
 std::string TocEntry::plain_name() const { return schema.empty() ? tag : schema + "." + tag; }
 
 std::string TocEntry::relation() const {
-  if (auto target = parse_copy_statement(copy_stmt)) return target->quoted;
-  return schema.empty() ? quote_ident(tag) : quote_ident(schema) + "." + quote_ident(tag);
+  return schema.empty() ? pg::canonical_ident(tag) : pg::canonical_ident(schema) + "." + pg::canonical_ident(tag);
 }
 
 const TocEntry* ArchiveToc::find(int dump_id) const {
@@ -494,6 +479,16 @@ const ListedLargeObject* ArchiveToc::listed_large_object(std::uint32_t oid) cons
   auto it = std::lower_bound(listed_large_objects.begin(), listed_large_objects.end(), oid,
                              [](const ListedLargeObject& l, std::uint32_t o) { return l.oid < o; });
   return it != listed_large_objects.end() && it->oid == oid ? &*it : nullptr;
+}
+
+std::string ArchiveToc::encoding() const {
+  for (const TocEntry& e : entries) {
+    if (e.desc != "ENCODING") continue;
+    const std::size_t open = e.defn.find('\'');
+    const std::size_t close = open == std::string::npos ? open : e.defn.find('\'', open + 1);
+    if (close != std::string::npos) return e.defn.substr(open + 1, close - open - 1);
+  }
+  return "";
 }
 
 std::vector<const TocEntry*> ArchiveToc::extensions() const {

@@ -52,9 +52,9 @@ struct TocEntry {
   bool is_large_objects() const { return desc == "BLOBS"; }  // a BLOBS entry: large objects' data
   // schema.tag unquoted ("public.Mixed Case"), as filters and hash::RelationSpec::plain_name read.
   std::string plain_name() const;
-  // schema.tag quoted as PostgreSQL's quote_ident quotes (public."Mixed Case"), as
-  // hash::RelationSpec::name reads: taken from the COPY statement, which pg_dump
-  // quoted with the server's own keyword list; plain_name() rules otherwise.
+  // schema.tag in canonical spelling (pg/ident.hpp: public."Mixed Case",
+  // public.json_table), as hash::RelationSpec::name reads: the entry's own
+  // table, also when its COPY loads it through the partition root.
   std::string relation() const;
 };
 
@@ -99,6 +99,9 @@ struct ArchiveToc {
   // The listing of one OID; nullptr when the TOC does not list it.
   const ListedLargeObject* listed_large_object(std::uint32_t oid) const;
   std::vector<const TocEntry*> extensions() const;  // EXTENSION entries: tag = extension name
+  // The encoding the archive's text is in (its ENCODING entry: "SET
+  // client_encoding = 'X';"); empty when it has none.
+  std::string encoding() const;
   // Every SEQUENCE SET entry whose setval call parses.
   std::vector<SequenceSet> sequences_set() const;
 };
@@ -126,6 +129,12 @@ struct CopyTarget {
   std::string schema;
   std::string table;
   std::string quoted;  // schema.table exactly as the statement writes it
+  // A plain dump's "-- Data for Name: T; Type: TABLE DATA; Schema: S" header
+  // before the COPY: the table the data belongs to, which is not the COPY's
+  // target when pg_dump loads a partition through its root
+  // (--load-via-partition-root, forced for hash partitions on an enum).
+  std::string entry_schema;
+  std::string entry_table;
 };
 std::optional<CopyTarget> parse_copy_statement(std::string_view sql);
 

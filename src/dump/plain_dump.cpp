@@ -409,7 +409,8 @@ class PlainScanner final : private LineSplitter::Handler {
     std::string_view line = m_line;
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
     const std::uint64_t at = m_line_at;
-    const bool looked_at = m_line_starts_statement && m_line_has_token;
+    const bool started = m_line_starts_statement;
+    const bool looked_at = started && m_line_has_token;
     const bool whole = m_line_length <= kStatementLineLimit && m_lex == Lex::normal && m_pending == 0 && m_statement_start;
     m_line_at = m_offset;
     m_line_length = 0;
@@ -417,8 +418,24 @@ class PlainScanner final : private LineSplitter::Handler {
     // The next line starts a statement when nothing of one is open.
     m_line_starts_statement = m_lex == Lex::normal && m_pending == 0 && m_statement_start;
     if (looked_at) statement(line, at, whole);
+    else if (started) data_header(line);
     m_line.clear();
     if (m_line.capacity() > 1024 * 1024) m_line.shrink_to_fit();
+  }
+
+  // pg_dump's comment before a table's data (pg_backup_archiver.c, _printTocEntry):
+  // "-- Data for Name: TAG; Type: TABLE DATA; Schema: SCHEMA; Owner: OWNER".
+  void data_header(std::string_view line) {
+    constexpr std::string_view prefix = "-- Data for Name: ", type = "; Type: TABLE DATA; Schema: ",
+                               owner = "; Owner: ";
+    if (!starts_with(line, prefix)) return;
+    const std::size_t type_at = line.find(type, prefix.size());
+    if (type_at == std::string_view::npos) return;
+    const std::size_t schema_at = type_at + type.size();
+    const std::size_t owner_at = line.find(owner, schema_at);
+    m_data_header = {std::string(line.substr(schema_at, owner_at == std::string_view::npos ? line.size() - schema_at
+                                                                                          : owner_at - schema_at)),
+                     std::string(line.substr(prefix.size(), type_at - prefix.size()))};
   }
 
   void statement(std::string_view line, std::uint64_t at, bool whole) {
@@ -428,6 +445,11 @@ class PlainScanner final : private LineSplitter::Handler {
         throw DumpError(DumpErrc::bad_copy_statement, m_path, at,
                         "the plain-text dump's COPY line " + quote_bytes(line) + " names no table this reader can parse" +
                             m_note);
+      if (!m_data_header.second.empty()) {
+        target->entry_schema = m_data_header.first;
+        target->entry_table = m_data_header.second;
+      }
+      m_data_header = {};
       start_in_copy("table " + (target->schema.empty() ? "" : target->schema + ".") + target->table, false);
       m_lines.set_offset(m_offset);
       if (m_events.copy_begin(*target, line, at, m_offset)) want_rows();
@@ -458,6 +480,7 @@ class PlainScanner final : private LineSplitter::Handler {
   bool m_quote_escapes = false;
   bool m_escape_next = false;
   bool m_backslash_quotes = false;  // standard_conforming_strings = off
+  std::pair<std::string, std::string> m_data_header;  // (schema, tag) of the last "-- Data for Name:" line
   int m_depth = 0;                  // of nested /* */ comments
   std::string m_tag, m_tag_candidate;
   std::size_t m_match = 0;
@@ -555,8 +578,8 @@ class TocCollector final : public PlainScanner::Events {
     e.had_dumper = true;
     e.desc = "TABLE DATA";
     e.section = TocSection::data;
-    e.tag = target.table;
-    e.schema = target.schema;
+    e.tag = target.entry_table.empty() ? target.table : target.entry_table;
+    e.schema = target.entry_table.empty() ? target.schema : target.entry_schema;
     e.copy_stmt = std::string(line) + "\n";
     e.offset = {DataOffsetState::set, rows_at};
     return false;
@@ -581,6 +604,18 @@ class TocCollector final : public PlainScanner::Events {
     if (lo != LoStatement::none) return;
     m_in_run = false;
     if (!whole) return;
+    // pg_dump's "SET client_encoding = 'X';" at the top: the text's encoding,
+    // as the ENCODING entry of an archive says it.
+    if (starts_with(line, "SET client_encoding = '") && ends_with(line, "';") && !m_encoding_seen) {
+      m_encoding_seen = true;
+      TocEntry& e = add(at, line.size());
+      e.desc = "ENCODING";
+      e.tag = "ENCODING";
+      e.section = TocSection::pre_data;
+      e.defn = std::string(line) + "\n";
+      e.defn_length = e.defn.size();
+      return;
+    }
     if (starts_with(line, kSetvalPrefix)) {
       const auto set = parse_setval(line);
       if (!set) return;
@@ -640,6 +675,7 @@ class TocCollector final : public PlainScanner::Events {
     return e;
   }
 
+  bool m_encoding_seen = false;
   const fs::path& m_path;
   std::string m_note;
   std::uint64_t m_kept = 0;

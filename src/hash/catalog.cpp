@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "pg/ident.hpp"
+
 namespace pgverify::hash {
 
 std::string_view to_string(Mode mode) { return mode == Mode::text ? "text" : "binary"; }
@@ -139,14 +141,17 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
       "  FROM used u ORDER BY u.attrelid, u.attnum");
 
   std::map<std::string, std::vector<ColumnSpec>> columns_of;
-  for (const auto& row : columns.rows)
+  for (const auto& row : columns.rows) {
+    const std::string quoted = row[1].value_or("");
     columns_of[row[0].value_or("")].push_back(
-        {row[1].value_or(""), row[2].value_or("f") == "t", row.size() > 3 ? row[3].value_or("") : ""});
+        {pg::canonical_text(quoted), row[2].value_or("f") == "t", row.size() > 3 ? row[3].value_or("") : "", quoted});
+  }
 
   std::vector<RelationSpec> out;
   for (const auto& row : relations.rows) {
     RelationSpec relation;
-    relation.name = row[1].value_or("");
+    relation.sql_name = row[1].value_or("");
+    relation.name = pg::canonical_text(relation.sql_name);
     relation.plain_name = row[2].value_or("");
     if (!filter.matches(relation.plain_name)) continue;
     const std::string relkind = row[3].value_or("");
@@ -155,7 +160,7 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
                     : relkind == "m" ? RelationKind::matview
                     : is_partition   ? RelationKind::partition
                                      : RelationKind::table;
-    if (is_partition) relation.parent = row[5].value_or("");
+    if (is_partition) relation.parent = pg::canonical_text(row[5].value_or(""));
     relation.pages = to_u64(row[6]);
     relation.bytes = to_u64(row[7]);
     relation.populated = row[8].value_or("t") == "t";
@@ -205,7 +210,7 @@ void apply_column_plan(RelationSpec& relation, const std::vector<PlannedColumn>&
     if (!wanted.type.empty() && wanted.type != it->second->type)
       relation.changed_types.push_back(wanted.ident + ": " + wanted.type + " in the baseline, " + it->second->type +
                                        " here");
-    planned.push_back({wanted.ident, wanted.as_text, it->second->type});
+    planned.push_back({wanted.ident, wanted.as_text, it->second->type, it->second->sql});
     present.erase(it);
   }
   for (const auto& column : relation.columns)
@@ -215,9 +220,14 @@ void apply_column_plan(RelationSpec& relation, const std::vector<PlannedColumn>&
 
 std::string copy_statement(const RelationSpec& relation, Mode mode, std::uint64_t first_page,
                            std::uint64_t end_page, bool chunked) {
-  std::vector<std::string> list = hashed_columns(relation, mode);
+  // SQL to this relation's own server: its own quoting (or, for a spec made
+  // by hand, the canonical one, which is valid SQL as well).
   std::string joined;
-  for (const auto& c : list) joined += (joined.empty() ? "" : ", ") + c;
+  for (const auto& column : relation.columns) {
+    const std::string& ident = column.sql.empty() ? column.ident : column.sql;
+    joined += (joined.empty() ? "" : ", ") + ident + (mode == Mode::binary && column.binary_as_text ? "::text" : "");
+  }
+  const std::string& table = relation.sql_name.empty() ? relation.name : relation.sql_name;
   const bool any_cast = mode == Mode::binary &&
                         std::any_of(relation.columns.begin(), relation.columns.end(),
                                     [](const ColumnSpec& c) { return c.binary_as_text; });
@@ -227,14 +237,14 @@ std::string copy_statement(const RelationSpec& relation, Mode mode, std::uint64_
   // whole; a query otherwise (materialized views, chunks, casts, an extension
   // configuration table's condition). Both give the same bytes per row.
   if (!chunked && !any_cast && relation.kind != RelationKind::matview && !relation.extension_config) {
-    return "COPY " + relation.name + (joined.empty() ? "" : " (" + joined + ")") + " TO STDOUT" + options;
+    return "COPY " + table + (joined.empty() ? "" : " (" + joined + ")") + " TO STDOUT" + options;
   }
   // A table without columns: SELECT with an empty list is valid SQL and
   // gives one empty row per row, as COPY t does.
   const std::string select = "SELECT " + joined + (joined.empty() ? "" : " ");
   if (relation.extension_config) {
     // As pg_dump reads it (dumpTableData_copy): without ONLY, the condition as written.
-    return "COPY (" + select + "FROM " + relation.name + (relation.filter.empty() ? "" : " " + relation.filter) +
+    return "COPY (" + select + "FROM " + table + (relation.filter.empty() ? "" : " " + relation.filter) +
            ") TO STDOUT" + options;
   }
   std::string where;
@@ -242,7 +252,7 @@ std::string copy_statement(const RelationSpec& relation, Mode mode, std::uint64_
     where = " WHERE ctid >= '(" + std::to_string(first_page) + ",0)'::pg_catalog.tid";
     if (end_page) where += " AND ctid < '(" + std::to_string(end_page) + ",0)'::pg_catalog.tid";
   }
-  return "COPY (" + select + "FROM ONLY " + relation.name + where + ") TO STDOUT" + options;
+  return "COPY (" + select + "FROM ONLY " + table + where + ") TO STDOUT" + options;
 }
 
 }  // namespace pgverify::hash

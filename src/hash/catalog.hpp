@@ -18,13 +18,15 @@ enum class RelationKind { table, partition, partitioned, matview };
 std::string_view to_string(RelationKind kind);
 
 struct ColumnSpec {
-  std::string ident;           // quoted as PostgreSQL needs ("Body", id)
+  std::string ident;           // canonical spelling (pg/ident.hpp): "Body", id, json
+
   // Binary mode reads it as text: its type has no binary send function
   // (aclitem, a base type declared without send/receive), or its binary form
   // embeds OIDs that differ between clusters (composites, arrays of
   // user-defined types, reg* types, domains over any of these).
   bool binary_as_text = false;
   std::string type;            // format_type, with its modifier: "character varying(20)"
+  std::string sql;             // as the server it came from quotes it, for SQL sent to that server
 };
 
 // How post reads a table: the baseline's columns by name, in the baseline's
@@ -37,7 +39,8 @@ struct PlannedColumn {
 using ColumnPlans = std::map<std::string, std::vector<PlannedColumn>>;  // by RelationSpec::name
 
 struct RelationSpec {
-  std::string name;    // schema-qualified, quoted: public."Messages"
+  std::string name;    // schema-qualified, canonical spelling (pg/ident.hpp): public."Messages"
+  std::string sql_name;  // as the server quotes it, for SQL sent to it
   std::string plain_name;  // unquoted: public.Messages (what filters match)
   RelationKind kind = RelationKind::table;
   std::string parent;  // partitions: the partitioned table they belong to

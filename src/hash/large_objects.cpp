@@ -27,13 +27,12 @@ int hex_value(char c) {
   return -1;
 }
 
-// bytea in hex output ("\x0a1b"), as prepare_session sets it, into bytes.
-void feed_hex_bytea(const std::string& text, ObjectHasher& hasher, std::uint32_t oid) {
-  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2)
-    throw pg::PgError("large object " + std::to_string(oid) + ": lo_get returned bytea not in hex output");
-  std::string bytes((text.size() - 2) / 2, '\0');
+// encode(..., 'hex') text into bytes (whatever the session's bytea_output).
+void feed_hex(const std::string& text, ObjectHasher& hasher, std::uint32_t oid) {
+  if (text.size() % 2) throw pg::PgError("large object " + std::to_string(oid) + ": lo_get returned odd hex");
+  std::string bytes(text.size() / 2, '\0');
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const int high = hex_value(text[2 + 2 * i]), low = hex_value(text[3 + 2 * i]);
+    const int high = hex_value(text[2 * i]), low = hex_value(text[2 * i + 1]);
     if (high < 0 || low < 0)
       throw pg::PgError("large object " + std::to_string(oid) + ": lo_get returned malformed hex");
     bytes[i] = static_cast<char>(high * 16 + low);
@@ -196,14 +195,16 @@ std::vector<LargeObjectDigest> hash_large_objects(pg::Session& session) {
     for (std::uint64_t offset = 0;; offset += kPieceBytes) {
       pg::QueryResult piece;
       try {
-        piece = session.query("SELECT pg_catalog.lo_get($1::pg_catalog.oid, $2::pg_catalog.int8, $3::pg_catalog.int4)",
-                              {oid, std::to_string(offset), std::to_string(kPieceBytes)});
+        piece = session.query(
+            "SELECT pg_catalog.encode(pg_catalog.lo_get($1::pg_catalog.oid, $2::pg_catalog.int8, $3::pg_catalog.int4), "
+            "'hex')",
+            {oid, std::to_string(offset), std::to_string(kPieceBytes)});
       } catch (const pg::PgError& error) {
         throw pg::PgError("large object " + oid + " cannot be read: " + error.what());
       }
-      const std::string text = piece.at(0, 0).value_or("\\x");
+      const std::string text = piece.at(0, 0).value_or("");
       const std::uint64_t before = hasher.size();
-      feed_hex_bytea(text, hasher, object.oid);
+      feed_hex(text, hasher, object.oid);
       if (hasher.size() - before < kPieceBytes) break;
     }
     object.size = hasher.size();

@@ -105,24 +105,25 @@ void BinaryRowHasher::on_copy_data(const char* data, std::size_t size) {
   digest.add_row(data, size);
 }
 
-std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& session,
-                                                                 const std::string& time_zone) {
+std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& session, const OutputSettings& output) {
   // What pg_dump sets before it reads data (pg_dump.c, setup_connection), so a
-  // live table hashes like its rows inside a dump; TimeZone and bytea_output
-  // are pinned as well because they shape text output and pg_dump inherits them.
-  auto encoding = session.query("SELECT pg_catalog.current_setting('server_encoding')");
-  const std::string client_encoding = encoding.at(0, 0).value_or("UTF8");
-  std::string zone = time_zone;
-  if (zone.empty()) zone = session.query("SELECT pg_catalog.current_setting('TimeZone')").at(0, 0).value_or("UTC");
+  // live table hashes like its rows inside a dump; TimeZone, bytea_output and
+  // client_encoding, which pg_dump inherits or takes from -E, as `output` says.
+  auto current = [&](const char* name) {
+    return session.query(std::string("SELECT pg_catalog.current_setting('") + name + "')").at(0, 0).value_or("");
+  };
+  const std::string encoding = output.client_encoding.empty() ? current("server_encoding") : output.client_encoding;
+  const std::string zone = output.time_zone.empty() ? current("TimeZone") : output.time_zone;
+  const std::string bytea = output.bytea_output.empty() ? current("bytea_output") : output.bytea_output;
   session.execute(
       "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; "
-      "SELECT pg_catalog.set_config('search_path', '', false); SET bytea_output = hex; "
-      "SET row_security = off; SET statement_timeout = 0; SET lock_timeout = 0; "
-      "SET idle_in_transaction_session_timeout = 0; SET synchronize_seqscans = off; "
-      "SET client_encoding = " + quote_literal(client_encoding) + "; SET TimeZone = " + quote_literal(zone));
+      "SELECT pg_catalog.set_config('search_path', '', false); SET row_security = off; SET statement_timeout = 0; "
+      "SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET synchronize_seqscans = off; "
+      "SET bytea_output = " + quote_literal(bytea) + "; SET client_encoding = " + quote_literal(encoding) +
+      "; SET TimeZone = " + quote_literal(zone));
   return {{"TimeZone", zone},
-          {"bytea_output", "hex"},
-          {"client_encoding", client_encoding},
+          {"bytea_output", bytea},
+          {"client_encoding", encoding},
           {"extra_float_digits", "3"},
           {"DateStyle", "ISO"},
           {"IntervalStyle", "postgres"}};
@@ -144,8 +145,9 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
   result.mode = options.mode;
 
   auto coordinator = connector.connect(dsn);
-  result.settings = prepare_session(*coordinator, options.time_zone);
-  const std::string zone = result.settings.front().second;
+  result.settings = prepare_session(*coordinator, options.output);
+  // The workers apply exactly what the coordinator did.
+  const OutputSettings applied{result.settings[0].second, result.settings[1].second, result.settings[2].second};
   // One snapshot for everything: REPEATABLE READ here, exported to the workers.
   coordinator->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   std::string snapshot;
@@ -242,7 +244,7 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
       threads.emplace_back([&] {
         guarded([&] {
           auto session = connector.connect(dsn);
-          prepare_session(*session, zone);
+          prepare_session(*session, applied);
           session->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
                            quote_literal(snapshot));
           work(*session);

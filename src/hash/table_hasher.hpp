@@ -21,6 +21,17 @@ struct Progress {
   std::uint64_t bytes_estimated = 0;  // on-disk size of what is being hashed (a guide, not a promise)
 };
 
+// The session settings that shape text output and that pg_dump does not set
+// itself (it inherits the database's and role's defaults). Empty: inherit them
+// as pg_dump does, which is what a live source must do to hash like its dump;
+// canonical(): the same on every cluster, for comparing two live servers.
+struct OutputSettings {
+  std::string time_zone;
+  std::string bytea_output;
+  std::string client_encoding;  // empty: the server's encoding, as pg_dump's default
+  static OutputSettings canonical() { return {"UTC", "hex", "UTF8"}; }
+};
+
 struct HashOptions {
   Mode mode = Mode::binary;
   int jobs = 1;  // connections reading in parallel, sharing one snapshot
@@ -32,9 +43,8 @@ struct HashOptions {
   // the range; older servers get whole tables in parallel.
   std::uint64_t chunk_pages = 16384;
   std::uint64_t split_min_pages = 4096;
-  // TimeZone for text mode (timestamptz output); empty: the session's default,
-  // as pg_dump would see it. post passes the baseline's.
-  std::string time_zone;
+  // TimeZone, bytea_output and client_encoding; post passes the baseline's.
+  OutputSettings output;
   // post: read these relations with the baseline's columns, by name and in
   // its order (pg_restore may order an inheritance child's columns otherwise).
   ColumnPlans column_plans;
@@ -68,10 +78,10 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
 // more, never more than its heap has pages; 1 when jobs is 1.
 std::uint64_t ctid_ranges(const RelationSpec& relation, int jobs, const HashOptions& options);
 
-// Applies pg_dump's read-side session settings (plus TimeZone and bytea_output)
-// and returns them as applied.
-std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& session,
-                                                                 const std::string& time_zone);
+// Applies pg_dump's read-side session settings and `output`, and returns
+// what was applied (TimeZone, bytea_output, client_encoding first, as the
+// manifest records them).
+std::vector<std::pair<std::string, std::string>> prepare_session(pg::Session& session, const OutputSettings& output);
 
 // Sinks that turn COPY data into a digest, for the archive reader too.
 class TextRowHasher final : public pg::CopySink {

@@ -2,6 +2,7 @@
 
 #include "inventory/queries.hpp"
 #include "pg/acl_sql.hpp"
+#include "pg/ident.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -375,7 +376,7 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session) {
   out.reserve(result.rows.size());
   for (const auto& row : result.rows) {
     SequenceRecord record;
-    record.name = row.at(0).value_or("");
+    record.name = pg::canonical_text(row.at(0).value_or(""));
     if (const auto& cell = row.at(1)) {
       std::int64_t value = 0;
       auto [end, error] = std::from_chars(cell->data(), cell->data() + cell->size(), value);
@@ -409,10 +410,11 @@ std::vector<SchemaObject> capture_schema(pg::Session& session) {
     for (const auto& [kind, sql] : queries) {
       auto result = session.query(sql);
       for (const auto& row : result.rows)
-        out.push_back({kind, row.at(0).value_or(""), row.at(1).value_or("")});
+        out.push_back({kind, pg::canonical_text(row.at(0).value_or("")), pg::canonical_text(row.at(1).value_or(""))});
     }
     for (const auto& row : session.query(other_objects_query()).rows)
-      out.push_back({row.at(0).value_or(""), row.at(1).value_or(""), row.at(2).value_or("")});
+      out.push_back({row.at(0).value_or(""), pg::canonical_text(row.at(1).value_or("")),
+                     pg::canonical_text(row.at(2).value_or(""))});
   }
   // PostgreSQL 11 made pg_get_triggerdef print EXECUTE FUNCTION where 10
   // printed EXECUTE PROCEDURE; both mean the same and 11+ accepts both.

@@ -59,6 +59,9 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session);
 //   foreign data wrapper / server: handler, validator or wrapper, owner, options
 //              (values of options named like secrets left out)
 //
+// Names and definitions are in canonical spelling (pg/ident.hpp), so a name
+// that became a keyword in a newer major reads alike on both sides.
+//
 // Each query starts with the comment "/* pgverify inventory: KIND */" so a
 // scripted session can answer it.
 std::vector<SchemaObject> capture_schema(pg::Session& session);

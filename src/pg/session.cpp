@@ -158,6 +158,11 @@ std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
   }
   keywords.push_back("dbname");
   values.push_back(dsn.c_str());
+  // After dbname, so it wins over the string: everything pgverify reads
+  // (names, comments, definitions) goes into UTF-8 manifests and reports;
+  // hashing sessions set the encoding they read rows in themselves.
+  keywords.push_back("client_encoding");
+  values.push_back("UTF8");
   keywords.push_back(nullptr);
   values.push_back(nullptr);
 

@@ -35,7 +35,7 @@ void serve_objects(testing::FakeServer& server, std::vector<std::vector<pg::Cell
                        server.answers.end());
   server.answer("pgverify large objects", testing::rows(std::move(listed)));
   server.answer("has_table_privilege", testing::rows({{"f"}}));
-  server.answer("lo_get", testing::rows({{"\\x" + bytes_hex}}));
+  server.answer("lo_get", testing::rows({{bytes_hex}}));
 }
 
 struct Fixture : testing::CheckFixture {

@@ -183,6 +183,7 @@ TEST_CASE("a column the server refuses to send is named with its table", "[hash]
   connector.add("host=fake", server);
   hash::HashOptions options;
   options.mode = hash::Mode::binary;
+  options.output = hash::OutputSettings::canonical();
   CHECK_THROWS_WITH(hash::hash_database(connector, "host=fake", options),
                     Catch::Contains("cannot read table public.gadgets in binary mode; the server names column w "
                                     "(public.widget)") &&

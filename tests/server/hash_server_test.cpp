@@ -61,7 +61,7 @@ hash::DatabaseHash hash_db(const std::string& dsn, hash::Mode mode, int jobs = 1
   options.mode = mode;
   options.jobs = jobs;
   options.chunk_pages = chunk_pages;
-  options.time_zone = zone;
+  options.output.time_zone = zone;
   return hash::hash_database(connector, dsn, options);
 }
 

@@ -21,7 +21,7 @@ namespace pgverify::testing {
 inline std::vector<hash::LargeObjectDigest> live_large_objects(const std::string& dsn) {
   pg::LibpqConnector connector;
   auto session = connector.connect(dsn);
-  hash::prepare_session(*session, "UTC");
+  hash::prepare_session(*session, hash::OutputSettings::canonical());
   session->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   auto objects = hash::hash_large_objects(*session);
   session->execute("COMMIT");

@@ -20,6 +20,7 @@ struct FakeTable {
 inline void serve_tables(FakeServer& server, const std::vector<FakeTable>& tables) {
   server.answer("server_encoding", rows({{"UTF8"}}));
   server.answer("current_setting('TimeZone')", rows({{"UTC"}}));
+  server.answer("current_setting('bytea_output')", rows({{"hex"}}));
   std::vector<std::vector<pg::Cell>> relations, columns;
   int oid = 1000;
   for (const auto& t : tables) {
@@ -53,7 +54,7 @@ inline TableRecord baseline_record(const FakeTable& table) {
 inline Manifest baseline_of(const std::vector<FakeTable>& tables) {
   Manifest manifest;
   manifest.tenant = "demo";
-  manifest.settings = {{"TimeZone", "UTC"}};
+  manifest.settings = {{"TimeZone", "UTC"}, {"bytea_output", "hex"}, {"client_encoding", "UTF8"}};
   for (const auto& t : tables) manifest.tables.push_back(baseline_record(t));
   return manifest;
 }
