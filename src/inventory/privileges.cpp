@@ -15,17 +15,19 @@ std::string is_extension_member(const std::string& catalog, const std::string& o
 }
 
 // The object's effective privileges (NULL in the catalog is the owner's
-// defaults), or for an extension's member only where they differ from the
-// defaults: the rest come back with CREATE EXTENSION, and pg_dump writes only
-// the changes (pg_init_privs).
+// defaults), or for an extension's member only where they differ from what
+// CREATE EXTENSION gave it (pg_init_privs): pg_dump dumps just those changes,
+// and the rest comes back with the extension, at the target's version.
 std::string privileges(const std::string& acl, char kind, const std::string& owner, const std::string& catalog,
-                       const std::string& oid) {
-  const std::string effective =
-      "COALESCE(" + pg::acl_items_sql("COALESCE(" + acl + ", pg_catalog.acldefault('" + std::string(1, kind) + "', " +
-                                      owner + "))") +
-      ", '(none)')";
-  return "CASE WHEN " + is_extension_member(catalog, oid) + " THEN " + pg::acl_unless_default_sql(acl, kind, owner) +
-         " ELSE " + effective + " END";
+                       const std::string& oid, const std::string& subid = "0") {
+  const std::string defaults = "pg_catalog.acldefault('" + std::string(1, kind) + "', " + owner + ")";
+  const std::string effective = pg::acl_items_sql("COALESCE(" + acl + ", " + defaults + ")");
+  const std::string initial = pg::acl_items_sql(
+      "COALESCE((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip WHERE ip.objoid = " + oid +
+      " AND ip.classoid = 'pg_catalog." + catalog + "'::pg_catalog.regclass AND ip.objsubid = " + subid + "), " +
+      defaults + ")");
+  return "CASE WHEN " + is_extension_member(catalog, oid) + " THEN NULLIF(COALESCE(" + effective + ", ''), COALESCE(" +
+         initial + ", '')) ELSE COALESCE(" + effective + ", '(none)') END";
 }
 
 // A role as pg_dump names it: PUBLIC for 0.
@@ -58,10 +60,11 @@ std::string acl_query() {
           "         WHERE c.relkind = 'S' AND c.relpersistence <> 't' AND " + user_schema +
           "        UNION ALL "
           "        SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, a.attnum, " +
-          pg::acl_items_sql("a.attacl") +
+          privileges("a.attacl", 'c', "c.relowner", "pg_class", "c.oid", "a.attnum") +
           "          FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
           "          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-          "         WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped "
+          "         WHERE (a.attacl IS NOT NULL OR " + is_extension_member("pg_class", "c.oid") + ") "
+          "           AND a.attnum > 0 AND NOT a.attisdropped "
           "           AND c.relpersistence <> 't' AND " + user_schema +
           "        UNION ALL "
           "        SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, n.oid, 0, " +
