@@ -131,6 +131,19 @@ std::optional<Finding> populated_state_differs(const TableRecord& expected, cons
                  "Check what populated it; pg_restore leaves a view the source had not populated empty."};
 }
 
+std::size_t placed_by_restore(const Manifest& baseline) {
+  std::size_t count = 0;
+  for (const TableRecord& table : baseline.tables) count += table.placed_by.empty() ? 0 : 1;
+  return count;
+}
+
+std::string placed_by_restore_note(std::size_t count) {
+  if (count == 0) return "";
+  return "; " + std::to_string(count) + (count == 1 ? " partition" : " partitions") +
+         " compared through the table hash-partitioned on an enum above " + (count == 1 ? "it" : "them") +
+         " (the restore places their rows anew)";
+}
+
 }  // namespace pgverify::checks
 
 namespace pgverify::checks {

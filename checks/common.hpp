@@ -73,6 +73,14 @@ inline constexpr const char* kMatviewRefreshedHint =
 // that says so; nullopt when it does not differ.
 std::optional<Finding> populated_state_differs(const TableRecord& expected, const hash::RelationDigest& actual);
 
+// How many of the baseline's tables sit below a table hash-partitioned on an
+// enum, whose rows the restore places in partitions of its own choosing: they
+// are compared through that table (TableRecord::placed_by), not one by one.
+std::size_t placed_by_restore(const Manifest& baseline);
+// What the summaries add when there are such tables: "; 2 partitions compared
+// through their table hash-partitioned on an enum"; empty when none.
+std::string placed_by_restore_note(std::size_t count);
+
 }  // namespace pgverify::checks
 
 namespace pgverify::checks {

@@ -29,6 +29,7 @@ std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed) {
     record.columns = hash::hashed_columns(r.relation, hashed.mode);
     for (const auto& column : r.relation.columns) record.column_types.push_back(column.type);
     record.populated = r.relation.populated;
+    record.placed_by = r.relation.placed_by;
     record.rows = r.digest.rows;
     record.hash = r.digest.hex();
     records.push_back(std::move(record));

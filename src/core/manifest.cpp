@@ -69,6 +69,7 @@ std::string to_json(const Manifest& manifest) {
     entry.set("hash", t.hash);
     entry.set("mode", t.mode);
     if (!t.populated) entry.set("populated", false);
+    if (!t.placed_by.empty()) entry.set("placed_by", t.placed_by);
     json::Array columns;
     for (const auto& c : t.columns) columns.emplace_back(c);
     entry.set("columns", std::move(columns));
@@ -162,6 +163,7 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
                               " columns but " + std::to_string(record.column_types.size()) + " column types");
       }
       if (const json::Value* populated = t.find("populated")) record.populated = populated->as_bool();
+      if (const json::Value* placed = t.find("placed_by")) record.placed_by = placed->as_string();
       manifest.tables.push_back(std::move(record));
     }
     for (const auto& q : member(root, "sequences", origin).as_array()) {

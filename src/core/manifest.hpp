@@ -38,6 +38,9 @@ struct TableRecord {
   std::uint64_t rows = 0;
   std::string hash;    // 32 hex digits: sum of XXH3-128 row hashes mod 2^128
   bool populated = true;  // a materialized view created WITH NO DATA (rows 0, never read)
+  // Below a table hash-partitioned on an enum: its rows are compared through
+  // that table (hash::RelationSpec::placed_by); empty otherwise.
+  std::string placed_by;
 };
 
 struct SequenceRecord {

@@ -81,7 +81,22 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
       "          JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
       "         WHERE i.inhrelid = c.oid AND c.relispartition), "
       "       pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::bigint, "
-      "       pg_catalog.pg_table_size(c.oid), c.relispopulated, x.condition "
+      "       pg_catalog.pg_table_size(c.oid), c.relispopulated, x.condition, "
+      // The highest ancestor whose partition key uses hash enum_ops (pg_dump's test).
+      "       (WITH RECURSIVE up(relid, depth) AS ("
+      "          SELECT i.inhparent, 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition "
+      "          UNION ALL "
+      "          SELECT i.inhparent, u.depth + 1 FROM up u "
+      "            JOIN pg_catalog.pg_class uc ON uc.oid = u.relid AND uc.relispartition "
+      "            JOIN pg_catalog.pg_inherits i ON i.inhrelid = u.relid) "
+      "        SELECT pg_catalog.format('%I.%I', an.nspname, ac.relname) FROM up "
+      "          JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = up.relid "
+      "          JOIN pg_catalog.pg_class ac ON ac.oid = up.relid "
+      "          JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace "
+      "         WHERE (SELECT oc.oid FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod "
+      "                 WHERE oc.opcname = 'enum_ops' AND oc.opcnamespace = 'pg_catalog'::pg_catalog.regnamespace "
+      "                   AND am.amname = 'hash') = ANY(pt.partclass) "
+      "         ORDER BY up.depth DESC LIMIT 1) "
       "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "  LEFT JOIN (SELECT u.relid, u.condition "
       "               FROM pg_catalog.pg_extension e, "
@@ -168,6 +183,7 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
       relation.extension_config = true;
       relation.filter = *row[9];
     }
+    if (row.size() > 10 && row[10]) relation.placed_by = pg::canonical_text(*row[10]);
     if (auto it = columns_of.find(row[0].value_or("")); it != columns_of.end())
       relation.columns = std::move(it->second);
     out.push_back(std::move(relation));

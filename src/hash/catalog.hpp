@@ -44,6 +44,12 @@ struct RelationSpec {
   std::string plain_name;  // unquoted: public.Messages (what filters match)
   RelationKind kind = RelationKind::table;
   std::string parent;  // partitions: the partitioned table they belong to
+  // Set below a table hash-partitioned on an enum (its highest such ancestor):
+  // an enum hashes by OID, which differs between clusters, so pg_dump loads
+  // these rows through the partition root and the target places them in
+  // partitions of its own choosing under that table (pg_dump.c,
+  // forcePartitionRootLoad). Rows are then compared through it, not here.
+  std::string placed_by;
   std::vector<ColumnSpec> columns;  // attnum order; no dropped or generated columns (as pg_dump)
   // The heap's pages at discovery (from its size, not relpages, which is an
   // estimate and 0 until the first VACUUM or ANALYZE), to plan ctid ranges.

@@ -89,8 +89,10 @@ TEST_CASE("a format 2 manifest keeps column types, materialized view state, sequ
   table.columns = {"id", "acl::text", "\"Odd::text\""};
   table.column_types = {"integer", "aclitem", "text"};
   table.hash = std::string(32, '0');
+  table.placed_by = "public.orders";
   m.tables.push_back(table);
   TableRecord view = table;
+  view.placed_by.clear();
   view.name = "public.mv";
   view.kind = "matview";
   view.populated = false;
@@ -110,6 +112,8 @@ TEST_CASE("a format 2 manifest keeps column types, materialized view state, sequ
   CHECK(back.tables[0].column_types == table.column_types);
   CHECK(back.tables[0].populated);
   CHECK_FALSE(back.tables[1].populated);
+  CHECK(back.tables[0].placed_by == "public.orders");
+  CHECK(back.tables[1].placed_by.empty());
   REQUIRE(back.sequences.size() == 1);
   CHECK(back.sequences[0].increment == -1);
   CHECK(back.sequences[0].cycle);
