@@ -96,14 +96,8 @@ const hash::DatabaseHash& target_hash(Context& context) {
       throw std::runtime_error("target_dsn is not configured for tenant '" + context.tenant.name + "'");
     const Manifest& baseline = *context.baseline;
     // The baseline's mode wins over today's configuration: both sides must be read alike.
-    hash::Mode mode = hash::Mode::binary;
-    if (!baseline.tables.empty() && baseline.tables.front().mode == "text") mode = hash::Mode::text;
-    hash::HashOptions options = hash_options_for(context.tenant, mode);
-    options.output = {baseline.setting("TimeZone"), baseline.setting("bytea_output"), baseline.setting("client_encoding")};
-    // Read with the baseline's columns, by name: pg_restore may order a
-    // table's columns otherwise (an inheritance child gets its parents' first).
-    for (const TableRecord& table : baseline.tables)
-      options.column_plans[table.name] = hash::plan_from_select_list(table.columns, table.column_types);
+    hash::HashOptions options = hash_options_for(context.tenant, baseline_mode(baseline));
+    read_like_baseline(baseline, options);
     options.large_objects = baseline.large_objects_recorded;
     options.on_progress = context.on_hash_progress;
     context.target_hash = hash::hash_database(context.connector, context.tenant.target_dsn, options);

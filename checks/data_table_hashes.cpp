@@ -25,8 +25,9 @@ const CheckInfo& DataTableHashes::info() const {
           "bytes are hashed (XXH3-128) and summed per table, so any such change shows, whatever "
           "the physical row order.",
       .remediation =
-          "Compare the named table on both servers with `pgverify hash --table NAME` (text mode "
-          "shows rows as pg_dump reads them). If the source still exists, dump and restore that "
+          "Compare the named table on both servers with `pgverify hash --baseline MANIFEST --table NAME` "
+          "(it reads each server as post read the target: the baseline's mode, settings and columns "
+          "by name). If the source still exists, dump and restore that "
           "table again; otherwise restore it from the last good backup.",
       .options = "target_dsn, [tenants.X.hash] include/exclude/jobs; the baseline manifest "
                  "(mode, TimeZone, column lists)",
@@ -94,7 +95,7 @@ CheckResult DataTableHashes::run(Context& context) const {
     } else {
       finding.message = "the content differs although the row count (" + std::to_string(expected.rows) +
                         ") is the same: rows were changed, or some lost and others duplicated";
-      finding.hint = "Compare `pgverify hash --mode text --table " + expected.name +
+      finding.hint = "Compare `pgverify hash --baseline MANIFEST --table " + expected.name +
                      "` on source and target, then restore the table again.";
     }
     findings.push_back(std::move(finding));

@@ -220,8 +220,11 @@ int run(int argc, char** argv) {
   CLI::App* hash = app.add_subcommand("hash", "Per-table row count and content hash of a live database");
   hash->add_option("--dsn", hash_options.dsn, "libpq connection string or URI")->required();
   hash->add_option("--table", hash_options.tables, "Only tables matching this schema.table glob (repeatable)");
-  hash->add_option("--mode", hash_options.mode, "text (as pg_dump reads rows) or binary (faster)")
+  CLI::Option* hash_mode = hash->add_option("--mode", hash_options.mode, "text (as pg_dump reads rows) or binary (faster)")
       ->check(CLI::IsMember({"text", "binary"}));
+  hash->add_option("--baseline", hash_options.baseline,
+                   "Read tables as post does, with this manifest's mode, settings and columns by name")
+      ->excludes(hash_mode);
   hash->add_option("--jobs", hash_options.jobs, "Connections reading in parallel, sharing one snapshot")
       ->check(CLI::Range(1, 64));
   hash->add_flag("--json", hash_options.json, "Print JSON");

@@ -3,6 +3,9 @@
 #include <iostream>
 
 #include "cli/progress.hpp"
+#include "cli/usage_error.hpp"
+#include "core/baseline.hpp"
+#include "core/manifest.hpp"
 #include "core/exit_codes.hpp"
 #include "core/json.hpp"
 #include "hash/table_hasher.hpp"
@@ -17,6 +20,15 @@ int run_hash_command(const HashCommandOptions& options) {
   hash_options.filter.include = options.tables;
   // What reads alike on any two servers, so two outputs compare by hand.
   hash_options.output = hash::OutputSettings::canonical();
+  if (!options.baseline.empty()) {
+    Manifest baseline;
+    try {
+      baseline = read_manifest_of_any_tenant(options.baseline);
+    } catch (const ManifestError& error) {
+      throw UsageError(error.what());
+    }
+    read_like_baseline(baseline, hash_options);
+  }
   // Large objects belong to no table: hashed when the whole database is.
   hash_options.large_objects = options.tables.empty();
   ProgressLine progress;

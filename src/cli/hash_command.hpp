@@ -9,6 +9,10 @@ struct HashCommandOptions {
   std::string dsn;
   std::vector<std::string> tables;  // glob patterns on schema.table
   std::string mode = "binary";
+  // A baseline manifest: read each table as post reads the target, with the
+  // baseline's mode, settings and columns by name, so the output compares
+  // with the baseline and with a hash of the other server taken alike.
+  std::string baseline;
   int jobs = 1;
   bool json = false;
 };

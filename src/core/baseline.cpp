@@ -18,6 +18,17 @@ hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode) 
   return options;
 }
 
+hash::Mode baseline_mode(const Manifest& baseline) {
+  return !baseline.tables.empty() && baseline.tables.front().mode == "text" ? hash::Mode::text : hash::Mode::binary;
+}
+
+void read_like_baseline(const Manifest& baseline, hash::HashOptions& options) {
+  options.mode = baseline_mode(baseline);
+  options.output = {baseline.setting("TimeZone"), baseline.setting("bytea_output"), baseline.setting("client_encoding")};
+  for (const TableRecord& table : baseline.tables)
+    options.column_plans[table.name] = hash::plan_from_select_list(table.columns, table.column_types);
+}
+
 std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed) {
   std::vector<TableRecord> records;
   for (const auto& r : hashed.relations) {

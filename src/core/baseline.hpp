@@ -16,6 +16,13 @@ namespace pgverify {
 // The tenant's hashing options ([tenants.X.hash]) in the given mode.
 hash::HashOptions hash_options_for(const TenantConfig& tenant, hash::Mode mode);
 
+// Makes `options` read a database as the baseline was read: its mode, its
+// session settings, and each table's columns by name in the baseline's order
+// (pg_restore may order a table's columns otherwise: an inheritance child
+// gets its parents' first).
+void read_like_baseline(const Manifest& baseline, hash::HashOptions& options);
+hash::Mode baseline_mode(const Manifest& baseline);
+
 // What the manifest records of each relation (unpopulated materialized views
 // with populated = false and no rows).
 std::vector<TableRecord> table_records(const hash::DatabaseHash& hashed);

@@ -109,7 +109,10 @@ std::string to_json(const Manifest& manifest) {
   return json::dump(root) + "\n";
 }
 
-Manifest parse_manifest(std::string_view text, const std::string& origin, const std::string& tenant) {
+namespace {
+
+// `tenant` nullptr: a manifest of any tenant (pgverify hash --baseline).
+Manifest parse_manifest_of(std::string_view text, const std::string& origin, const std::string* tenant) {
   json::Value root;
   try {
     root = json::parse(text);
@@ -127,9 +130,9 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
                           " to " + std::to_string(Manifest::format_version) + ")");
     Manifest manifest;
     manifest.tenant = member(root, "tenant", origin).as_string();
-    if (manifest.tenant != tenant)
+    if (tenant && manifest.tenant != *tenant)
       throw ManifestError(origin + ": manifest is for tenant '" + manifest.tenant + "', not '" +
-                          tenant + "'");
+                          *tenant + "'");
     manifest.tool_version = member(root, "tool_version", origin).as_string();
     manifest.created = member(root, "created", origin).as_string();
     const json::Value& source = member(root, "source", origin);
@@ -205,6 +208,12 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
   }
 }
 
+}  // namespace
+
+Manifest parse_manifest(std::string_view text, const std::string& origin, const std::string& tenant) {
+  return parse_manifest_of(text, origin, &tenant);
+}
+
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
@@ -220,16 +229,30 @@ void write_manifest(const Manifest& manifest, const std::filesystem::path& path)
   if (ec) throw ManifestError(path.string() + ": cannot write manifest (" + ec.message() + ")");
 }
 
-Manifest read_manifest(const std::filesystem::path& path, const std::string& tenant) {
+namespace {
+
+std::string read_manifest_text(const std::filesystem::path& path, const std::string& not_found) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw ManifestError(path.string() + ": baseline manifest not found (run 'pgverify pre --tenant " +
-                        tenant + "' first, or pass --baseline)");
+  if (!std::filesystem::exists(path, ec)) throw ManifestError(path.string() + ": " + not_found);
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ManifestError(path.string() + ": not a file, so not a baseline manifest");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ManifestError(path.string() + ": cannot read baseline manifest");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return parse_manifest(buffer.str(), path.string(), tenant);
+  return buffer.str();
+}
+
+}  // namespace
+
+Manifest read_manifest(const std::filesystem::path& path, const std::string& tenant) {
+  const std::string text = read_manifest_text(
+      path, "baseline manifest not found (run 'pgverify pre --tenant " + tenant + "' first, or pass --baseline)");
+  return parse_manifest(text, path.string(), tenant);
+}
+
+Manifest read_manifest_of_any_tenant(const std::filesystem::path& path) {
+  return parse_manifest_of(read_manifest_text(path, "baseline manifest not found"), path.string(), nullptr);
 }
 
 }  // namespace pgverify

@@ -99,5 +99,7 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
 
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path);
 Manifest read_manifest(const std::filesystem::path& path, const std::string& tenant);
+// Any tenant's manifest (pgverify hash --baseline reads a table as post does).
+Manifest read_manifest_of_any_tenant(const std::filesystem::path& path);
 
 }  // namespace pgverify

@@ -574,9 +574,10 @@ TEST_CASE("review: dump verify refuses a COPY row with fewer fields than its col
   CHECK(verify.exit_code == 1);
 }
 
-// data.table-hashes tells the user to "compare the named table on both servers
-// with pgverify hash --table NAME"; for an inheritance child whose columns
-// pg_restore reordered (no damage, post passes) the two hashes differ.
+// data.table-hashes tells the user to compare the named table on both servers
+// with pgverify hash; for an inheritance child whose columns pg_restore
+// reordered (no damage, post passes) the two hashes differed. The hint now
+// names `hash --baseline MANIFEST`, which reads both servers as post does.
 TEST_CASE("review: pgverify hash by hand agrees on a correctly restored inheritance child", "[server][review]") {
   Runbook runbook(17, "inhhash", R"SQL(
     CREATE TABLE parent (id int, label text);
@@ -587,10 +588,24 @@ TEST_CASE("review: pgverify hash by hand agrees on a correctly restored inherita
   auto post = runbook.post();
   INFO(post.transcript());
   REQUIRE(post.process.exit_code == 0);
+  const std::string manifest = (runbook.dir() / "out-binary" / "manifest.json").string();
   auto on = [&](const std::string& dsn) {
-    auto run = testing::run_pgverify({"hash", "--dsn", dsn, "--table", "public.child", "--json"});
+    auto run = testing::run_pgverify(
+        {"hash", "--dsn", dsn, "--baseline", manifest, "--table", "public.child", "--json"});
+    INFO(run.err);
     REQUIRE(run.exit_code == 0);
     return run.out;
   };
   CHECK(on(runbook.source().dsn()) == on(runbook.target().dsn()));
+  // And the hint says so.
+  auto hints = testing::run_pgverify({"explain", "data.table-hashes"});
+  CHECK(contains(hints.out, "hash --baseline MANIFEST --table NAME"));
+  // A manifest that is not one is a usage error, in one line.
+  auto bad = testing::run_pgverify({"hash", "--dsn", runbook.source().dsn(), "--baseline", "/nonexistent/m.json"});
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "/nonexistent/m.json: baseline manifest not found"));
+  // Its mode is the baseline's: --mode beside it is refused.
+  auto both = testing::run_pgverify(
+      {"hash", "--dsn", runbook.source().dsn(), "--baseline", manifest, "--mode", "text"});
+  CHECK(both.exit_code == 2);
 }
