@@ -60,6 +60,17 @@ Finding missing_finding(const SchemaObject& expected) {
             "Run ALTER TABLE " + expected.name + " ENABLE ROW LEVEL SECURITY" +
                 (expected.detail.find("forced") != std::string::npos ? " and FORCE ROW LEVEL SECURITY" : "") +
                 " on the target before the services come back."};
+  if (expected.kind == "database setting")
+    return {object, expected.detail, "not set",
+            "the database setting " + expected.name + " = " + expected.detail +
+                " is not set on the target database: sessions there run with the server's default",
+            "pg_restore restores ALTER DATABASE ... SET only with --create; run ALTER DATABASE (or ALTER ROLE ... IN "
+            "DATABASE) ... SET on the target as the source had it."};
+  if (expected.kind == "subscription")
+    return {object, expected.detail, "missing",
+            "the subscription " + expected.name + " is missing on the target, so nothing replicates into it",
+            "pg_dump dumps subscriptions only when run as a superuser; CREATE SUBSCRIPTION again on the target "
+            "(its connection string is not in the baseline), then ENABLE it."};
   return {object, expected.detail, "missing", "the " + expected.kind + " is missing on the target",
           "Look for the error about it in pg_restore's output, fix the cause and create it."};
 }
@@ -107,7 +118,12 @@ const CheckInfo& SchemaObjects::info() const {
           "triggers, extensions, sequences and types of the user's schemas, with their owners; privileges "
           "(tables, columns, sequences, schemas, functions, types, languages, foreign data wrappers and "
           "servers, the database), default privileges, row-level security policies and flags, user "
-          "mappings, rules, statistics objects, publications, event triggers and comments. Large objects' "
+          "mappings, rules, statistics objects, publications, subscriptions, event triggers, comments and the "
+          "database's settings (ALTER DATABASE / ALTER ROLE IN DATABASE ... SET). Functions with their "
+          "language, volatility, strictness, security definer, leakproof, parallel safety, cost, SET options and "
+          "an MD5 of their body (SQL-standard bodies are deparsed by each major its own way and left out); views "
+          "with their options and the tables and columns their query reads (not its text, which each major "
+          "deparses its own way). Large objects' "
           "privileges: data.large-objects. A relation's MAINTAIN privilege (PostgreSQL 17) is not "
           "compared when the source is older than 17.",
       .needs_baseline = true,

@@ -144,6 +144,39 @@ std::string foreign_servers_query() {
                 " WHERE " + not_extension_member("pg_foreign_server", "s.oid"));
 }
 
+// The subscriptions of this database: name, owner and what they subscribe
+// to. pg_dump (as a superuser) dumps them and pg_restore creates them
+// disconnected and disabled, so neither the enabled state nor the slot is
+// compared; the connection string may hold a password and is never read.
+std::string subscriptions_query() {
+  return tagged("subscription",
+                "SELECT pg_catalog.quote_ident(s.subname), "
+                "       'owner=' || pg_catalog.pg_get_userbyid(s.subowner) "
+                "       || ' publications: ' || (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p), ', ' "
+                "                                                        ORDER BY p COLLATE \"C\") "
+                "                                  FROM pg_catalog.unnest(s.subpublications) p) "
+                "  FROM pg_catalog.pg_subscription s "
+                " WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d "
+                "                     WHERE d.datname = pg_catalog.current_database())");
+}
+
+// ALTER DATABASE ... SET and ALTER ROLE ... IN DATABASE ... SET of this
+// database, one per setting ("search_path", "role app: work_mem"). pg_dump
+// writes them only with --create, which a restore into an existing database
+// (pg_restore -d) does not use, so they are lost unless set again. Values of
+// settings whose name suggests a secret are not recorded.
+std::string database_settings_query() {
+  return tagged("database setting",
+                "SELECT CASE WHEN s.setrole = 0 THEN '' "
+                "            ELSE 'role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(s.setrole)) || ': ' END "
+                "       || pg_catalog.split_part(c, '=', 1), "
+                "       CASE WHEN pg_catalog.split_part(c, '=', 1) ~* '(pass|secret|token|key)' THEN '(not recorded)' "
+                "            ELSE pg_catalog.substr(c, pg_catalog.strpos(c, '=') + 1) END "
+                "  FROM pg_catalog.pg_db_role_setting s, LATERAL pg_catalog.unnest(s.setconfig) c "
+                " WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d "
+                "                         WHERE d.datname = pg_catalog.current_database())");
+}
+
 // The user's objects of the other catalogs pg_dump dumps one by one:
 // collations (a restore onto a build without ICU cannot create an ICU one),
 // conversions, operators, operator classes and families, text search

@@ -45,6 +45,8 @@ std::string event_triggers_query();
 std::string comments_query();
 std::string foreign_data_wrappers_query();
 std::string foreign_servers_query();
+std::string subscriptions_query();
+std::string database_settings_query();
 // (kind, name, detail) rows: the kind is pg_identify_object's type.
 std::string other_objects_query();
 

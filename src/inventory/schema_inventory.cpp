@@ -108,14 +108,34 @@ std::string tables_query() {
           relation_conditions());
 }
 
-// Only the kind and owner: each major deparses a view's query its own way
+// Not the query's text: each major deparses a view's query its own way
 // (PostgreSQL 16 stopped printing the FROM-clause aliases it used to add, for
 // one), so the text of a correctly restored view differs from the source's.
+// What it reads instead: the tables and columns its query refers to (its
+// _RETURN rule's dependencies), which a re-parsed copy of the same query
+// shares on every major and another query (a dropped WHERE, a lost join)
+// does not. And its options (security_barrier, security_invoker,
+// check_option).
 std::string views_query() {
   return tagged("view",
                 "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), "
                 "       CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END "
                 "       || ' owner=' || pg_catalog.pg_get_userbyid(c.relowner) "
+                "       || COALESCE(' with (' || (SELECT pg_catalog.string_agg(o, ', ' ORDER BY o COLLATE \"C\") "
+                "                                   FROM pg_catalog.unnest(c.reloptions) o) || ')', '') "
+                "       || COALESCE(' reads ' || (SELECT pg_catalog.string_agg(x.ref, ', ' ORDER BY x.ref COLLATE \"C\") "
+                "            FROM (SELECT DISTINCT pg_catalog.format('%I.%I', rn.nspname, rc.relname) "
+                "                         || CASE WHEN d.refobjsubid > 0 "
+                "                                 THEN '.' || pg_catalog.quote_ident(ra.attname) ELSE '' END AS ref "
+                "                    FROM pg_catalog.pg_rewrite r "
+                "                    JOIN pg_catalog.pg_depend d "
+                "                      ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid "
+                "                     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+                "                    JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid "
+                "                    JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+                "                    LEFT JOIN pg_catalog.pg_attribute ra "
+                "                      ON ra.attrelid = d.refobjid AND ra.attnum = d.refobjsubid "
+                "                   WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' AND d.refobjid <> c.oid) x), '') "
                 "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 " WHERE c.relkind IN ('v', 'm') AND" +
                     relation_conditions());
@@ -194,6 +214,14 @@ std::string functions_query(int version) {
   const std::string prokind =
       version >= 110000 ? "p.prokind"
                         : "CASE WHEN p.proisagg THEN 'a' WHEN p.proiswindow THEN 'w' ELSE 'f' END";
+  // The body as written (pg_dump copies prosrc byte for byte), as an MD5 so
+  // the manifest stays small; a SQL-standard body (PostgreSQL 14, BEGIN
+  // ATOMIC / RETURN) is stored parsed and deparsed by each major its own way,
+  // like a view's query, so it is not compared.
+  const std::string body =
+      std::string(version >= 140000 ? "CASE WHEN p.prosqlbody IS NOT NULL THEN ' body sql-standard' ELSE " : "(") +
+      "' body md5=' || pg_catalog.md5(p.prosrc) || COALESCE(' library ' || p.probin, '')" +
+      (version >= 140000 ? " END" : ")");
   // Functions PostgreSQL creates with another object and drops with it (a range
   // type's constructors; since 14 also its multirange's) are internal dependents.
   return tagged(
@@ -204,7 +232,18 @@ std::string functions_query(int version) {
       "            WHEN 'w' THEN 'window function' ELSE 'function' END "
       "       || COALESCE(' returns ' || pg_catalog.pg_get_function_result(p.oid), '') "
       "       || ' owner=' || pg_catalog.pg_get_userbyid(p.proowner) "
+      "       || ' language ' || pg_catalog.quote_ident(l.lanname) "
+      "       || CASE p.provolatile WHEN 'i' THEN ' immutable' WHEN 's' THEN ' stable' ELSE ' volatile' END "
+      "       || CASE WHEN p.proisstrict THEN ' strict' ELSE '' END "
+      "       || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END "
+      "       || CASE WHEN p.proleakproof THEN ' leakproof' ELSE '' END "
+      "       || CASE p.proparallel WHEN 's' THEN ' parallel safe' WHEN 'r' THEN ' parallel restricted' ELSE '' END "
+      "       || ' cost ' || p.procost || CASE WHEN p.proretset THEN ' rows ' || p.prorows ELSE '' END "
+      "       || COALESCE(' set ' || (SELECT pg_catalog.string_agg(cfg, ', ' ORDER BY cfg COLLATE \"C\") "
+      "                                FROM pg_catalog.unnest(p.proconfig) cfg), '') "
+      "       || " + body + " "
       "  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+      "  JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
       " WHERE " + std::string(user_schema_condition) +
           "   AND " + not_extension_member("pg_proc", "p.oid") +
           "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
@@ -335,6 +374,8 @@ std::vector<std::pair<std::string, std::string>> schema_queries(int version) {
       {"comment", comments_query()},
       {"foreign data wrapper", foreign_data_wrappers_query()},
       {"server", foreign_servers_query()},
+      {"subscription", subscriptions_query()},
+      {"database setting", database_settings_query()},
   };
 }
 
