@@ -91,12 +91,24 @@ TEST_CASE("schema.objects warns on objects the source did not have", "[checks][s
   CHECK(result.findings[0].expected == "not in the baseline");
 }
 
-TEST_CASE("schema.objects skips a baseline without an inventory", "[checks][schema.objects]") {
+// An empty inventory is no reason to look away: the target is listed and
+// held against it like any other baseline.
+TEST_CASE("schema.objects compares a baseline whose inventory is empty", "[checks][schema.objects]") {
   testing::CheckFixture f;
   f.baseline = baseline_with({});
-  auto result = f.run(checks::SchemaObjects(), Phase::post);
-  CHECK(result.status == Status::skip);
-  CHECK(f.connector.connections == 0);
+  SECTION("a target just as empty passes") {
+    serve_schema(*f.target, {});
+    auto result = f.run(checks::SchemaObjects(), Phase::post);
+    CHECK(result.status == Status::pass);
+    CHECK(f.connector.connections == 1);
+  }
+  SECTION("a target with objects is not silently accepted") {
+    serve_schema(*f.target, source_schema);
+    auto result = f.run(checks::SchemaObjects(), Phase::post);
+    CHECK(result.status != Status::pass);
+    CHECK(result.status != Status::skip);
+    CHECK(result.findings.size() == source_schema.size());
+  }
 }
 
 TEST_CASE("schema.objects says in words which privileges and policies a restore lost", "[checks][schema.objects]") {
