@@ -340,7 +340,18 @@ TEST_CASE("review: a source whose TimeZone is a legacy zone name can be checked 
   auto post = runbook.post();
   INFO(post.transcript());
   CHECK(post.status_of("data.table-hashes") == "pass");
-  CHECK(post.process.exit_code == 0);
+  CHECK(post.status_of("data.row-counts") == "pass");
+  // The restore (pg_restore -d, no --create) did lose the database's own
+  // TimeZone setting, and schema.objects says so, naming it; nothing else fails.
+  for (const auto& finding : post.findings()) {
+    INFO(finding.check << ": " << finding.text());
+    CHECK(finding.status != "error");
+    if (finding.status == "fail") {
+      CHECK(finding.check == "schema.objects");
+      CHECK(finding.object == "database setting TimeZone");
+    }
+  }
+  CHECK(post.process.exit_code == 1);
 }
 
 // pg_dump's documentation recommends --quote-all-identifiers for dumps loaded
