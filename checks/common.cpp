@@ -131,6 +131,45 @@ std::size_t placed_by_restore(const Manifest& baseline) {
   return count;
 }
 
+std::vector<PlacedGroup> placed_groups_without_table(const Manifest& baseline, const hash::DatabaseHash& target) {
+  std::map<std::string, PlacedGroup> groups;
+  for (const TableRecord& table : baseline.tables) {
+    // Leaves only: a partitioned table's digest is already its partitions' sum.
+    if (table.placed_by.empty() || table.kind == "partitioned" || baseline.table(table.placed_by)) continue;
+    PlacedGroup& group = groups[table.placed_by];
+    group.table = table.placed_by;
+    group.parts.push_back(table.name);
+    hash::TableDigest expected;
+    expected.rows = table.rows;
+    expected.sum = hash::TableDigest::parse_hex(table.hash).value_or(0);
+    group.expected += expected;
+    if (const hash::RelationDigest* actual = find_relation(target, table.name))
+      group.actual += actual->digest;
+    else
+      group.all_on_target = false;
+  }
+  std::vector<PlacedGroup> out;
+  for (auto& [name, group] : groups) out.push_back(std::move(group));
+  return out;
+}
+
+std::optional<Finding> placed_group_finding(const PlacedGroup& group, bool by_hash) {
+  const bool rows_differ = group.expected.rows != group.actual.rows;
+  if (!rows_differ && (!by_hash || group.expected.sum == group.actual.sum)) return std::nullopt;
+  std::string parts;
+  for (const auto& part : group.parts) parts += (parts.empty() ? "" : ", ") + part;
+  Finding finding;
+  finding.object = "partitions of " + group.table + " (" + parts + ")";
+  finding.expected = std::to_string(group.expected.rows) + " rows" + (by_hash ? ", hash " + group.expected.hex() : "");
+  finding.actual = std::to_string(group.actual.rows) + " rows" + (by_hash ? ", hash " + group.actual.hex() : "");
+  finding.message = std::string(rows_differ ? "the partitions hold another number of rows in all"
+                                            : "the partitions hold as many rows in all, but different ones") +
+                    " (compared as one: the restore places their rows anew, by the target's enum OIDs)";
+  finding.hint = group.all_on_target ? "Rows were lost or changed by the restore: restore " + group.table + " again."
+                                     : "A partition is missing on the target: see schema.objects.";
+  return finding;
+}
+
 std::string placed_by_restore_note(std::size_t count) {
   if (count == 0) return "";
   return "; " + std::to_string(count) + (count == 1 ? " partition" : " partitions") +

@@ -77,6 +77,19 @@ std::optional<Finding> populated_state_differs(const TableRecord& expected, cons
 // enum, whose rows the restore places in partitions of its own choosing: they
 // are compared through that table (TableRecord::placed_by), not one by one.
 std::size_t placed_by_restore(const Manifest& baseline);
+
+// Partitions placed by the restore whose table hash-partitioned on an enum is
+// not in the baseline itself (the tenant's include/exclude left it out):
+// compared as one sum per such table instead, baseline against target.
+struct PlacedGroup {
+  std::string table;               // the placed_by table
+  std::vector<std::string> parts;  // its partitions in the baseline
+  hash::TableDigest expected, actual;
+  bool all_on_target = true;
+};
+std::vector<PlacedGroup> placed_groups_without_table(const Manifest& baseline, const hash::DatabaseHash& target);
+// The finding for a group whose sums differ; nullopt when they match.
+std::optional<Finding> placed_group_finding(const PlacedGroup& group, bool by_hash);
 // What the summaries add when there are such tables: "; 2 partitions compared
 // through their table hash-partitioned on an enum"; empty when none.
 std::string placed_by_restore_note(std::size_t count);

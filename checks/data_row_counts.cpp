@@ -85,6 +85,11 @@ CheckResult DataRowCounts::run(Context& context) const {
     findings.push_back(extra_on_target(r.relation.name, "table", std::to_string(r.digest.rows) + " rows"));
   }
 
+  for (const PlacedGroup& group : placed_groups_without_table(baseline, target))
+    if (auto finding = placed_group_finding(group, false)) {
+      ++wrong_counts;
+      findings.push_back(std::move(*finding));
+    }
   const std::size_t placed = placed_by_restore(baseline);
   const std::string counted = std::to_string(matching) + " of " + std::to_string(baseline.tables.size() - placed) +
                               " tables have the baseline's row count" + placed_by_restore_note(placed);

@@ -100,6 +100,11 @@ CheckResult DataTableHashes::run(Context& context) const {
     }
     findings.push_back(std::move(finding));
   }
+  for (const PlacedGroup& group : placed_groups_without_table(baseline, target))
+    if (auto finding = placed_group_finding(group, true)) {
+      ++differ;
+      findings.push_back(std::move(*finding));
+    }
   const std::size_t placed = placed_by_restore(baseline);
   const std::string summary = std::to_string(matching) + " of " + std::to_string(baseline.tables.size() - placed) +
                               " tables match the baseline's content hash (" +

@@ -135,7 +135,18 @@ std::string views_query() {
                 "                    JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
                 "                    LEFT JOIN pg_catalog.pg_attribute ra "
                 "                      ON ra.attrelid = d.refobjid AND ra.attnum = d.refobjsubid "
-                "                   WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' AND d.refobjid <> c.oid) x), '') "
+                "                   WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' AND d.refobjid <> c.oid "
+                // The user's functions it calls (PostgreSQL's own may differ between majors).
+                "                  UNION "
+                "                  SELECT d.refobjid::pg_catalog.regprocedure::text "
+                "                    FROM pg_catalog.pg_rewrite r "
+                "                    JOIN pg_catalog.pg_depend d "
+                "                      ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid "
+                "                     AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+                "                    JOIN pg_catalog.pg_proc fp ON fp.oid = d.refobjid "
+                "                    JOIN pg_catalog.pg_namespace fn ON fn.oid = fp.pronamespace "
+                "                   WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' "
+                "                     AND fn.nspname NOT IN ('pg_catalog', 'information_schema')) x), '') "
                 "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 " WHERE c.relkind IN ('v', 'm') AND" +
                     relation_conditions());
@@ -220,8 +231,27 @@ std::string functions_query(int version) {
   // like a view's query, so it is not compared.
   const std::string body =
       std::string(version >= 140000 ? "CASE WHEN p.prosqlbody IS NOT NULL THEN ' body sql-standard' ELSE " : "(") +
-      "' body md5=' || pg_catalog.md5(p.prosrc) || COALESCE(' library ' || p.probin, '')" +
+      // In UTF-8: the same characters hash alike in a LATIN1 source and a UTF8 target.
+      "' body md5=' || pg_catalog.md5(pg_catalog.convert_to(p.prosrc, 'UTF8')) || COALESCE(' library ' || p.probin, '')" +
       (version >= 140000 ? " END" : ")");
+  // An aggregate is its support functions, states and initial values; its
+  // own prosrc is a placeholder. PostgreSQL 11 added aggfinalmodify.
+  auto proc = [](const std::string& column) {
+    return "CASE WHEN " + column + " = 0 THEN '-' ELSE " + column + "::pg_catalog.regprocedure::text END";
+  };
+  const std::string aggregate =
+      "(SELECT ' kind ' || a.aggkind::text || ' sfunc ' || " + proc("a.aggtransfn") +
+      " || ' stype ' || pg_catalog.format_type(a.aggtranstype, NULL) "
+      " || COALESCE(' initcond ' || pg_catalog.quote_literal(a.agginitval), '') "
+      " || ' finalfunc ' || " + proc("a.aggfinalfn") + " || CASE WHEN a.aggfinalextra THEN ' extra' ELSE '' END " +
+      (version >= 110000 ? " || ' modify ' || a.aggfinalmodify::text || ' mmodify ' || a.aggmfinalmodify::text " : "") +
+      " || ' combine ' || " + proc("a.aggcombinefn") + " || ' serial ' || " + proc("a.aggserialfn") +
+      " || ' deserial ' || " + proc("a.aggdeserialfn") + " || ' msfunc ' || " + proc("a.aggmtransfn") +
+      " || ' minvfunc ' || " + proc("a.aggminvtransfn") + " || ' mfinalfunc ' || " + proc("a.aggmfinalfn") +
+      " || CASE WHEN a.aggmtranstype = 0 THEN '' ELSE ' mstype ' || pg_catalog.format_type(a.aggmtranstype, NULL) END "
+      " || COALESCE(' minitcond ' || pg_catalog.quote_literal(a.aggminitval), '') "
+      " || CASE WHEN a.aggsortop = 0 THEN '' ELSE ' sortop ' || a.aggsortop::pg_catalog.regoperator::text END "
+      "   FROM pg_catalog.pg_aggregate a WHERE a.aggfnoid = p.oid)";
   // Functions PostgreSQL creates with another object and drops with it (a range
   // type's constructors; since 14 also its multirange's) are internal dependents.
   return tagged(
@@ -239,8 +269,14 @@ std::string functions_query(int version) {
       "       || CASE WHEN p.proleakproof THEN ' leakproof' ELSE '' END "
       "       || CASE p.proparallel WHEN 's' THEN ' parallel safe' WHEN 'r' THEN ' parallel restricted' ELSE '' END "
       "       || ' cost ' || p.procost || CASE WHEN p.proretset THEN ' rows ' || p.prorows ELSE '' END "
-      "       || COALESCE(' set ' || (SELECT pg_catalog.string_agg(cfg, ', ' ORDER BY cfg COLLATE \"C\") "
+      // A setting named like a secret keeps its name, not its value.
+      "       || COALESCE(' set ' || (SELECT pg_catalog.string_agg(CASE WHEN pg_catalog.split_part(cfg, '=', 1) "
+      "                                                                 ~* '(pass|secret|token|key)' "
+      "                                                            THEN pg_catalog.split_part(cfg, '=', 1) "
+      "                                                                 || '=(not recorded)' ELSE cfg END, "
+      "                                                            ', ' ORDER BY cfg COLLATE \"C\") "
       "                                FROM pg_catalog.unnest(p.proconfig) cfg), '') "
+      "       || COALESCE(" + aggregate + ", '') "
       "       || " + body + " "
       "  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
       "  JOIN pg_catalog.pg_language l ON l.oid = p.prolang "

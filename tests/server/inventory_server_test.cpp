@@ -161,7 +161,9 @@ TEST_CASE("a restore into PG18 inventories exactly as its source", "[server][inv
   CHECK(find(source_schema, "function", "app.reset_cache()")->detail ==
         "procedure owner=postgres language sql volatile cost 100" + body("DELETE FROM app.cache"));
   CHECK(find(source_schema, "function", "app.total(integer)")->detail ==
-        "aggregate returns integer owner=postgres language internal immutable cost 1" + body("aggregate_dummy"));
+        "aggregate returns integer owner=postgres language internal immutable cost 1 kind n sfunc int4pl(integer,integer) "
+        "stype integer initcond '0' finalfunc - modify r mmodify r combine - serial - deserial - msfunc - minvfunc - "
+        "mfinalfunc -" + body("aggregate_dummy"));
   CHECK(find(source_schema, "type", "app.mood")->detail == "enum ('sad', 'ok', 'happy') owner=postgres");
   CHECK(find(source_schema, "type", "app.span")->detail == "range of double precision owner=postgres");
   CHECK(find(source_schema, "sequence", "app.invoice_no")->detail ==
