@@ -88,6 +88,12 @@ Finding different_finding(const SchemaObject& expected, const std::string& actua
             "row-level security on " + expected.name + " is " + actual + " on the target, " + expected.detail +
                 " on the source",
             "ALTER TABLE " + expected.name + " as the source had it (ENABLE / FORCE ROW LEVEL SECURITY)."};
+  if (expected.kind == "view query")
+    return {"view " + expected.name, expected.detail, actual,
+            "the view's query on the target is not the source's (the source's query, parsed by the target's "
+            "PostgreSQL, reads otherwise): it returns other rows or columns",
+            "Recreate the view on the target with the source's definition (CREATE OR REPLACE VIEW " + expected.name +
+                " AS ...expected...)."};
   return {object, expected.detail, actual, "the " + expected.kind + " is defined differently on the target",
           "Compare the two definitions; recreate it as the source had it unless the difference is intended."};
 }
@@ -122,8 +128,9 @@ const CheckInfo& SchemaObjects::info() const {
           "database's settings (ALTER DATABASE / ALTER ROLE IN DATABASE ... SET). Functions with their "
           "language, volatility, strictness, security definer, leakproof, parallel safety, cost, SET options and "
           "an MD5 of their body (SQL-standard bodies are deparsed by each major its own way and left out); views "
-          "with their options and the tables and columns their query reads (not its text, which each major "
-          "deparses its own way). Large objects' "
+          "with their options, the tables, columns and functions their query reads, and the query itself: the "
+          "source's text is parsed again on the target (a temporary view, rolled back) and compared as the target "
+          "prints it, since each major prints a query its own way. Large objects' "
           "privileges: data.large-objects. A relation's MAINTAIN privilege (PostgreSQL 17) is not "
           "compared when the source is older than 17.",
       .needs_baseline = true,
@@ -138,6 +145,7 @@ CheckResult SchemaObjects::run(Context& context) const {
   auto target = connect_target(context);
   std::vector<SchemaObject> captured = inventory::capture_schema(*target);
   inventory::align_with_source(captured, baseline.server_version_num);
+  const std::string view_note = inventory::align_view_queries(*target, baseline.schema, captured);
   std::map<std::pair<std::string, std::string>, std::string> actual;
   for (auto& object : captured) actual[{object.kind, object.name}] = std::move(object.detail);
 
@@ -162,7 +170,8 @@ CheckResult SchemaObjects::run(Context& context) const {
 
   const std::size_t total = baseline.schema.size();
   const std::string counted =
-      std::to_string(total - missing - different) + " of " + std::to_string(total) + " schema objects match";
+      std::to_string(total - missing - different) + " of " + std::to_string(total) + " schema objects match" +
+      (view_note.empty() ? "" : " (" + view_note + ")");
   return compared_with_baseline(counted, {{missing, "missing"}, {different, "differ"}}, extra, findings.take());
 }
 

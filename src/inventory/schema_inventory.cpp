@@ -152,6 +152,17 @@ std::string views_query() {
                     relation_conditions());
 }
 
+// A view's query as this server deparses it, kept as it prints (not in
+// canonical spelling): post deparses it again on the target to compare
+// (align_view_queries), since each major prints a query its own way.
+std::string view_queries_query() {
+  return tagged("view query",
+                "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.pg_get_viewdef(c.oid) "
+                "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                " WHERE c.relkind IN ('v', 'm') AND" +
+                    relation_conditions());
+}
+
 std::string columns_query(int version) {
   const std::string default_expr = "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)";
   const std::string plain_default = "COALESCE(' default ' || " + default_expr + ", '')";
@@ -390,6 +401,7 @@ std::vector<std::pair<std::string, std::string>> schema_queries(int version) {
       {"schema", schemas_query()},
       {"table", tables_query()},
       {"view", views_query()},
+      {"view query", view_queries_query()},
       {"column", columns_query(version)},
       {"index", indexes_query()},
       {"constraint", constraints_query(version)},
@@ -428,6 +440,58 @@ void align_with_source(std::vector<SchemaObject>& target_objects, int source_ver
     }
     object.detail = kept.empty() ? "(none)" : kept;
   }
+}
+
+std::string align_view_queries(pg::Session& target, const std::vector<SchemaObject>& baseline,
+                               std::vector<SchemaObject>& target_objects) {
+  std::vector<std::pair<const SchemaObject*, SchemaObject*>> differing;
+  for (auto& object : target_objects) {
+    if (object.kind != "view query") continue;
+    auto expected = std::find_if(baseline.begin(), baseline.end(), [&](const SchemaObject& b) {
+      return b.kind == object.kind && b.name == object.name;
+    });
+    if (expected != baseline.end() && expected->detail != object.detail) differing.emplace_back(&*expected, &object);
+  }
+  if (differing.empty()) return "";
+  const bool can =
+      target.query("/* pgverify view queries */ SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), "
+                   "'TEMPORARY') AND NOT pg_catalog.pg_is_in_recovery()")
+          .at(0, 0)
+          .value_or("f") == "t";
+  if (!can) {
+    for (auto& [expected, actual] : differing) actual->detail = expected->detail;
+    return std::to_string(differing.size()) +
+           " view queries printed by another major were not compared: the target role cannot create temporary "
+           "views (TEMPORARY privilege, or a standby)";
+  }
+  target.execute("BEGIN");
+  try {
+    target.execute("SET LOCAL search_path = ''");
+    for (auto& [expected, actual] : differing) {
+      target.execute("SAVEPOINT pgverify_view");
+      try {
+        // One statement over the extended protocol, in a transaction rolled
+        // back: the baseline's text can create nothing that stays.
+        target.query("CREATE TEMPORARY VIEW pgverify_view AS " + expected->detail);
+        const std::string again =
+            target.query("SELECT pg_catalog.pg_get_viewdef('pg_temp.pgverify_view'::pg_catalog.regclass)")
+                .at(0, 0)
+                .value_or("");
+        if (again == actual->detail) actual->detail = expected->detail;
+      } catch (const pg::PgError&) {
+        // The source's query does not even parse on the target: it differs.
+      }
+      target.execute("ROLLBACK TO SAVEPOINT pgverify_view");
+    }
+    target.execute("ROLLBACK");
+  } catch (...) {
+    try {
+      target.execute("ROLLBACK");
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
+  return "";
 }
 
 const std::vector<std::string>& schema_kinds() {
@@ -488,8 +552,10 @@ std::vector<SchemaObject> capture_schema(pg::Session& session) {
     EmptySearchPath pinned(session);
     for (const auto& [kind, sql] : queries) {
       auto result = session.query(sql);
+      const bool verbatim = kind == "view query";
       for (const auto& row : result.rows)
-        out.push_back({kind, pg::canonical_text(row.at(0).value_or("")), pg::canonical_text(row.at(1).value_or(""))});
+        out.push_back({kind, pg::canonical_text(row.at(0).value_or("")),
+                       verbatim ? row.at(1).value_or("") : pg::canonical_text(row.at(1).value_or(""))});
     }
     for (const auto& row : session.query(other_objects_query()).rows)
       out.push_back({row.at(0).value_or(""), pg::canonical_text(row.at(1).value_or("")),

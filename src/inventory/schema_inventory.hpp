@@ -22,13 +22,18 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session);
 //   schema     owner=ROLE
 //   table      [unlogged ]table|partitioned table|foreign table owner=ROLE, the
 //              partition key, "partition of PARENT BOUND", "inherits PARENTS"
-//   view       view|materialized view owner=ROLE (never the definition)
+//   view       view|materialized view owner=ROLE, options, the tables, columns and
+//              user functions its query reads
+//   view query pg_get_viewdef as printed (not canonical): see align_view_queries
 //   column     schema.table.column: type, collation, not null, identity, default
 //              or generation expression
 //   index      pg_get_indexdef
 //   constraint schema.table.name: pg_get_constraintdef
 //   function   schema.name(identity args): function|procedure|aggregate|window
-//              function, result type, owner
+//              function, result type, owner, language, volatility, strict,
+//              security definer, leakproof, parallel, cost, rows, SET options
+//              (secret-named values left out), an aggregate's support functions
+//              and states, MD5 of the body in UTF-8 (not of a SQL-standard body)
 //   trigger    schema.table.name: pg_get_triggerdef, and its state when not enabled
 //   extension  schema=SCHEMA (never the version: ext.vector compares versions)
 //   sequence   data type, owner
@@ -58,6 +63,9 @@ std::vector<SequenceRecord> capture_sequences(pg::Session& session);
 //   comment    "TYPE IDENTITY" of the object commented: the text
 //   foreign data wrapper / server: handler, validator or wrapper, owner, options
 //              (values of options named like secrets left out)
+//   subscription name: owner, publications (never the connection string)
+//   database setting "NAME" or "role R: NAME" of this database: the value
+//              (values of settings named like secrets left out)
 //
 // Names and definitions are in canonical spelling (pg/ident.hpp), so a name
 // that became a keyword in a newer major reads alike on both sides.
@@ -71,6 +79,16 @@ std::vector<SchemaObject> capture_schema(pg::Session& session);
 // privilege on relations (part of an owner's defaults and of GRANT ALL),
 // which a source before 17 cannot have had.
 void align_with_source(std::vector<SchemaObject>& target_objects, int source_version_num);
+
+// A view's query ("view query": pg_get_viewdef, as the source printed it) is
+// printed by each major its own way. Where the target's differs from the
+// baseline's, the baseline's text is deparsed again on the target (a
+// temporary view, in a transaction rolled back): when that reads as the
+// target's own view does, the target's entry takes the baseline's text, so
+// only a really different query is reported. Returns a note when the target
+// role cannot create temporary views and the queries were not compared.
+std::string align_view_queries(pg::Session& target, const std::vector<SchemaObject>& baseline,
+                               std::vector<SchemaObject>& target_objects);
 
 // Every kind capture_schema reads, in the order it reads them.
 const std::vector<std::string>& schema_kinds();
