@@ -59,6 +59,7 @@ int run_hash_command(const HashCommandOptions& options) {
       entry.set("hash", r.digest.hex());
       entry.set("mode", std::string(to_string(result.mode)));
       if (r.relation.kind != hash::RelationKind::table) entry.set("kind", std::string(to_string(r.relation.kind)));
+      if (!r.relation.placed_by.empty()) entry.set("placed_by", reports::text_value(r.relation.placed_by));
       tables.push(std::move(entry));
     }
     if (result.large_objects_hashed) {
@@ -91,6 +92,9 @@ int run_hash_command(const HashCommandOptions& options) {
     }
     std::cout << rows << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << r.digest.hex();
     if (r.relation.kind == hash::RelationKind::partitioned) std::cout << "  (sum of partitions)";
+    // A restore places these rows anew (an enum hashes by OID): compare the table above.
+    if (!r.relation.placed_by.empty())
+      std::cout << "  (rows placed by the restore: compare " << reports::terminal_text(r.relation.placed_by) << ")";
     std::cout << '\n';
   }
   if (result.large_objects_hashed) {

@@ -279,7 +279,8 @@ std::string functions_query(int version) {
       "       || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END "
       "       || CASE WHEN p.proleakproof THEN ' leakproof' ELSE '' END "
       "       || CASE p.proparallel WHEN 's' THEN ' parallel safe' WHEN 'r' THEN ' parallel restricted' ELSE '' END "
-      "       || ' cost ' || p.procost || CASE WHEN p.proretset THEN ' rows ' || p.prorows ELSE '' END "
+      "       || ' cost ' || p.procost::pg_catalog.numeric "
+      "       || CASE WHEN p.proretset THEN ' rows ' || p.prorows::pg_catalog.numeric ELSE '' END "
       // A setting named like a secret keeps its name, not its value.
       "       || COALESCE(' set ' || (SELECT pg_catalog.string_agg(CASE WHEN pg_catalog.split_part(cfg, '=', 1) "
       "                                                                 ~* '(pass|secret|token|key)' "
