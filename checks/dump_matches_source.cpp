@@ -20,6 +20,13 @@ std::set<std::string> tables_in_toc(const dump::ArchiveToc& toc) {
   return names;
 }
 
+constexpr const char* kStatementsMessage =
+    "the dump holds the table's data as INSERT statements (pg_dump --inserts/--column-inserts), which pgverify "
+    "cannot compare row by row";
+constexpr const char* kStatementsHint =
+    "Take the dump without --inserts, --column-inserts and --rows-per-insert (pg_dump -Fc writes COPY data), then "
+    "run pre again: nothing proves yet that this dump holds the source's rows.";
+
 constexpr const char* kLargeObjectsHint =
     "Take the dump without -B / --no-large-objects (and without --schema-only), after the services were scaled down.";
 
@@ -107,10 +114,12 @@ const CheckInfo& DumpMatchesSource::info() const {
           "hashed in text mode (pg_dump's own session settings and column lists), so equal "
           "hashes mean the dump holds the same rows, byte for byte. Large objects are compared "
           "object by object: OID, size, the hash of their bytes, and the owner the dump records; "
-          "a dump taken with -B holds none of them.",
+          "a dump taken with -B holds none of them. Rows that pg_dump wrote as INSERT statements "
+          "(--inserts, --column-inserts) cannot be compared row by row: such a table is an error "
+          "(not compared), never a pass.",
       .remediation =
-          "Scale the services down, take the dump again in-cluster, and run pre again before "
-          "deleting the old volume.",
+          "Scale the services down, take the dump again in-cluster (pg_dump -Fc, without --inserts), "
+          "and run pre again before deleting the old volume.",
       .options = "--dump or tenants.X.dump_path, source_dsn, [tenants.X.hash] include/exclude/jobs",
       .applies_to = "every table and partition of the source (materialized views are refreshed by "
                     "the restore, not dumped; partitioned tables are compared through their partitions)",
@@ -131,7 +140,7 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   const std::set<std::string> schema_only = tables_in_toc(digest->toc);
 
   std::vector<Finding> findings;
-  std::size_t compared = 0, matching = 0, differ = 0, missing = 0;
+  std::size_t compared = 0, matching = 0, differ = 0, missing = 0, as_statements = 0;
   std::set<std::string> seen;
   for (const auto& relation : source.relations) {
     const hash::RelationSpec& spec = relation.relation;
@@ -151,6 +160,11 @@ CheckResult DumpMatchesSource::run(Context& context) const {
                                          "from the right database."});
       continue;
     }
+    if (dumped->as_statements) {
+      ++as_statements;
+      findings.push_back({spec.name, live, "INSERT statements", kStatementsMessage, kStatementsHint});
+      continue;
+    }
     if (dumped->digest == relation.digest) {
       ++matching;
       continue;
@@ -168,7 +182,8 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   for (const auto& table : digest->tables) {
     if (seen.count(table.name)) continue;
     ++extra;
-    findings.push_back({table.name, "not in the source", std::to_string(table.digest.rows) + " rows",
+    findings.push_back({table.name, "not in the source",
+                        table.as_statements ? "INSERT statements" : std::to_string(table.digest.rows) + " rows",
                         "the dump holds a table the live source does not have",
                         "Check that the dump is of this tenant's database."});
   }
@@ -177,19 +192,26 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   // Objects only the dump holds warn: "in the dump only", not "extra on the target".
   FindingList object_findings;
   const LargeObjectComparison objects = compare_large_objects(*digest, source, object_findings);
-  if (!objects.involved)
-    return compared_with_baseline(counted, {{differ, "differ"}, {missing, "missing"}}, {{extra, "in the dump only"}},
-                                  std::move(findings));
   for (auto& finding : object_findings.take()) findings.push_back(std::move(finding));
-  counted += ", " + std::to_string(objects.matching) + " of " + std::to_string(source.large_objects.size()) +
-             " source large objects with the same bytes";
-  return compared_with_baseline(counted,
-                                {{differ, "differ"},
-                                 {missing, "missing"},
-                                 {objects.differ, "large objects differ"},
-                                 {objects.missing, "large objects missing"}},
-                                {{extra, "in the dump only"}, {objects.extra, "large objects in the dump only"}},
-                                std::move(findings));
+  if (objects.involved)
+    counted += ", " + std::to_string(objects.matching) + " of " + std::to_string(source.large_objects.size()) +
+               " source large objects with the same bytes";
+  // Tables always tell both counts; the rest only what applies.
+  std::vector<Tally> problems{{differ, "differ"}, {missing, "missing"}};
+  std::vector<Tally> warnings{{extra, "in the dump only"}};
+  if (objects.involved) {
+    problems.push_back({objects.differ, "large objects differ"});
+    problems.push_back({objects.missing, "large objects missing"});
+    warnings.push_back({objects.extra, "large objects in the dump only"});
+  }
+  CheckResult result = compared_with_baseline(counted, problems, warnings, std::move(findings));
+  // Tables it could not compare leave nothing proven about them: that is no
+  // pass (a gate must not open on it), and no failure of the dump either.
+  if (as_statements > 0) {
+    if (result.status != Status::fail) result.status = Status::error;
+    result.summary += "; " + std::to_string(as_statements) + " not compared (data as INSERT statements)";
+  }
+  return result;
 }
 
 }  // namespace pgverify::checks

@@ -56,6 +56,9 @@ struct TocEntry {
   // public.json_table), as hash::RelationSpec::name reads: the entry's own
   // table, also when its COPY loads it through the partition root.
   std::string relation() const;
+  // A TABLE DATA entry whose data is SQL statements (pg_dump --inserts or
+  // --column-inserts): pg_dump writes it no COPY statement.
+  bool data_as_statements() const { return is_table_data() && copy_stmt.empty(); }
 };
 
 // "SELECT pg_catalog.setval('public.counter', 6, true);" of a SEQUENCE SET entry.

@@ -72,3 +72,44 @@ TEST_CASE("dump.matches-source counts tables only the dump holds as \"in the dum
   CHECK(result.findings[0].expected == "not in the source");
   CHECK(result.findings[0].message == "the dump holds a table the live source does not have");
 }
+
+namespace {
+
+CheckResult run_with(const std::string& text, const std::string& label) {
+  testing::TempDir dir("dump-matches-" + label);
+  testing::CheckFixture f;
+  testing::serve_tables(*f.source, source_tables);
+  f.dump_path = testing::write_plain_dump(dir.path() / "qrydb.sql", text);
+  return f.run(checks::DumpMatchesSource());
+}
+
+const std::vector<FakeTable> same_tables = {{"public.a", {"1\tone", "2\ttwo"}}, {"public.b", {"x"}}};
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+// pg_dump --inserts: the table's data is SQL, which pgverify does not run; it
+// is no missing table, and no pass either.
+TEST_CASE("dump.matches-source cannot compare a table whose data is INSERT statements", "[checks][dump.matches-source]") {
+  const std::string inserts = replaced(testing::plain_dump_text(same_tables), "COPY public.a (c) FROM stdin;\n1\tone\n2\ttwo\n\\.\n",
+                                       "INSERT INTO public.a VALUES ('1\tone');\nINSERT INTO public.a VALUES ('2\ttwo');\n");
+  auto result = run_with(inserts, "inserts");
+  CHECK(result.status == Status::error);
+  CHECK(result.summary == "1 of 2 source tables are in the dump with the same rows (text mode); 1 not compared (data "
+                          "as INSERT statements)");
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].object == "public.a");
+  CHECK(result.findings[0].actual == "INSERT statements");
+  CHECK_THAT(result.findings[0].message, Catch::Contains("INSERT statements (pg_dump --inserts/--column-inserts)") &&
+                                             Catch::Contains("cannot compare row by row"));
+  CHECK_THAT(result.findings[0].hint, Catch::Contains("without --inserts"));
+  // Another table that differs still fails the check.
+  auto both = run_with(replaced(inserts, "x\n", "y\n"), "inserts-and-differ");
+  CHECK(both.status == Status::fail);
+  CHECK_THAT(both.summary, Catch::EndsWith("; 1 not compared (data as INSERT statements)"));
+}

@@ -113,6 +113,47 @@ TEST_CASE("a plain dump's table without columns: \"COPY t  FROM stdin;\"", "[dum
   CHECK(r.toc.tables_with_data().at(0)->relation() == "public.nocols");
 }
 
+// pg_dump --inserts / --column-inserts: the "Data for Name" header that no COPY
+// follows heads a table's data written as INSERT statements (a table without
+// rows has the header only); --load-via-partition-root names the root in its
+// statements, the header the partition.
+TEST_CASE("a plain dump's data written as INSERT statements is a TABLE DATA entry without rows", "[dump][plain]") {
+  pgverify::testing::TempDir dir("plain-inserts");
+  const std::string body =
+      "--\n-- Data for Name: empty; Type: TABLE DATA; Schema: public; Owner: alice\n--\n\n\n\n"
+      "--\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: alice\n--\n\n"
+      "INSERT INTO public.t (id, v) VALUES (1, 'a');\nINSERT INTO public.t (id, v) VALUES (2, 'multi\n"
+      "-- Data for Name: ghost; Type: TABLE DATA; Schema: public; Owner: alice\nline');\n\n\n"
+      "--\n-- Data for Name: Part 1; Type: TABLE DATA; Schema: s; Owner: alice\n--\n\n"
+      "INSERT INTO s.root VALUES\n\t(1),\n\t(2);\n\n\n" +
+      std::string("--\n-- Data for Name: real; Type: TABLE DATA; Schema: public; Owner: alice\n--\n\n") + kRealTable +
+      "--\n-- PostgreSQL database dump complete\n--\n\n";
+  const Read r = read_plain(dir, body);
+  const auto tables = r.toc.tables_with_data();
+  REQUIRE(tables.size() == 4);
+  CHECK(tables[0]->plain_name() == "public.empty");
+  CHECK(tables[0]->data_as_statements());
+  CHECK(tables[0]->offset.value == std::string(kHead).size() + body.find("-- Data for Name: empty"));
+  CHECK(tables[1]->plain_name() == "public.t");
+  CHECK(tables[1]->data_as_statements());
+  CHECK(tables[1]->owner == "alice");
+  CHECK(tables[2]->plain_name() == "s.Part 1");
+  CHECK(tables[3]->plain_name() == "public.real");
+  CHECK_FALSE(tables[3]->data_as_statements());
+  CHECK(r.tables == std::map<std::string, std::vector<std::string>>{
+                        {"public.empty", {}}, {"public.t", {}}, {"s.\"Part 1\"", {}}, {"public.real", kTwo}});
+  // Read one at a time, as a parallel reader would.
+  for (const TocEntry* entry : tables) {
+    INFO(entry->plain_name());
+    Read one;
+    Sink sink;
+    sink.out = &one;
+    read_entry_data(r.toc, *entry, sink);
+    CHECK(one.tables.size() == 1);
+    CHECK(one.tables.count(entry->relation()) == 1);
+  }
+}
+
 TEST_CASE("a plain dump that ends inside a literal or a body is cut short", "[dump][plain]") {
   pgverify::testing::TempDir dir("plain-cut");
   const DumpError e = plain_error(dir, std::string(kRealTable) + "CREATE FUNCTION f() AS $$\nSELECT 1;\n");
