@@ -26,6 +26,16 @@ constexpr const char* kStatementsMessage =
 constexpr const char* kStatementsHint =
     "Take the dump without --inserts, --column-inserts and --rows-per-insert (pg_dump -Fc writes COPY data), then "
     "run pre again: nothing proves yet that this dump holds the source's rows.";
+constexpr const char* kColumnsHint =
+    "The dump is not of the source as it is now (a migration added, dropped or renamed columns after it was "
+    "taken?) or it was changed: take it again after the services were scaled down.";
+
+// "(id, a, b)"
+std::string column_list(const std::vector<std::string>& columns) {
+  std::string out = "(";
+  for (const auto& column : columns) out += (out.size() > 1 ? ", " : "") + column;
+  return out + ")";
+}
 
 constexpr const char* kLargeObjectsHint =
     "Take the dump without -B / --no-large-objects (and without --schema-only), after the services were scaled down.";
@@ -114,9 +124,12 @@ const CheckInfo& DumpMatchesSource::info() const {
           "hashed in text mode (pg_dump's own session settings and column lists), so equal "
           "hashes mean the dump holds the same rows, byte for byte. Large objects are compared "
           "object by object: OID, size, the hash of their bytes, and the owner the dump records; "
-          "a dump taken with -B holds none of them. Rows that pg_dump wrote as INSERT statements "
-          "(--inserts, --column-inserts) cannot be compared row by row: such a table is an error "
-          "(not compared), never a pass.",
+          "a dump taken with -B holds none of them. Each table's COPY statement must name the "
+          "source's columns in the source's order (pg_dump leaves out generated and dropped "
+          "ones): pg_restore puts every value into the column the statement names, so equal rows "
+          "under another list (a migration that ran after the dump) land in other columns. "
+          "Rows that pg_dump wrote as INSERT statements (--inserts, --column-inserts) cannot be "
+          "compared row by row: such a table is an error (not compared), never a pass.",
       .remediation =
           "Scale the services down, take the dump again in-cluster (pg_dump -Fc, without --inserts), "
           "and run pre again before deleting the old volume.",
@@ -140,7 +153,7 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   const std::set<std::string> schema_only = tables_in_toc(digest->toc);
 
   std::vector<Finding> findings;
-  std::size_t compared = 0, matching = 0, differ = 0, missing = 0, as_statements = 0;
+  std::size_t compared = 0, matching = 0, differ = 0, missing = 0, other_columns = 0, as_statements = 0;
   std::set<std::string> seen;
   for (const auto& relation : source.relations) {
     const hash::RelationSpec& spec = relation.relation;
@@ -164,6 +177,23 @@ CheckResult DumpMatchesSource::run(Context& context) const {
       ++as_statements;
       findings.push_back({spec.name, live, "INSERT statements", kStatementsMessage, kStatementsHint});
       continue;
+    }
+    // pg_restore loads each value into the column the COPY statement names,
+    // whatever the rows' bytes: a list that is not the source's (in order, by
+    // name) puts values into other columns, or none.
+    if (dumped->copy_columns) {
+      std::vector<std::string> live_columns;
+      for (const auto& column : spec.columns) live_columns.push_back(column.ident);
+      if (*dumped->copy_columns != live_columns) {
+        ++other_columns;
+        findings.push_back({spec.name, "columns " + column_list(live_columns),
+                            "columns " + column_list(*dumped->copy_columns),
+                            "the dump's COPY statement loads the columns " + column_list(*dumped->copy_columns) +
+                                " where the source's table has " + column_list(live_columns) +
+                                ": pg_restore would put the values into other columns, or fail",
+                            kColumnsHint});
+        continue;
+      }
     }
     if (dumped->digest == relation.digest) {
       ++matching;
@@ -199,6 +229,7 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   // Tables always tell both counts; the rest only what applies.
   std::vector<Tally> problems{{differ, "differ"}, {missing, "missing"}};
   std::vector<Tally> warnings{{extra, "in the dump only"}};
+  if (other_columns) problems.push_back({other_columns, "with other columns"});
   if (objects.involved) {
     problems.push_back({objects.differ, "large objects differ"});
     problems.push_back({objects.missing, "large objects missing"});

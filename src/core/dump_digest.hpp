@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ struct DumpTable {
   // Its data is SQL INSERT statements (pg_dump --inserts, --column-inserts):
   // read to the end, but no rows, so digest is empty and says nothing.
   bool as_statements = false;
+  // The columns its COPY statement loads, in canonical spelling (pg/ident.hpp)
+  // and the statement's order; nullopt when it names none (INSERT statements).
+  // From its first entry.
+  std::optional<std::vector<std::string>> copy_columns;
 };
 
 struct DumpDigest {

@@ -113,3 +113,29 @@ TEST_CASE("dump.matches-source cannot compare a table whose data is INSERT state
   CHECK(both.status == Status::fail);
   CHECK_THAT(both.summary, Catch::EndsWith("; 1 not compared (data as INSERT statements)"));
 }
+
+// The COPY statement says which column each value goes into; equal row bytes
+// under another column list put values into the wrong columns.
+TEST_CASE("dump.matches-source fails a COPY column list that is not the source's", "[checks][dump.matches-source]") {
+  const std::string text = testing::plain_dump_text(same_tables);
+  SECTION("another column") {
+    auto result = run_with(replaced(text, "COPY public.a (c)", "COPY public.a (d)"), "columns");
+    CHECK(result.status == Status::fail);
+    CHECK(result.summary == "1 of 2 source tables are in the dump with the same rows (text mode); 0 differ, 0 missing, "
+                            "1 with other columns");
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "public.a");
+    CHECK(result.findings[0].expected == "columns (c)");
+    CHECK(result.findings[0].actual == "columns (d)");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("loads the columns (d) where the source's table has (c)"));
+  }
+  SECTION("one more column") {
+    auto result = run_with(replaced(text, "COPY public.a (c)", "COPY public.a (c, e)"), "columns-more");
+    CHECK(result.status == Status::fail);
+    CHECK(result.findings.at(0).actual == "columns (c, e)");
+  }
+  SECTION("the same column, quoted") {
+    auto result = run_with(replaced(text, "COPY public.a (c)", "COPY \"public\".\"a\" (\"c\")"), "columns-quoted");
+    CHECK(result.status == Status::pass);
+  }
+}

@@ -325,6 +325,7 @@ TEST_CASE("data written as INSERT statements is read to its end, without rows", 
       CHECK(tables[1].rows.empty());
       const ArchiveToc toc = read_archive_toc(path);
       CHECK(toc.find(10)->data_as_statements());
+      CHECK_FALSE(toc.find(10)->copy_columns());
     }
     // Cut inside its compressed stream: as unreadable as COPY data.
     if (c != Compression::none) {

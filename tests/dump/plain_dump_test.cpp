@@ -140,6 +140,7 @@ TEST_CASE("a plain dump's data written as INSERT statements is a TABLE DATA entr
   CHECK(tables[2]->plain_name() == "s.Part 1");
   CHECK(tables[3]->plain_name() == "public.real");
   CHECK_FALSE(tables[3]->data_as_statements());
+  CHECK(*tables[3]->copy_columns() == std::vector<std::string>{"a"});
   CHECK(r.tables == std::map<std::string, std::vector<std::string>>{
                         {"public.empty", {}}, {"public.t", {}}, {"s.\"Part 1\"", {}}, {"public.real", kTwo}});
   // Read one at a time, as a parallel reader would.
