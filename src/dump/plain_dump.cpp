@@ -631,7 +631,16 @@ class TocCollector final : public PlainScanner::Events {
   // starts at its header. A table without rows has the header only.
   void object_header(const ObjectHeader& header, std::uint64_t at) override {
     statements_data_ends();
-    if (header.data && header.desc == "TABLE DATA") m_pending_data = std::pair(header, at);
+    if (header.data) {
+      if (header.desc == "TABLE DATA") m_pending_data = std::pair(header, at);
+      return;
+    }
+    if (made_from_statements(header.desc)) return;
+    TocEntry& e = add(at, header.tag.size() + header.desc.size() + header.schema.size() + header.owner.size());
+    e.desc = header.desc;
+    e.tag = header.tag;
+    e.schema = header.schema;
+    e.owner = header.owner;
   }
 
   void end_of_text(std::uint64_t) override { statements_data_ends(); }
@@ -724,6 +733,12 @@ class TocCollector final : public PlainScanner::Events {
     e.oid = "0";
     e.entry_offset = at;
     return e;
+  }
+
+  // Entries this TOC makes from the statements themselves, not from their headers.
+  static bool made_from_statements(std::string_view desc) {
+    return desc == "TABLE DATA" || desc == "EXTENSION" || desc == "SEQUENCE SET" || desc == "ENCODING" ||
+           desc == "STDSTRINGS" || desc == "SEARCHPATH" || starts_with(desc, "BLOB");
   }
 
   void statements_data_ends() {

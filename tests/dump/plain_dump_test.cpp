@@ -155,6 +155,31 @@ TEST_CASE("a plain dump's data written as INSERT statements is a TABLE DATA entr
   }
 }
 
+// pg_dump heads every object of a plain dump with "-- Name: TAG; Type: DESC;
+// Schema: S; Owner: O": the TOC a plain dump has. pg_dump -O writes "Owner: -".
+TEST_CASE("a plain dump's TOC lists every object its header comments name, with owners", "[dump][plain]") {
+  pgverify::testing::TempDir dir("plain-headers");
+  const std::string body =
+      "--\n-- Name: app; Type: SCHEMA; Schema: -; Owner: alice\n--\n\nCREATE SCHEMA app;\n\n"
+      "--\n-- Name: vector; Type: EXTENSION; Schema: -; Owner: -\n--\n\n"
+      "CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;\n\n"
+      "--\n-- Name: t; Type: TABLE; Schema: public; Owner: -; Tablespace: fast\n--\n\nCREATE TABLE public.t (a int);\n\n"
+      "--\n-- Name: TABLE t; Type: COMMENT; Schema: public; Owner: alice\n--\n\nCOMMENT ON TABLE public.t IS '\n"
+      "-- Name: ghost; Type: TABLE; Schema: public; Owner: alice\n';\n\n"
+      "--\n-- Name: TABLE t; Type: ACL; Schema: public; Owner: alice\n--\n\nGRANT SELECT ON TABLE public.t TO bob;\n\n"
+      "--\n-- Name: pub; Type: PUBLICATION; Schema: -; Owner: alice\n--\n\nCREATE PUBLICATION pub;\n\n" +
+      std::string(kRealTable);
+  const Read r = read_plain(dir, body);
+  std::vector<std::string> listed;
+  for (const auto& e : r.toc.entries) listed.push_back(e.desc + " " + e.plain_name() + " owner=" + e.owner);
+  CHECK(listed == std::vector<std::string>{"ENCODING ENCODING owner=", "SCHEMA app owner=alice", "EXTENSION vector owner=",
+                                           "TABLE public.t owner=", "COMMENT public.TABLE t owner=alice",
+                                           "ACL public.TABLE t owner=alice", "PUBLICATION pub owner=alice",
+                                           "TABLE DATA public.real owner="});
+  CHECK(r.toc.extensions().size() == 1);
+  CHECK(r.tables == std::map<std::string, std::vector<std::string>>{{"public.real", kTwo}});
+}
+
 TEST_CASE("a plain dump that ends inside a literal or a body is cut short", "[dump][plain]") {
   pgverify::testing::TempDir dir("plain-cut");
   const DumpError e = plain_error(dir, std::string(kRealTable) + "CREATE FUNCTION f() AS $$\nSELECT 1;\n");
