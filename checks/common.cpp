@@ -188,6 +188,12 @@ CheckResult compared_with_baseline(const std::string& counted, std::initializer_
 
 CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
                                    std::initializer_list<Tally> warnings, std::vector<Finding> findings) {
+  return compared_with_baseline(counted, std::vector<Tally>(problems), std::vector<Tally>(warnings),
+                                std::move(findings));
+}
+
+CheckResult compared_with_baseline(const std::string& counted, const std::vector<Tally>& problems,
+                                   const std::vector<Tally>& warnings, std::vector<Finding> findings) {
   std::string tallies;
   bool failed = false;
   for (const Tally& tally : problems) {

@@ -111,6 +111,8 @@ CheckResult compared_with_baseline(const std::string& counted, std::initializer_
 // The same with warnings of other kinds than extra objects ("1 refreshed by the restore").
 CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
                                    std::initializer_list<Tally> warnings, std::vector<Finding> findings);
+CheckResult compared_with_baseline(const std::string& counted, const std::vector<Tally>& problems,
+                                   const std::vector<Tally>& warnings, std::vector<Finding> findings);
 
 // Findings of a comparison that may find a great many (a restore that lost
 // every large object): the first kLimit are kept, and one more says how many

@@ -42,7 +42,10 @@ const CheckInfo& DumpReadable::info() const {
           "dropped port-forward, a full disk or an interrupted copy still has a valid header and "
           "restores its first tables without complaint. pgverify reads the whole archive natively, "
           "without pg_restore, and decompresses every data block and every large object to its "
-          "last byte, checking the TOC the way pg_restore relies on it.",
+          "last byte, checking the TOC the way pg_restore relies on it. A table whose data pg_dump "
+          "wrote as INSERT statements (--inserts, --column-inserts) is read to its end as well, "
+          "and must end where a statement ends; its rows are not counted (dump.matches-source "
+          "cannot compare them).",
       .remediation =
           "Take the dump again inside the cluster (kubectl exec pg_dump, kubectl cp the file) and "
           "run pre again; do not delete the old volume until this passes.",
@@ -71,9 +74,14 @@ CheckResult DumpReadable::run(Context& context) const {
       for (const auto& object : digest.large_objects) bytes += object.size;
       objects = std::to_string(digest.large_objects.size()) + " large objects (" + size_text(bytes) + "), ";
     }
+    // pg_dump --inserts: readable, but its rows are SQL, not counted here
+    // (dump.matches-source says it cannot compare them).
+    const std::size_t as_statements = digest.tables_as_statements();
+    const std::string statements =
+        as_statements ? " (" + std::to_string(as_statements) + " as INSERT statements, rows not counted)" : "";
     return make_result(Status::pass, what + ": " + std::to_string(digest.toc.tables_with_data().size()) +
-                                         " tables with data, " + std::to_string(digest.rows()) + " rows, " + objects +
-                                         size_text(digest.bytes_total) + " read to the end");
+                                         " tables with data" + statements + ", " + std::to_string(digest.rows()) +
+                                         " rows, " + objects + size_text(digest.bytes_total) + " read to the end");
   } catch (const dump::DumpError& error) {
     return make_result(Status::fail, "the dump cannot be read to its end: " + error.reason(),
                        {{error.path().string(), "readable to its last byte", std::string(to_string(error.code())),

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "pg/ident.hpp"
+
 namespace pgverify {
 
 namespace {
@@ -29,7 +31,12 @@ class DigestSink final : public dump::RowSink {
     if (table.name.empty()) {
       table.name = entry.relation();
       table.plain_name = entry.plain_name();
+      if (auto columns = entry.copy_columns()) {
+        table.copy_columns.emplace();
+        for (const auto& column : *columns) table.copy_columns->push_back(pg::canonical_ident(column));
+      }
     }
+    if (entry.data_as_statements()) table.as_statements = true;
     m_current = &table;
   }
   void row(std::string_view row) override {
@@ -76,6 +83,8 @@ void merge_into(std::map<std::string, DumpTable>& into, std::map<std::string, Du
       target.name = table.name;
       target.plain_name = table.plain_name;
     }
+    if (!target.copy_columns) target.copy_columns = std::move(table.copy_columns);
+    target.as_statements = target.as_statements || table.as_statements;
     target.digest += table.digest;
     target.entries += table.entries;
   }
@@ -147,6 +156,11 @@ std::uint64_t DumpDigest::rows() const {
   std::uint64_t total = 0;
   for (const auto& t : tables) total += t.digest.rows;
   return total;
+}
+
+std::size_t DumpDigest::tables_as_statements() const {
+  return static_cast<std::size_t>(
+      std::count_if(tables.begin(), tables.end(), [](const DumpTable& t) { return t.as_statements; }));
 }
 
 bool tables_readable_apart(const dump::ArchiveToc& toc) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,13 @@ struct DumpTable {
   std::string plain_name;  // unquoted, as filters match
   hash::TableDigest digest;
   std::size_t entries = 0;  // TABLE DATA entries it came from (usually 1)
+  // Its data is SQL INSERT statements (pg_dump --inserts, --column-inserts):
+  // read to the end, but no rows, so digest is empty and says nothing.
+  bool as_statements = false;
+  // The columns its COPY statement loads, in canonical spelling (pg/ident.hpp)
+  // and the statement's order; nullopt when it names none (INSERT statements).
+  // From its first entry.
+  std::optional<std::vector<std::string>> copy_columns;
 };
 
 struct DumpDigest {
@@ -42,7 +50,8 @@ struct DumpDigest {
 
   const DumpTable* table(std::string_view name) const;
   const hash::LargeObjectDigest* large_object(std::uint32_t oid) const;
-  std::uint64_t rows() const;
+  std::uint64_t rows() const;  // COPY rows: tables written as INSERT statements have none
+  std::size_t tables_as_statements() const;
 };
 
 struct DumpDigestOptions {

@@ -45,16 +45,6 @@ std::optional<StreamCompression> kind_of_file(const std::string& name) {
   return std::nullopt;
 }
 
-// TABLE DATA written as INSERT statements (pg_dump --inserts) has no COPY
-// statement; its data is SQL, not rows.
-void require_copy_data(const ArchiveToc& toc, const TocEntry& entry) {
-  if (!entry.is_table_data() || !entry.copy_stmt.empty()) return;
-  throw DumpError(DumpErrc::not_copy_data, toc.header.header_file, entry.entry_offset,
-                  "the data of " + table_label(entry) +
-                      " is not COPY rows but SQL statements (pg_dump --inserts or --column-inserts), which this "
-                      "reader does not read");
-}
-
 // "entry 3472 (BLOBS "424201..424203")"
 std::string blobs_label(const TocEntry& entry) {
   return "entry " + std::to_string(entry.dump_id) + " (BLOBS " + quote_bytes(entry.tag) + ")";
@@ -172,7 +162,6 @@ class CustomReader {
   void read(const std::vector<const TocEntry*>& wanted) {
     std::vector<const TocEntry*> by_offset, unplaced;
     for (const TocEntry* e : wanted) {
-      require_copy_data(m_toc, *e);
       if (e->offset.state == DataOffsetState::set) by_offset.push_back(e);
       else if (e->offset.state == DataOffsetState::not_set) unplaced.push_back(e);
       else if (e->is_table_data()) empty_table(*e);  // K_OFFSET_NO_DATA: pg_restore restores it with no rows
@@ -383,7 +372,6 @@ fs::path directory_data_file(const ArchiveToc& toc, const TocEntry& entry) {
 }
 
 void read_directory_table(const ArchiveToc& toc, const TocEntry& entry, ReadContext& context) {
-  require_copy_data(toc, entry);
   const fs::path path = directory_data_file(toc, entry);
   FileSource file(path);
   const std::uint64_t base = context.progress.progress().bytes_read;
@@ -554,7 +542,6 @@ void read_tar_blobs(const ArchiveToc& toc, const ByteSource& file, TarIndex& ind
 void read_tar_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context) {
   FileSource file(toc.path);
   for (const TocEntry* e : wanted) {
-    require_copy_data(toc, *e);
     if (e->is_table_data() && e->filename.empty())
       throw DumpError(DumpErrc::missing_tar_member, toc.path, e->entry_offset,
                       "the TOC names no data member for " + table_label(*e));

@@ -4,7 +4,10 @@
 // .zst), tar archives (NNNN.dat members) and plain SQL (COPY blocks, the file
 // itself maybe gzip/lz4/zstd-compressed). Each row reaches the sink exactly as
 // `COPY ... TO STDOUT` (text) gives it on a live server: no newline, no "\."
-// end marker. Nothing is loaded whole: memory is bounded by the longest row.
+// end marker. A table whose data pg_dump wrote as INSERT statements (--inserts,
+// --column-inserts: TocEntry::data_as_statements) is read to its end too, but
+// gives no rows: its sink sees begin_table and end_table only. Nothing is
+// loaded whole: memory is bounded by the longest row.
 #pragma once
 
 #include <cstdint>

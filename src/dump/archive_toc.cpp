@@ -445,6 +445,12 @@ std::string TocEntry::relation() const {
   return schema.empty() ? pg::canonical_ident(tag) : pg::canonical_ident(schema) + "." + pg::canonical_ident(tag);
 }
 
+std::optional<std::vector<std::string>> TocEntry::copy_columns() const {
+  if (!is_table_data() || copy_stmt.empty()) return std::nullopt;
+  auto target = parse_copy_statement(copy_stmt);
+  return target ? target->columns : std::nullopt;
+}
+
 const TocEntry* ArchiveToc::find(int dump_id) const {
   auto it = by_dump_id.find(dump_id);
   return it == by_dump_id.end() ? nullptr : &entries[it->second];
@@ -585,7 +591,21 @@ std::optional<CopyTarget> parse_copy_statement(std::string_view sql) {
   if (rest.size() < suffix.size() || rest.substr(rest.size() - suffix.size()) != suffix) return std::nullopt;
   const std::string_view columns = rest.substr(0, rest.size() - suffix.size());
   // "" (no list), " " (pg_dump's empty list of a table without columns) or " (a, b)".
-  if (!columns.empty() && columns != " " && (columns.substr(0, 2) != " (" || columns.back() != ')')) return std::nullopt;
+  if (columns.empty()) return target;
+  target.columns.emplace();
+  if (columns == " ") return target;
+  if (columns.substr(0, 2) != " (" || columns.back() != ')') return std::nullopt;
+  // fmtCopyColumnList: each name as fmtId writes it, joined by ", ".
+  const std::string_view list = columns.substr(2, columns.size() - 3);
+  std::size_t at = 0;
+  while (true) {
+    auto name = parse_identifier(list, at);
+    if (!name) return std::nullopt;
+    target.columns->push_back(std::move(*name));
+    if (at == list.size()) break;
+    if (list.substr(at, 2) != ", ") return std::nullopt;
+    at += 2;
+  }
   return target;
 }
 

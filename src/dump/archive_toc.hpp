@@ -56,6 +56,12 @@ struct TocEntry {
   // public.json_table), as hash::RelationSpec::name reads: the entry's own
   // table, also when its COPY loads it through the partition root.
   std::string relation() const;
+  // The columns a TABLE DATA entry's COPY statement loads, unquoted, in its
+  // order; nullopt when it names none (no list, or the data is INSERT statements).
+  std::optional<std::vector<std::string>> copy_columns() const;
+  // A TABLE DATA entry whose data is SQL statements (pg_dump --inserts or
+  // --column-inserts): pg_dump writes it no COPY statement.
+  bool data_as_statements() const { return is_table_data() && copy_stmt.empty(); }
 };
 
 // "SELECT pg_catalog.setval('public.counter', 6, true);" of a SEQUENCE SET entry.
@@ -135,6 +141,10 @@ struct CopyTarget {
   // (--load-via-partition-root, forced for hash partitions on an enum).
   std::string entry_schema;
   std::string entry_table;
+  // The columns the rows go into, in order, unquoted ("id", "Mixed Case");
+  // empty for pg_dump's empty list; nullopt when the statement has no list
+  // (pg_dump always writes one).
+  std::optional<std::vector<std::string>> columns;
 };
 std::optional<CopyTarget> parse_copy_statement(std::string_view sql);
 

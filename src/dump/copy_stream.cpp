@@ -102,7 +102,8 @@ TablePipeline::TablePipeline(const std::filesystem::path& path, const TocEntry& 
       m_lines(*this),
       m_sink(sink),
       m_max_row(max_row_bytes),
-      m_where(std::move(where)) {
+      m_where(std::move(where)),
+      m_statements(entry.data_as_statements()) {
   m_lines.set_limit(m_max_row, true);
 }
 
@@ -110,9 +111,22 @@ void TablePipeline::fail(DumpErrc code, std::uint64_t at, const std::string& rea
   throw DumpError(code, m_path, at, reason);
 }
 
+void TablePipeline::on_text(std::string_view text) {
+  if (m_statements) on_statements(text);
+  else m_lines.feed(text);
+}
+
+void TablePipeline::on_statements(std::string_view text) {
+  if (text.empty()) return;
+  m_statement_bytes += text.size();
+  m_last = text.back();
+  const std::size_t last = text.find_last_not_of('\n');
+  if (last != std::string_view::npos) m_last_not_newline = text[last];
+}
+
 void TablePipeline::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) {
   m_at = at;
-  auto error = m_decoder.feed(bytes, [this](std::string_view text) { m_lines.feed(text); });
+  auto error = m_decoder.feed(bytes, [this](std::string_view text) { on_text(text); });
   if (error)
     fail(DumpErrc::corrupt_compressed_stream, at,
          "corrupt " + std::string(m_decoder.name()) + " data in the data of " + table_label(m_entry) +
@@ -121,11 +135,17 @@ void TablePipeline::feed(std::span<const std::uint8_t> bytes, std::uint64_t at) 
 
 void TablePipeline::finish(std::uint64_t at) {
   m_at = at;
-  m_decoder.flush([this](std::string_view text) { m_lines.feed(text); });
+  m_decoder.flush([this](std::string_view text) { on_text(text); });
   if (!m_decoder.at_stream_end())
     fail(DumpErrc::incomplete_compressed_stream, at,
          "the data of " + table_label(m_entry) + " ends before its " + std::string(m_decoder.name()) +
              " stream does: " + m_where);
+  // Every statement pg_dump writes ends in ";\n"; a table without rows is "\n\n".
+  const bool ends_a_statement = m_last == '\n' && (m_last_not_newline == 0 || m_last_not_newline == ';');
+  if (m_statements && m_statement_bytes > 0 && !ends_a_statement)
+    fail(DumpErrc::bad_statement_data, at,
+         "the data of " + table_label(m_entry) + " (SQL statements, pg_dump --inserts) ends inside a statement: " +
+             "it does not end in \";\" and a newline, as pg_dump ends every statement");
   if (m_lines.pending() > 0)
     fail(DumpErrc::bad_copy_data, at,
          "the data of " + table_label(m_entry) + " ends inside a row: its last " +

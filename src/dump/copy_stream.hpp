@@ -99,9 +99,12 @@ inline constexpr std::uint64_t kProgressStep = 4 * 1024 * 1024;
 
 // One table's data as it streams out of an archive: compressed bytes in, COPY
 // rows out to the sink, with pg_dump's "\." end marker (written by pg_dump 17
-// and 18 as "\.\n\n", by others maybe not at all) taken off. Everything that
-// goes wrong is a DumpError on `path`, naming the table and the file offset
-// of the input piece at fault.
+// and 18 as "\.\n\n", by others maybe not at all) taken off. Data written as
+// SQL statements (pg_dump --inserts: the entry has no COPY statement) is read
+// to its end the same way, but gives no rows: only its end is checked, which
+// pg_dump writes as ";\n" and then "\n\n" (dumpTableData_insert, 10 to 18).
+// Everything that goes wrong is a DumpError on `path`, naming the table and
+// the file offset of the input piece at fault.
 class TablePipeline final : private LineSplitter::Handler {
  public:
   TablePipeline(const std::filesystem::path& path, const TocEntry& entry, std::optional<StreamCompression> compression,
@@ -118,6 +121,8 @@ class TablePipeline final : private LineSplitter::Handler {
   void on_line(std::string_view kept, std::uint64_t length, std::uint64_t start) override;
   [[noreturn]] void on_too_long(std::uint64_t start, std::uint64_t length) override;
   [[noreturn]] void fail(DumpErrc code, std::uint64_t at, const std::string& reason) const;
+  void on_text(std::string_view text);
+  void on_statements(std::string_view text);
 
   const std::filesystem::path& m_path;
   const TocEntry& m_entry;
@@ -129,6 +134,11 @@ class TablePipeline final : private LineSplitter::Handler {
   std::uint64_t m_at = 0;  // file offset of the current input piece
   std::uint64_t m_rows = 0;
   bool m_ended = false;  // "\." seen
+  // SQL statements instead of COPY rows: how much text, and its last bytes.
+  bool m_statements = false;
+  std::uint64_t m_statement_bytes = 0;
+  char m_last = 0;               // the text's last byte
+  char m_last_not_newline = 0;   // its last byte that is no newline
 };
 
 // "large object 424203 (entry 3472)", for messages.

@@ -65,7 +65,7 @@ std::string_view to_string(DumpErrc code) {
     case DumpErrc::missing_data_file: return "missing-data-file";
     case DumpErrc::missing_tar_member: return "missing-tar-member";
     case DumpErrc::incomplete_compressed_stream: return "incomplete-compressed-stream";
-    case DumpErrc::not_copy_data: return "not-copy-data";
+    case DumpErrc::bad_statement_data: return "bad-statement-data";
     case DumpErrc::bad_copy_data: return "bad-copy-data";
     case DumpErrc::row_too_long: return "row-too-long";
     case DumpErrc::bad_copy_statement: return "bad-copy-statement";

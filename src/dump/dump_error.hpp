@@ -67,7 +67,7 @@ enum class DumpErrc {
   missing_data_file,          // a directory archive lacks a table's NNNN.dat(.gz/.lz4/.zst)
   missing_tar_member,         // a tar archive lacks a table's NNNN.dat member
   incomplete_compressed_stream,  // the data ends before its compressed stream does
-  not_copy_data,              // a table's data is not COPY rows (pg_dump --inserts)
+  bad_statement_data,         // a table's data written as SQL statements (pg_dump --inserts) ends inside one
   bad_copy_data,              // COPY rows after the end marker, or a last row without its newline
   row_too_long,               // one COPY row beyond the row size limit
   bad_copy_statement,         // a COPY statement (TOC or plain dump) names no table this reader can parse

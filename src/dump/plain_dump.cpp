@@ -119,6 +119,45 @@ bool parse_lowrite(std::string_view line, std::string& out) {
   return true;
 }
 
+// The comment pg_dump writes above each object of a plain dump
+// (_printTocEntry in pg_backup_archiver.c): "-- Name: TAG; Type: DESC; Schema:
+// SCHEMA; Owner: OWNER[; Tablespace: TS]", with "Data for " before "Name" for
+// an entry's data. Newlines in the names are spaces; a missing schema or owner
+// (pg_dump -O writes no owner) is "-".
+struct ObjectHeader {
+  bool data = false;
+  std::string tag, desc, schema, owner;  // schema and owner empty for "-"
+};
+
+std::optional<ObjectHeader> parse_object_header(std::string_view line) {
+  constexpr std::string_view name = "-- Name: ", data_name = "-- Data for Name: ", type = "; Type: ",
+                             schema = "; Schema: ", owner = "; Owner: ", tablespace = "; Tablespace: ";
+  ObjectHeader h;
+  std::size_t at = 0;
+  if (starts_with(line, name)) {
+    at = name.size();
+  } else if (starts_with(line, data_name)) {
+    h.data = true;
+    at = data_name.size();
+  } else {
+    return std::nullopt;
+  }
+  const std::size_t type_at = line.find(type, at);
+  if (type_at == std::string_view::npos) return std::nullopt;
+  const std::size_t schema_at = line.find(schema, type_at + type.size());
+  if (schema_at == std::string_view::npos) return std::nullopt;
+  const std::size_t owner_at = line.find(owner, schema_at + schema.size());
+  if (owner_at == std::string_view::npos) return std::nullopt;
+  std::string_view owner_text = line.substr(owner_at + owner.size());
+  owner_text = owner_text.substr(0, owner_text.find(tablespace));
+  const std::string_view schema_text = line.substr(schema_at + schema.size(), owner_at - schema_at - schema.size());
+  h.tag = std::string(line.substr(at, type_at - at));
+  h.desc = std::string(line.substr(type_at + type.size(), schema_at - type_at - type.size()));
+  h.schema = schema_text == "-" ? "" : std::string(schema_text);
+  h.owner = owner_text == "-" ? "" : std::string(owner_text);
+  return h;
+}
+
 // Reads psql input the way psql splits it into statements (psqlscan.l) well
 // enough to know where statements start: quotes ('...' with '' escapes,
 // backslash escapes in E'...' and when standard_conforming_strings is off),
@@ -139,6 +178,9 @@ class PlainScanner final : private LineSplitter::Handler {
     // A statement that starts a line: its first line (cut at the limit). `whole`:
     // the statement ends on this line and the line was not cut.
     virtual void statement(std::string_view /*line*/, std::uint64_t /*at*/, bool /*whole*/) {}
+    // The comment pg_dump writes above each object (header_comment), at the
+    // offset of its "-- Name:" line.
+    virtual void object_header(const ObjectHeader& /*header*/, std::uint64_t /*at*/) {}
     // The text ended at this offset, outside a COPY block.
     virtual void end_of_text(std::uint64_t /*at*/) {}
   };
@@ -418,24 +460,21 @@ class PlainScanner final : private LineSplitter::Handler {
     // The next line starts a statement when nothing of one is open.
     m_line_starts_statement = m_lex == Lex::normal && m_pending == 0 && m_statement_start;
     if (looked_at) statement(line, at, whole);
-    else if (started) data_header(line);
+    else if (started) header_comment(line, at);
     m_line.clear();
     if (m_line.capacity() > 1024 * 1024) m_line.shrink_to_fit();
   }
 
-  // pg_dump's comment before a table's data (pg_backup_archiver.c, _printTocEntry):
-  // "-- Data for Name: TAG; Type: TABLE DATA; Schema: SCHEMA; Owner: OWNER".
-  void data_header(std::string_view line) {
-    constexpr std::string_view prefix = "-- Data for Name: ", type = "; Type: TABLE DATA; Schema: ",
-                               owner = "; Owner: ";
-    if (!starts_with(line, prefix)) return;
-    const std::size_t type_at = line.find(type, prefix.size());
-    if (type_at == std::string_view::npos) return;
-    const std::size_t schema_at = type_at + type.size();
-    const std::size_t owner_at = line.find(owner, schema_at);
-    m_data_header = {std::string(line.substr(schema_at, owner_at == std::string_view::npos ? line.size() - schema_at
-                                                                                          : owner_at - schema_at)),
-                     std::string(line.substr(prefix.size(), type_at - prefix.size()))};
+  // pg_dump's comment above each object; the one before a table's data names
+  // the table the next COPY loads ("-- Data for Name: TAG; Type: TABLE DATA;
+  // Schema: SCHEMA; Owner: OWNER"), which is not its target when pg_dump loads
+  // a partition through its root.
+  void header_comment(std::string_view line, std::uint64_t at) {
+    auto header = parse_object_header(line);
+    if (!header) return;
+    m_data_header = {};
+    if (header->data && header->desc == "TABLE DATA") m_data_header = {header->schema, header->tag};
+    m_events.object_header(*header, at);
   }
 
   void statement(std::string_view line, std::uint64_t at, bool whole) {
@@ -574,6 +613,7 @@ class TocCollector final : public PlainScanner::Events {
   bool copy_begin(const CopyTarget& target, std::string_view line, std::uint64_t line_at,
                   std::uint64_t rows_at) override {
     m_in_run = false;
+    m_pending_data.reset();  // the COPY is the data its header announced
     TocEntry& e = add(line_at, line.size());
     e.had_dumper = true;
     e.desc = "TABLE DATA";
@@ -586,7 +626,27 @@ class TocCollector final : public PlainScanner::Events {
   }
   void copy_end(std::uint64_t) override {}
 
+  // A table's data that no COPY follows is SQL statements (pg_dump --inserts,
+  // --column-inserts): an entry of its own, without a COPY statement, which
+  // starts at its header. A table without rows has the header only.
+  void object_header(const ObjectHeader& header, std::uint64_t at) override {
+    statements_data_ends();
+    if (header.data) {
+      if (header.desc == "TABLE DATA") m_pending_data = std::pair(header, at);
+      return;
+    }
+    if (made_from_statements(header.desc)) return;
+    TocEntry& e = add(at, header.tag.size() + header.desc.size() + header.schema.size() + header.owner.size());
+    e.desc = header.desc;
+    e.tag = header.tag;
+    e.schema = header.schema;
+    e.owner = header.owner;
+  }
+
+  void end_of_text(std::uint64_t) override { statements_data_ends(); }
+
   void statement(std::string_view line, std::uint64_t at, bool whole) override {
+    statements_data_ends();
     const LoStatement lo = whole ? lo_statement_kind(line) : LoStatement::none;
     if (lo == LoStatement::open && !m_in_run) {
       // A run of lo_open / lowrite / lo_close is one BLOBS entry's data.
@@ -675,6 +735,27 @@ class TocCollector final : public PlainScanner::Events {
     return e;
   }
 
+  // Entries this TOC makes from the statements themselves, not from their headers.
+  static bool made_from_statements(std::string_view desc) {
+    return desc == "TABLE DATA" || desc == "EXTENSION" || desc == "SEQUENCE SET" || desc == "ENCODING" ||
+           desc == "STDSTRINGS" || desc == "SEARCHPATH" || starts_with(desc, "BLOB");
+  }
+
+  void statements_data_ends() {
+    if (!m_pending_data) return;
+    const auto [header, at] = std::move(*m_pending_data);
+    m_pending_data.reset();
+    TocEntry& e = add(at, header.tag.size() + header.schema.size() + header.owner.size());
+    e.had_dumper = true;
+    e.desc = "TABLE DATA";
+    e.section = TocSection::data;
+    e.tag = header.tag;
+    e.schema = header.schema;
+    e.owner = header.owner;
+    e.offset = {DataOffsetState::set, at};
+  }
+
+  std::optional<std::pair<ObjectHeader, std::uint64_t>> m_pending_data;  // a TABLE DATA header, and where
   bool m_encoding_seen = false;
   const fs::path& m_path;
   std::string m_note;
@@ -701,6 +782,16 @@ class RowReader final : public PlainScanner::Events {
     begin(it->second);
     scanner->set_copy_label(table_label(*it->second));
     return true;
+  }
+  void object_header(const ObjectHeader&, std::uint64_t at) override {
+    auto it = m_wanted.find(at);
+    if (it == m_wanted.end() || !it->second->data_as_statements()) return;
+    // Its statements are lexed like any others: only what they are is not read.
+    const TocEntry* entry = it->second;
+    m_context.sink.begin_table(*entry);
+    m_context.sink.end_table(*entry);
+    m_context.progress.table_done();
+    done(entry);
   }
   void row(std::string_view row) override { m_context.sink.row(row); }
   void copy_end(std::uint64_t) override {
@@ -818,6 +909,8 @@ void read_plain_tables(const ArchiveToc& toc, const std::vector<const TocEntry*>
     start = entry->offset.value;
     if (entry->is_large_objects()) {
       reader.begin_run(entry);
+    } else if (entry->data_as_statements()) {
+      // Its header comment starts a statement, where the scan starts.
     } else {
       reader.begin(entry);
       scanner.start_in_copy(table_label(*entry), true);

@@ -18,11 +18,16 @@
 namespace pgverify::dump::detail {
 
 // TABLE DATA entries (one per COPY block: tag, schema, copy_stmt, offset = text
-// offset of the first row), EXTENSION entries (CREATE EXTENSION lines),
-// SEQUENCE SET entries (setval lines), BLOB entries (lo_create lines: tag the
-// OID, owner from ALTER LARGE OBJECT ... OWNER TO) and BLOBS entries (each run
-// of lo_open / lowrite / lo_close: offset = text offset of its first lo_open),
-// numbered 1, 2, ... in file order.
+// offset of the first row; or, for data pg_dump wrote as INSERT statements, one
+// per "-- Data for Name: ...; Type: TABLE DATA" header that no COPY follows,
+// without copy_stmt, offset = the header's), EXTENSION entries (CREATE
+// EXTENSION lines), SEQUENCE SET entries (setval lines), BLOB entries
+// (lo_create lines: tag the OID, owner from ALTER LARGE OBJECT ... OWNER TO),
+// BLOBS entries (each run of lo_open / lowrite / lo_close: offset = text
+// offset of its first lo_open), and an entry without data for every other
+// object pg_dump heads with "-- Name: TAG; Type: DESC; Schema: S; Owner: O"
+// (TABLE, ACL, COMMENT, PUBLICATION, ...: desc, tag, schema and owner, empty
+// for "-"), numbered 1, 2, ... in file order.
 std::vector<TocEntry> synthesize_plain_toc(const std::filesystem::path& path, const ArchiveHeader& header);
 
 // Streams the rows and large objects of `wanted` (TABLE DATA and BLOBS

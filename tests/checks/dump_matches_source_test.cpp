@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "checks/dump_matches_source.hpp"
 #include "support/check_fixture.hpp"
 #include "support/plain_dump.hpp"
@@ -71,4 +73,150 @@ TEST_CASE("dump.matches-source counts tables only the dump holds as \"in the dum
   CHECK(result.findings[0].object == "public.c");
   CHECK(result.findings[0].expected == "not in the source");
   CHECK(result.findings[0].message == "the dump holds a table the live source does not have");
+}
+
+namespace {
+
+// The source's answer to what a whole-database dump must hold besides data.
+void serve_extras(testing::FakeServer& server, const std::vector<std::string>& counts) {
+  std::vector<pg::Cell> cells(counts.begin(), counts.end());
+  server.answers.insert(server.answers.begin(), {"pgverify inventory: dumpable extras", testing::rows({cells})});
+}
+
+CheckResult run_with(const std::string& text, const std::string& label,
+                     const std::vector<std::string>& extras = {"0", "0", "0", "0", "0", "0"},
+                     const std::function<void(testing::CheckFixture&)>& adjust = {}) {
+  testing::TempDir dir("dump-matches-" + label);
+  testing::CheckFixture f;
+  testing::serve_tables(*f.source, source_tables);
+  serve_extras(*f.source, extras);
+  if (adjust) adjust(f);
+  f.dump_path = testing::write_plain_dump(dir.path() / "qrydb.sql", text);
+  return f.run(checks::DumpMatchesSource());
+}
+
+const std::vector<FakeTable> same_tables = {{"public.a", {"1\tone", "2\ttwo"}}, {"public.b", {"x"}}};
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// pg_dump's comment and statement for one more object of a plain dump.
+std::string object(const std::string& name, const std::string& type, const std::string& sql,
+                   const std::string& owner = "postgres") {
+  return "--\n-- Name: " + name + "; Type: " + type + "; Schema: public; Owner: " + owner + "\n--\n\n" + sql + "\n\n";
+}
+
+}  // namespace
+
+// pg_dump --inserts: the table's data is SQL, which pgverify does not run; it
+// is no missing table, and no pass either.
+TEST_CASE("dump.matches-source cannot compare a table whose data is INSERT statements", "[checks][dump.matches-source]") {
+  const std::string inserts = replaced(testing::plain_dump_text(same_tables), "COPY public.a (c) FROM stdin;\n1\tone\n2\ttwo\n\\.\n",
+                                       "INSERT INTO public.a VALUES ('1\tone');\nINSERT INTO public.a VALUES ('2\ttwo');\n");
+  auto result = run_with(inserts, "inserts");
+  CHECK(result.status == Status::error);
+  CHECK(result.summary == "1 of 2 source tables are in the dump with the same rows (text mode); 1 not compared (data "
+                          "as INSERT statements)");
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].object == "public.a");
+  CHECK(result.findings[0].actual == "INSERT statements");
+  CHECK_THAT(result.findings[0].message, Catch::Contains("INSERT statements (pg_dump --inserts/--column-inserts)") &&
+                                             Catch::Contains("cannot compare row by row"));
+  CHECK_THAT(result.findings[0].hint, Catch::Contains("without --inserts"));
+  // Another table that differs still fails the check.
+  auto both = run_with(replaced(inserts, "x\n", "y\n"), "inserts-and-differ");
+  CHECK(both.status == Status::fail);
+  CHECK_THAT(both.summary, Catch::EndsWith("; 1 not compared (data as INSERT statements)"));
+}
+
+// The COPY statement says which column each value goes into; equal row bytes
+// under another column list put values into the wrong columns.
+TEST_CASE("dump.matches-source fails a COPY column list that is not the source's", "[checks][dump.matches-source]") {
+  const std::string text = testing::plain_dump_text(same_tables);
+  SECTION("another column") {
+    auto result = run_with(replaced(text, "COPY public.a (c)", "COPY public.a (d)"), "columns");
+    CHECK(result.status == Status::fail);
+    CHECK(result.summary == "1 of 2 source tables are in the dump with the same rows (text mode); 0 differ, 0 missing, "
+                            "1 with other columns");
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "public.a");
+    CHECK(result.findings[0].expected == "columns (c)");
+    CHECK(result.findings[0].actual == "columns (d)");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("loads the columns (d) where the source's table has (c)"));
+  }
+  SECTION("one more column") {
+    auto result = run_with(replaced(text, "COPY public.a (c)", "COPY public.a (c, e)"), "columns-more");
+    CHECK(result.status == Status::fail);
+    CHECK(result.findings.at(0).actual == "columns (c, e)");
+  }
+  SECTION("the same column, quoted") {
+    auto result = run_with(replaced(text, "COPY public.a (c)", "COPY \"public\".\"a\" (\"c\")"), "columns-quoted");
+    CHECK(result.status == Status::pass);
+  }
+}
+
+// A dump taken with --no-privileges, --no-publications, --no-comments or (plain)
+// --no-owner restores every row and loses the rest: judged by kind, "the
+// source has some, the dump none".
+TEST_CASE("dump.matches-source fails a dump that lacks every privilege, publication, comment or owner",
+          "[checks][dump.matches-source]") {
+  const std::string full = testing::plain_dump_text(same_tables, false) +
+                           object("TABLE a", "ACL", "GRANT SELECT ON TABLE public.a TO reader;") +
+                           object("TABLE a", "COMMENT", "COMMENT ON TABLE public.a IS 'x';") +
+                           object("pub", "PUBLICATION", "CREATE PUBLICATION pub FOR TABLE public.a;");
+  const std::vector<std::string> has_all{"1", "1", "0", "1", "2", "0"};
+  SECTION("a whole dump passes") {
+    CHECK(run_with(full, "extras-full", has_all).status == Status::pass);
+  }
+  SECTION("a source without any passes a dump without any") {
+    CHECK(run_with(testing::plain_dump_text(same_tables), "extras-none").status == Status::pass);
+  }
+  SECTION("none of each kind") {
+    auto result = run_with(testing::plain_dump_text(same_tables), "extras-lacking", has_all);
+    CHECK(result.status == Status::fail);
+    CHECK(result.summary == "2 of 2 source tables are in the dump with the same rows (text mode); 0 differ, 0 missing, "
+                            "3 kinds of object lacking");
+    REQUIRE(result.findings.size() == 3);
+    CHECK(result.findings[0].object == "privileges");
+    CHECK(result.findings[0].expected == "2 objects with granted or revoked privileges");
+    CHECK(result.findings[0].actual == "none in the dump");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("--no-privileges"));
+    CHECK(result.findings[1].object == "publications");
+    CHECK_THAT(result.findings[1].message, Catch::Contains("--no-publications"));
+    CHECK(result.findings[2].object == "comments");
+    CHECK(result.findings[2].expected == "2 comments");
+    CHECK_THAT(result.findings[2].message, Catch::Contains("--no-comments"));
+  }
+  SECTION("large objects' privileges and comments count only when the dump holds large objects") {
+    CHECK(run_with(testing::plain_dump_text(same_tables), "extras-lo", {"0", "0", "3", "0", "0", "2"}).status ==
+          Status::pass);
+  }
+  SECTION("no owners: pg_dump -O of a plain dump") {
+    std::string text = full;
+    for (std::size_t at; (at = text.find("Owner: postgres")) != std::string::npos;) text.replace(at, 15, "Owner: -");
+    auto result = run_with(text, "extras-owners", has_all);
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].object == "owners");
+    CHECK(result.findings[0].expected == "2 objects with their owners");
+    CHECK_THAT(result.findings[0].message, Catch::Contains("-O / --no-owner"));
+  }
+  SECTION("not judged when only some tables are compared, or some are missing") {
+    auto filtered = run_with(testing::plain_dump_text(same_tables), "extras-filter", has_all,
+                             [](testing::CheckFixture& f) { f.tenant.hash.exclude = {"public.z*"}; });
+    CHECK(filtered.status == Status::pass);
+    auto missing = run_with(testing::plain_dump_text({same_tables[0]}), "extras-missing", has_all);
+    CHECK(missing.status == Status::fail);
+    REQUIRE(missing.findings.size() == 1);
+    CHECK(missing.findings[0].actual == "not in the dump");
+  }
+  SECTION("SQL without pg_dump's object comments is not judged") {
+    std::string text = testing::plain_dump_text(same_tables);
+    for (std::size_t at; (at = text.find("-- Name: ")) != std::string::npos;) text.replace(at, 9, "-- ");
+    for (std::size_t at; (at = text.find("-- Data for Name: ")) != std::string::npos;) text.replace(at, 18, "-- ");
+    CHECK(run_with(text, "extras-bare", has_all).status == Status::pass);
+  }
 }

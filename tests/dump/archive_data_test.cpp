@@ -291,12 +291,62 @@ TEST_CASE("each way custom archive data can be wrong has its own error", "[dump]
     CHECK(read_all(write(build_custom(h, entries, {{1, 10, {"12345", "67890\n"}}}, true)), small)[0].rows ==
           std::vector<std::string>{"1234567890"});
   }
-  SECTION("data written as INSERT statements") {
+  SECTION("data written as INSERT statements, cut inside a statement") {
     EntrySpec inserts = table_data(10, "t");
     inserts.copy = "";
-    expect(data_error(write(build_custom(h, {inserts}, {{1, 10, {"INSERT INTO t VALUES (1);\n"}}}, true))),
-           DumpErrc::not_copy_data, "not COPY rows but SQL statements");
+    expect(data_error(write(build_custom(h, {inserts}, {{1, 10, {"INSERT INTO public.t VALUES (1);\nINSERT INTO"}}}, true))),
+           DumpErrc::bad_statement_data, "(SQL statements, pg_dump --inserts) ends inside a statement");
+    expect(data_error(write(build_custom(h, {inserts}, {{1, 10, {"INSERT INTO public.t VALUES\n\t(1),\n"}}}, true))),
+           DumpErrc::bad_statement_data, "ends inside a statement");
   }
+}
+
+// pg_dump --inserts (and --column-inserts, --rows-per-insert) writes a table's
+// data as SQL, and no COPY statement: dumpTableData_insert ends each statement
+// with ";\n" and the data with "\n\n", so a table without rows is "\n\n".
+TEST_CASE("data written as INSERT statements is read to its end, without rows", "[dump]") {
+  pgverify::testing::TempDir dir("dumprd-inserts");
+  const std::string rows = "INSERT INTO public.t VALUES (1, 'a;\nb');\nINSERT INTO public.t VALUES (2, NULL);\n\n\n";
+  for (const Compression c : {Compression::none, Compression::gzip, Compression::lz4, Compression::zstd}) {
+    INFO(to_string(c));
+    const HeaderSpec h = header_for(c);
+    EntrySpec t = table_data(10, "t"), empty = table_data(11, "empty");
+    t.copy = empty.copy = "";
+    for (const bool offsets : {true, false}) {
+      const auto path = write_archive(dir, "ins.dump",
+                                      build_custom(h, {t, empty},
+                                                   {{1, 10, chunked(compress(c, rows), 5)},
+                                                    {1, 11, chunked(compress(c, "\n\n"), 5)}},
+                                                   offsets));
+      const auto tables = read_all(path);
+      REQUIRE(tables.size() == 2);
+      CHECK(tables[0].name == "public.t");
+      CHECK(tables[0].rows.empty());
+      CHECK(tables[1].rows.empty());
+      const ArchiveToc toc = read_archive_toc(path);
+      CHECK(toc.find(10)->data_as_statements());
+      CHECK_FALSE(toc.find(10)->copy_columns());
+    }
+    // Cut inside its compressed stream: as unreadable as COPY data.
+    if (c != Compression::none) {
+      const std::string packed = compress(c, rows);
+      const auto path = write_archive(dir, "cut.dump",
+                                      build_custom(h, {t}, {{1, 10, {packed.substr(0, packed.size() - 4)}}}, true));
+      expect(data_error(path), DumpErrc::incomplete_compressed_stream, "table public.t");
+    }
+  }
+  // A directory archive's NNNN.dat holds the statements too.
+  HeaderSpec h;
+  h.format = 3;
+  EntrySpec t = table_data(10, "t");
+  t.copy = "";
+  const fs::path archive = dir.path() / "d";
+  fs::create_directory(archive);
+  write_file(archive / "toc.dat", build_header(h) + build_toc(h, {t}));
+  write_file(archive / "10.dat.gz", deflate_bytes(rows, true));
+  CHECK(read_all(archive).at(0).rows.empty());
+  write_file(archive / "10.dat.gz", deflate_bytes("INSERT INTO public.t VALUES (1, 'a", true));
+  expect(data_error(archive), DumpErrc::bad_statement_data, "ends inside a statement");
 }
 
 TEST_CASE("corrupt or cut compressed data names the table and the offset", "[dump]") {

@@ -149,9 +149,19 @@ TEST_CASE("COPY statements and qualified names are split as PostgreSQL quotes th
   CHECK(t->schema == "public");
   CHECK(t->table == "Mixed \"Case\"");
   CHECK(t->quoted == "public.\"Mixed \"\"Case\"\"\"");
+  CHECK(t->columns == std::vector<std::string>{"Id", "select"});
   auto no_columns = parse_copy_statement("COPY s.z FROM stdin;");
   REQUIRE(no_columns);
   CHECK(no_columns->table == "z");
+  CHECK_FALSE(no_columns->columns);
+  // --quote-all-identifiers, names holding ", " and quotes, pg_dump's empty list.
+  CHECK(parse_copy_statement("COPY \"public\".\"t\" (\"id\", \"a, b\", \"q\"\"\", Ünï) FROM stdin;")->columns ==
+        std::vector<std::string>{"id", "a, b", "q\"", "Ünï"});
+  CHECK(parse_copy_statement("COPY public.t  FROM stdin;")->columns == std::vector<std::string>{});
+  CHECK(parse_copy_statement("COPY public.t (ID) FROM stdin;")->columns == std::vector<std::string>{"id"});
+  CHECK_FALSE(parse_copy_statement("COPY public.t (a b) FROM stdin;"));
+  CHECK_FALSE(parse_copy_statement("COPY public.t (a,b) FROM stdin;"));
+  CHECK_FALSE(parse_copy_statement("COPY public.t () FROM stdin;"));
   CHECK_FALSE(parse_copy_statement("COPY public.t (a) TO stdout;"));
   CHECK_FALSE(parse_copy_statement("INSERT INTO t VALUES (1);"));
   CHECK_FALSE(parse_copy_statement("COPY \"unterminated FROM stdin;"));

@@ -113,6 +113,73 @@ TEST_CASE("a plain dump's table without columns: \"COPY t  FROM stdin;\"", "[dum
   CHECK(r.toc.tables_with_data().at(0)->relation() == "public.nocols");
 }
 
+// pg_dump --inserts / --column-inserts: the "Data for Name" header that no COPY
+// follows heads a table's data written as INSERT statements (a table without
+// rows has the header only); --load-via-partition-root names the root in its
+// statements, the header the partition.
+TEST_CASE("a plain dump's data written as INSERT statements is a TABLE DATA entry without rows", "[dump][plain]") {
+  pgverify::testing::TempDir dir("plain-inserts");
+  const std::string body =
+      "--\n-- Data for Name: empty; Type: TABLE DATA; Schema: public; Owner: alice\n--\n\n\n\n"
+      "--\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: alice\n--\n\n"
+      "INSERT INTO public.t (id, v) VALUES (1, 'a');\nINSERT INTO public.t (id, v) VALUES (2, 'multi\n"
+      "-- Data for Name: ghost; Type: TABLE DATA; Schema: public; Owner: alice\nline');\n\n\n"
+      "--\n-- Data for Name: Part 1; Type: TABLE DATA; Schema: s; Owner: alice\n--\n\n"
+      "INSERT INTO s.root VALUES\n\t(1),\n\t(2);\n\n\n" +
+      std::string("--\n-- Data for Name: real; Type: TABLE DATA; Schema: public; Owner: alice\n--\n\n") + kRealTable +
+      "--\n-- PostgreSQL database dump complete\n--\n\n";
+  const Read r = read_plain(dir, body);
+  const auto tables = r.toc.tables_with_data();
+  REQUIRE(tables.size() == 4);
+  CHECK(tables[0]->plain_name() == "public.empty");
+  CHECK(tables[0]->data_as_statements());
+  CHECK(tables[0]->offset.value == std::string(kHead).size() + body.find("-- Data for Name: empty"));
+  CHECK(tables[1]->plain_name() == "public.t");
+  CHECK(tables[1]->data_as_statements());
+  CHECK(tables[1]->owner == "alice");
+  CHECK(tables[2]->plain_name() == "s.Part 1");
+  CHECK(tables[3]->plain_name() == "public.real");
+  CHECK_FALSE(tables[3]->data_as_statements());
+  CHECK(*tables[3]->copy_columns() == std::vector<std::string>{"a"});
+  CHECK(r.tables == std::map<std::string, std::vector<std::string>>{
+                        {"public.empty", {}}, {"public.t", {}}, {"s.\"Part 1\"", {}}, {"public.real", kTwo}});
+  // Read one at a time, as a parallel reader would.
+  for (const TocEntry* entry : tables) {
+    INFO(entry->plain_name());
+    Read one;
+    Sink sink;
+    sink.out = &one;
+    read_entry_data(r.toc, *entry, sink);
+    CHECK(one.tables.size() == 1);
+    CHECK(one.tables.count(entry->relation()) == 1);
+  }
+}
+
+// pg_dump heads every object of a plain dump with "-- Name: TAG; Type: DESC;
+// Schema: S; Owner: O": the TOC a plain dump has. pg_dump -O writes "Owner: -".
+TEST_CASE("a plain dump's TOC lists every object its header comments name, with owners", "[dump][plain]") {
+  pgverify::testing::TempDir dir("plain-headers");
+  const std::string body =
+      "--\n-- Name: app; Type: SCHEMA; Schema: -; Owner: alice\n--\n\nCREATE SCHEMA app;\n\n"
+      "--\n-- Name: vector; Type: EXTENSION; Schema: -; Owner: -\n--\n\n"
+      "CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;\n\n"
+      "--\n-- Name: t; Type: TABLE; Schema: public; Owner: -; Tablespace: fast\n--\n\nCREATE TABLE public.t (a int);\n\n"
+      "--\n-- Name: TABLE t; Type: COMMENT; Schema: public; Owner: alice\n--\n\nCOMMENT ON TABLE public.t IS '\n"
+      "-- Name: ghost; Type: TABLE; Schema: public; Owner: alice\n';\n\n"
+      "--\n-- Name: TABLE t; Type: ACL; Schema: public; Owner: alice\n--\n\nGRANT SELECT ON TABLE public.t TO bob;\n\n"
+      "--\n-- Name: pub; Type: PUBLICATION; Schema: -; Owner: alice\n--\n\nCREATE PUBLICATION pub;\n\n" +
+      std::string(kRealTable);
+  const Read r = read_plain(dir, body);
+  std::vector<std::string> listed;
+  for (const auto& e : r.toc.entries) listed.push_back(e.desc + " " + e.plain_name() + " owner=" + e.owner);
+  CHECK(listed == std::vector<std::string>{"ENCODING ENCODING owner=", "SCHEMA app owner=alice", "EXTENSION vector owner=",
+                                           "TABLE public.t owner=", "COMMENT public.TABLE t owner=alice",
+                                           "ACL public.TABLE t owner=alice", "PUBLICATION pub owner=alice",
+                                           "TABLE DATA public.real owner="});
+  CHECK(r.toc.extensions().size() == 1);
+  CHECK(r.tables == std::map<std::string, std::vector<std::string>>{{"public.real", kTwo}});
+}
+
 TEST_CASE("a plain dump that ends inside a literal or a body is cut short", "[dump][plain]") {
   pgverify::testing::TempDir dir("plain-cut");
   const DumpError e = plain_error(dir, std::string(kRealTable) + "CREATE FUNCTION f() AS $$\nSELECT 1;\n");
