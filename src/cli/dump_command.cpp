@@ -113,7 +113,9 @@ int run_dump_verify(const DumpVerifyOptions& options) {
       context.on_hash_progress = [&](const hash::Progress& p) {
         hashing.update(p.tables_done, p.tables_total, "source tables hashed", p.bytes_read, p.bytes_estimated);
       };
-    matched = checks::DumpMatchesSource().run(context);
+    const checks::DumpMatchesSource check;
+    matched = check.run(context);
+    matched->id = std::string(check.info().id);
     hashing.finish();
     digest = std::move(context.dump_digest);
   }
