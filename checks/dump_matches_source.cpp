@@ -130,9 +130,10 @@ bool has_owner_kind(std::string_view desc) {
 // restore. Returns how many kinds the dump lacks.
 std::size_t judge_extras(const inventory::DumpableExtras& source, const DumpDigest& dump,
                          std::vector<Finding>& findings) {
-  std::size_t acls = 0, publications = 0, comments = 0, owned = 0, with_owner = 0;
+  std::size_t acls = 0, publications = 0, comments = 0, policies = 0, owned = 0, with_owner = 0;
   for (const auto& entry : dump.toc.entries) {
     if (entry.desc == "ACL" || entry.desc == "DEFAULT ACL") ++acls;
+    else if (entry.desc == "POLICY") ++policies;
     else if (entry.desc.rfind("PUBLICATION", 0) == 0) ++publications;
     else if (entry.desc == "COMMENT") ++comments;
     else if (has_owner_kind(entry.desc)) {
@@ -166,6 +167,12 @@ std::size_t judge_extras(const inventory::DumpableExtras& source, const DumpDige
           "with --schema / --table, which leave every publication out)? Subscribers of the restored database "
           "would find nothing to replicate",
           "Take the dump of the whole database without --no-publications.");
+  if (source.policies > 0 && policies == 0)
+    lacks("policies", source.policies, source.policies == 1 ? "row-level security policy" : "row-level security policies",
+          "the dump holds none of the source's row-level security policies: was it taken with pg_dump --no-policies? "
+          "Restored from it, the tables keep row-level security enabled with no policy, so every role but the "
+          "owner sees no rows",
+          "Take the dump without --no-policies.");
   if (live_comments > 0 && comments == 0)
     lacks("comments", live_comments, live_comments == 1 ? "comment" : "comments",
           "the dump holds none of the source's comments (COMMENT ON): was it taken with pg_dump --no-comments?",
@@ -202,7 +209,7 @@ const CheckInfo& DumpMatchesSource::info() const {
           "compared row by row: such a table is an error (not compared), never a pass. And a "
           "dump of the whole database must hold what the source has besides data: when the "
           "source has privileges, publications or comments and the dump holds none of that kind "
-          "(pg_dump -x / --no-privileges, --no-publications, --no-comments), or the dump records "
+          "(pg_dump -x / --no-privileges, --no-publications, --no-policies, --no-comments), or the dump records "
           "no owner at all (a plain dump taken with -O / --no-owner), every row restores and "
           "every GRANT, publication, comment or owner is gone. That is judged by kind only, and "
           "only when every source table is compared and found in the dump.",

@@ -21,10 +21,20 @@ using namespace detail;
 // is no change. A NULL ACL is the defaults.
 std::string privileges_changed(const std::string& acl, char kind, const std::string& owner, const std::string& catalog,
                                const std::string& oid, const std::string& subid = "0") {
-  const std::string start = "COALESCE((SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip WHERE ip.objoid = " + oid +
-                            " AND ip.classoid = 'pg_catalog." + catalog +
-                            "'::pg_catalog.regclass AND ip.objsubid = " + subid + "), pg_catalog.acldefault('" +
-                            std::string(1, kind) + "', " + owner + "))";
+  // pg_init_privs keeps the owner the object had then (pg_database_owner for
+  // the public schema); ALTER ... OWNER, which pg_dump writes, moves those
+  // items to the new owner on restore as it did on the source.
+  const std::string initial_owner =
+      "(SELECT f.grantor FROM pg_catalog.aclexplode(ip.initprivs) f WHERE f.grantor = f.grantee LIMIT 1)";
+  auto moved = [&](const std::string& role) {
+    return "CASE WHEN " + role + " = " + initial_owner + " THEN " + owner + " ELSE " + role + " END";
+  };
+  const std::string start =
+      "COALESCE((SELECT pg_catalog.array_agg(pg_catalog.makeaclitem(" + moved("e.grantee") + ", " + moved("e.grantor") +
+      ", e.privilege_type, e.is_grantable)) FROM pg_catalog.pg_init_privs ip, "
+      "LATERAL pg_catalog.aclexplode(ip.initprivs) e WHERE ip.objoid = " + oid + " AND ip.classoid = 'pg_catalog." +
+      catalog + "'::pg_catalog.regclass AND ip.objsubid = " + subid + "), pg_catalog.acldefault('" +
+      std::string(1, kind) + "', " + owner + "))";
   return "(" + acl + " IS NOT NULL AND COALESCE(" + pg::acl_items_sql(acl) + ", '') <> COALESCE(" +
          pg::acl_items_sql(start) + ", ''))";
 }
@@ -88,6 +98,10 @@ std::string dumpable_extras_query() {
   return tagged("dumpable extras",
                 "SELECT " + privileges + ", " + default_privileges + ", " + large_object_privileges +
                     ", (SELECT pg_catalog.count(*) FROM pg_catalog.pg_publication), "
+                    "       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_policy pol "
+                    "          JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid "
+                    "          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "         WHERE " + user_relations + " AND " + not_extension_member("pg_class", "c.oid") + "), "
                     "       (SELECT pg_catalog.count(*) FROM " + comments + " c(object, text) "
                     "         WHERE c.object !~ '^(extension|subscription|large object) '), "
                     "       (SELECT pg_catalog.count(*) FROM " + comments + " c(object, text) "
@@ -115,8 +129,9 @@ DumpableExtras count_dumpable_extras(pg::Session& session) {
   extras.default_privileges = count_at(result, 1);
   extras.large_object_privileges = count_at(result, 2);
   extras.publications = count_at(result, 3);
-  extras.comments = count_at(result, 4);
-  extras.large_object_comments = count_at(result, 5);
+  extras.policies = count_at(result, 4);
+  extras.comments = count_at(result, 5);
+  extras.large_object_comments = count_at(result, 6);
   return extras;
 }
 

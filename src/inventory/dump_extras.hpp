@@ -20,6 +20,8 @@ struct DumpableExtras {
   std::uint64_t default_privileges = 0;
   std::uint64_t large_object_privileges = 0;
   std::uint64_t publications = 0;
+  // Row-level security policies on the user's tables (pg_dump 18 --no-policies leaves them out).
+  std::uint64_t policies = 0;
   // Comments as the inventory lists them (inventory "comment"), but not on
   // extensions (CREATE EXTENSION gives them back), subscriptions (pg_dump
   // dumps those only as a superuser) or large objects (counted apart).

@@ -120,7 +120,16 @@ std::string comments_query() {
                 "                    WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e') "
                 "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
                 "                    WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-                "                      AND e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'i')");
+                "                      AND e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'i') "
+                // pg_dump writes no comment of a view's _RETURN rule, a table's row
+                // type or an internal (foreign key) trigger: no restore has them.
+                "   AND NOT (d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND EXISTS ("
+                "              SELECT 1 FROM pg_catalog.pg_rewrite r WHERE r.oid = d.objoid AND r.rulename = '_RETURN')) "
+                "   AND NOT (d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS ("
+                "              SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid "
+                "               WHERE t.oid = d.objoid AND tc.relkind <> 'c')) "
+                "   AND NOT (d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND EXISTS ("
+                "              SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.oid = d.objoid AND t.tgisinternal))");
 }
 
 std::string foreign_data_wrappers_query() {

@@ -84,7 +84,7 @@ void serve_extras(testing::FakeServer& server, const std::vector<std::string>& c
 }
 
 CheckResult run_with(const std::string& text, const std::string& label,
-                     const std::vector<std::string>& extras = {"0", "0", "0", "0", "0", "0"},
+                     const std::vector<std::string>& extras = {"0", "0", "0", "0", "0", "0", "0"},
                      const std::function<void(testing::CheckFixture&)>& adjust = {}) {
   testing::TempDir dir("dump-matches-" + label);
   testing::CheckFixture f;
@@ -167,7 +167,7 @@ TEST_CASE("dump.matches-source fails a dump that lacks every privilege, publicat
                            object("TABLE a", "ACL", "GRANT SELECT ON TABLE public.a TO reader;") +
                            object("TABLE a", "COMMENT", "COMMENT ON TABLE public.a IS 'x';") +
                            object("pub", "PUBLICATION", "CREATE PUBLICATION pub FOR TABLE public.a;");
-  const std::vector<std::string> has_all{"1", "1", "0", "1", "2", "0"};
+  const std::vector<std::string> has_all{"1", "1", "0", "1", "0", "2", "0"};
   SECTION("a whole dump passes") {
     CHECK(run_with(full, "extras-full", has_all).status == Status::pass);
   }
@@ -190,8 +190,20 @@ TEST_CASE("dump.matches-source fails a dump that lacks every privilege, publicat
     CHECK(result.findings[2].expected == "2 comments");
     CHECK_THAT(result.findings[2].message, Catch::Contains("--no-comments"));
   }
+  SECTION("policies: pg_dump --no-policies") {
+    const std::vector<std::string> with_policies{"1", "1", "0", "1", "2", "2", "0"};
+    auto lacking = run_with(full, "extras-policies", with_policies);
+    CHECK(lacking.status == Status::fail);
+    REQUIRE(lacking.findings.size() == 1);
+    CHECK(lacking.findings[0].object == "policies");
+    CHECK(lacking.findings[0].expected == "2 row-level security policies");
+    CHECK_THAT(lacking.findings[0].message, Catch::Contains("--no-policies"));
+    const std::string with_policy =
+        full + object("TABLE a p", "POLICY", "CREATE POLICY p ON public.a USING (true);");
+    CHECK(run_with(with_policy, "extras-policies-ok", with_policies).status == Status::pass);
+  }
   SECTION("large objects' privileges and comments count only when the dump holds large objects") {
-    CHECK(run_with(testing::plain_dump_text(same_tables), "extras-lo", {"0", "0", "3", "0", "0", "2"}).status ==
+    CHECK(run_with(testing::plain_dump_text(same_tables), "extras-lo", {"0", "0", "3", "0", "0", "0", "2"}).status ==
           Status::pass);
   }
   SECTION("no owners: pg_dump -O of a plain dump") {

@@ -20,7 +20,7 @@ struct FakeTable {
 inline void serve_tables(FakeServer& server, const std::vector<FakeTable>& tables) {
   // A source without privileges, publications or comments that a dump must
   // hold; first, as its query holds fragments the others answer.
-  server.answer("pgverify inventory: dumpable extras", rows({{"0", "0", "0", "0", "0", "0"}}));
+  server.answer("pgverify inventory: dumpable extras", rows({{"0", "0", "0", "0", "0", "0", "0"}}));
   server.answer("server_encoding", rows({{"UTF8"}}));
   server.answer("current_setting('TimeZone')", rows({{"UTC"}}));
   server.answer("current_setting('bytea_output')", rows({{"hex"}}));
