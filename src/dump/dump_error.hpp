@@ -2,7 +2,8 @@
 // the header (archive_header), the TOC (archive_toc, checked against the entry
 // types pg_dump writes: entry_types) and every table's COPY rows and every
 // large object (archive_data), all on one byte source and cursor. Depends on
-// nothing else in pgverify but pg/version.hpp (zlib, liblz4 and libzstd only).
+// nothing else in pgverify but pg/version.hpp, pg/ident.hpp and text/ (zlib,
+// liblz4 and libzstd only).
 #pragma once
 
 #include <cstdint>
