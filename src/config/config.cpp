@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "pg/dsn_mask.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -113,20 +115,12 @@ class Reader {
 
   // A malformed connection string is a configuration mistake, caught here
   // with its line rather than as a connection failure later. libpq's message
-  // names the bad part, never the password.
+  // names the bad part, which may be (part of) the password: masked.
   void check_dsn(const toml::table& table, std::string_view key, const std::string& prefix) const {
     const toml::node* node = table.get(key);
     if (!node) return;
-    char* error = nullptr;
-    PQconninfoOption* options = PQconninfoParse(node->as_string()->get().c_str(), &error);
-    if (options) {
-      PQconninfoFree(options);
-      return;
-    }
-    std::string message = error ? error : "out of memory";
-    PQfreemem(error);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    fail(node->source(), prefix + std::string(key), "invalid connection string: " + message);
+    if (auto message = pg::dsn_parse_error(node->as_string()->get()))
+      fail(node->source(), prefix + std::string(key), "invalid connection string: " + *message);
   }
 
   // Paths in the file are relative to the file's directory, so a config works

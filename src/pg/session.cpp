@@ -1,5 +1,7 @@
 #include "pg/session.hpp"
 
+#include "pg/dsn_mask.hpp"
+
 #include <cstdlib>
 #include <memory>
 
@@ -140,13 +142,7 @@ const Cell& QueryResult::at(std::size_t row, std::size_t column) const {
 std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
   // Validate first so a malformed string gets libpq's precise complaint, not a
   // confusing connection failure.
-  char* parse_error = nullptr;
-  ConninfoPtr parsed(PQconninfoParse(dsn.c_str(), &parse_error));
-  if (!parsed) {
-    std::string message = parse_error ? one_line(parse_error) : "out of memory";
-    PQfreemem(parse_error);
-    throw InvalidDsn("invalid connection string: " + message);
-  }
+  if (auto message = dsn_parse_error(dsn)) throw InvalidDsn("invalid connection string: " + *message);
 
   // A default connect timeout keeps an unreachable host from hanging a check;
   // the connection string or PGCONNECT_TIMEOUT override it.
@@ -170,7 +166,7 @@ std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
   ConnPtr conn(PQconnectdbParams(keywords.data(), values.data(), 1));
   if (!conn) throw PgError(description + ": out of memory while connecting");
   if (PQstatus(conn.get()) != CONNECTION_OK)
-    throw PgError(description + ": " + one_line(PQerrorMessage(conn.get())));
+    throw PgError(description + ": " + mask_dsn_secrets(one_line(PQerrorMessage(conn.get())), dsn));
   // Server notices would land on stderr between report lines; checks read what they need.
   PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
   return std::make_unique<LibpqSession>(std::move(conn), description);

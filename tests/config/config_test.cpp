@@ -137,6 +137,11 @@ TEST_CASE("a malformed connection string is caught with its line", "[config]") {
         "conf/pgverify.toml:2:14: tenants.demo.source_dsn: invalid connection string: missing \"=\" after \"port\" in connection info string");
   CHECK(error_of("[tenants.demo]\ntarget_dsn = \"postgresql://a:secret@db:5432/x?bogus=1\"\n") ==
         "conf/pgverify.toml:2:14: tenants.demo.target_dsn: invalid connection string: invalid URI query parameter: \"bogus\"");
+  // libpq quotes back the part it stopped at, which may be the password.
+  CHECK(error_of("[tenants.demo]\nsource_dsn = \"host=db password=Pw0rd LEAKY\"\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.source_dsn: invalid connection string: missing \"=\" after \"****\" in connection info string");
+  CHECK(error_of("[tenants.demo]\ntarget_dsn = \"postgresql://a:Pw0rd%zz@db/x\"\n") ==
+        "conf/pgverify.toml:2:14: tenants.demo.target_dsn: invalid connection string: invalid percent-encoded token: \"****\"");
 }
 
 TEST_CASE("hash settings are checked", "[config]") {

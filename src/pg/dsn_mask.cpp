@@ -1,0 +1,175 @@
+#include "pg/dsn_mask.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace pgverify::pg {
+
+namespace {
+
+bool is_uri(std::string_view dsn) {
+  return dsn.starts_with("postgresql://") || dsn.starts_with("postgres://");
+}
+
+std::string percent_decoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (text[i] == '%') {
+      const int high = i + 1 < text.size() ? hex(text[i + 1]) : -1;
+      const int low = i + 2 < text.size() ? hex(text[i + 2]) : -1;
+      if (high >= 0 && low >= 0) {
+        out += static_cast<char>(high * 16 + low);
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// Where the next "keyword=" starts in text (spaces before it), or npos.
+std::size_t next_keyword(std::string_view text, std::size_t from) {
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (!std::isspace(static_cast<unsigned char>(text[i]))) continue;
+    std::size_t j = i;
+    while (j < text.size() && std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    std::size_t k = j;
+    while (k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_')) ++k;
+    while (k < text.size() && std::isspace(static_cast<unsigned char>(text[k]))) ++k;
+    if (k > j && k < text.size() && text[k] == '=') return i;
+  }
+  return std::string_view::npos;
+}
+
+void add(std::vector<std::string>& parts, std::string part) {
+  while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.pop_back();
+  if (part.empty()) return;
+  for (const auto& known : parts)
+    if (known == part) return;
+  parts.push_back(std::move(part));
+}
+
+}  // namespace
+
+std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
+  std::vector<std::string> parts;
+  if (is_uri(dsn)) {
+    const std::size_t start = dsn.find("://") + 3;
+    // The userinfo ends at the last '@' before the path or query.
+    const std::size_t end_of_authority = dsn.find_first_of("/?", start);
+    const std::string_view authority = dsn.substr(start, end_of_authority == std::string_view::npos
+                                                             ? std::string_view::npos
+                                                             : end_of_authority - start);
+    const std::size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+      const std::string_view userinfo = authority.substr(0, at);
+      const std::size_t colon = userinfo.find(':');
+      if (colon != std::string_view::npos) {
+        add(parts, std::string(userinfo.substr(colon + 1)));
+        add(parts, percent_decoded(userinfo.substr(colon + 1)));
+      }
+    }
+    // password= in the query string.
+    for (std::size_t at_key = dsn.find("password=", start); at_key != std::string_view::npos;
+         at_key = dsn.find("password=", at_key + 1)) {
+      const std::size_t value = at_key + 9;
+      const std::size_t end = dsn.find('&', value);
+      const std::string_view raw = dsn.substr(value, end == std::string_view::npos ? std::string_view::npos : end - value);
+      add(parts, std::string(raw));
+      add(parts, percent_decoded(raw));
+    }
+    return parts;
+  }
+  for (std::size_t at = dsn.find("password"); at != std::string_view::npos; at = dsn.find("password", at + 1)) {
+    std::size_t i = at + 8;
+    while (i < dsn.size() && std::isspace(static_cast<unsigned char>(dsn[i]))) ++i;
+    if (i >= dsn.size() || dsn[i] != '=') continue;
+    ++i;
+    while (i < dsn.size() && std::isspace(static_cast<unsigned char>(dsn[i]))) ++i;
+    const std::size_t end = next_keyword(dsn, i);
+    std::string value(dsn.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+    add(parts, value);
+    // Quoted: the value within the quotes, unescaped.
+    if (!value.empty() && value.front() == '\'') {
+      std::string inner;
+      for (std::size_t k = 1; k < value.size() && value[k] != '\''; ++k) {
+        if (value[k] == '\\' && k + 1 < value.size()) ++k;
+        inner += value[k];
+      }
+      add(parts, inner);
+      value = inner;
+    }
+    // And each word of it: libpq quotes back the word it stopped at.
+    std::size_t w = 0;
+    while (w < value.size()) {
+      while (w < value.size() && std::isspace(static_cast<unsigned char>(value[w]))) ++w;
+      std::size_t e = w;
+      while (e < value.size() && !std::isspace(static_cast<unsigned char>(value[e]))) ++e;
+      if (e > w) add(parts, value.substr(w, e - w));
+      w = e;
+    }
+  }
+  return parts;
+}
+
+std::string mask_dsn_secrets(std::string_view message, std::string_view dsn) {
+  const std::vector<std::string> parts = dsn_secret_parts(dsn);
+  std::string out;
+  // Quoted fragments first: one that overlaps a secret part is masked whole.
+  for (std::size_t i = 0; i < message.size();) {
+    if (message[i] != '"') {
+      out += message[i++];
+      continue;
+    }
+    const std::size_t close = message.find('"', i + 1);
+    if (close == std::string_view::npos) {
+      out += message.substr(i);
+      break;
+    }
+    const std::string_view fragment = message.substr(i + 1, close - i - 1);
+    bool secret = !fragment.empty() && fragment == dsn && !parts.empty();
+    for (const auto& part : parts)
+      secret = secret || (!fragment.empty() && (fragment.find(part) != std::string_view::npos ||
+                                                part.find(fragment) != std::string::npos));
+    out += '"';
+    out += secret ? std::string(kMasked) : std::string(fragment);
+    out += '"';
+    i = close + 1;
+  }
+  // Then any secret part left anywhere, longest first; not a part of under
+  // four characters outside quotes, which would garble the message's words.
+  std::vector<std::string> sorted;
+  for (const auto& part : parts)
+    if (part.size() >= 4) sorted.push_back(part);
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const auto& part : sorted)
+    for (std::size_t at = out.find(part); at != std::string::npos; at = out.find(part, at + kMasked.size()))
+      out.replace(at, part.size(), kMasked);
+  return out;
+}
+
+std::optional<std::string> dsn_parse_error(const std::string& dsn) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
+  if (options) {
+    PQconninfoFree(options);
+    return std::nullopt;
+  }
+  std::string message = error ? error : "out of memory";
+  PQfreemem(error);
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  return mask_dsn_secrets(message, dsn);
+}
+
+}  // namespace pgverify::pg
