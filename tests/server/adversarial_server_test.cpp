@@ -7,7 +7,7 @@
 // correct tool gives:
 //  - a correct restore must not fail (false alarms);
 //  - a damaged target must fail, naming the object (misses).
-// Databases are named pgv_adv_*; all are dropped at the end.
+// Databases are named pgv_rv_* (support/runbook.hpp); all are dropped at the end.
 
 #include <catch2/catch.hpp>
 
@@ -16,157 +16,28 @@
 
 #include "pg/session.hpp"
 #include "support/corpus.hpp"
+#include "support/runbook.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
 using testing::PgverifyRun;
 using testing::real_server;
 using testing::RealServer;
+using testing::Runbook;
+using testing::TestDatabase;
+using testing::admin_sql;
+using testing::findings_of;
 
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string toml(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// Runs SQL on a server (several statements, simple protocol) as the superuser.
-void admin_sql(const std::string& dsn, const std::string& sql) {
-  pg::LibpqConnector connector;
-  auto session = connector.connect(dsn);
-  session->execute(sql);
-}
-
-// A database with a chosen encoding, dropped at the end.
-class AdvDatabase {
- public:
-  AdvDatabase(const RealServer& server, const std::string& tag, const std::string& create_options = "ENCODING 'UTF8'")
-      : m_server(server), m_name("pgv_adv_" + tag + "_" + std::to_string(::getpid())), m_dsn(server.dsn_for(m_name)) {
-    admin_sql(server.dsn, "DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
-    admin_sql(server.dsn, "CREATE DATABASE " + m_name + " TEMPLATE template0 " + create_options);
-  }
-  // A copy of another database of the same server (CREATE DATABASE ... TEMPLATE).
-  AdvDatabase(const RealServer& server, const std::string& tag, const AdvDatabase& original)
-      : m_server(server), m_name("pgv_adv_" + tag + "_" + std::to_string(::getpid())), m_dsn(server.dsn_for(m_name)) {
-    admin_sql(server.dsn, "DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
-    admin_sql(server.dsn, "CREATE DATABASE " + m_name + " TEMPLATE " + original.name());
-  }
-  ~AdvDatabase() {
-    try {
-      admin_sql(m_server.dsn, "DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
-    } catch (...) {
-    }
-  }
-  AdvDatabase(const AdvDatabase&) = delete;
-  AdvDatabase& operator=(const AdvDatabase&) = delete;
-  const std::string& dsn() const { return m_dsn; }
-  const std::string& name() const { return m_name; }
-  // SQL through psql with PGCLIENTENCODING=UTF8, so literals are read as UTF-8 whatever the database's encoding.
-  void exec(const std::string& sql) const {
-    testing::run_ok({"/usr/bin/env", "PGCLIENTENCODING=UTF8", m_server.tool("psql"), "-X", "-q", "-v",
-                     "ON_ERROR_STOP=1", "-d", m_dsn, "-c", sql});
-  }
-
- private:
-  const RealServer& m_server;
-  std::string m_name;
-  std::string m_dsn;
-};
-
-// The runbook on one small database: source of `major`, pg_dump of that major,
-// pgverify pre, pg_restore 18 into an empty database, pgverify post.
-// hash_extra: more lines of [tenants.adv.hash] (include = [...], ...).
-class Runbook {
- public:
-  Runbook(int major, const std::string& tag, const std::string& sql, const std::string& source_options = "ENCODING 'UTF8'",
-          std::string hash_extra = "")
-      : m_source_server(real_server(major)),
-        m_target_server(real_server(18)),
-        m_dir("adversarial-" + tag),
-        m_source(m_source_server, tag + "_src", source_options),
-        m_target(m_target_server, tag + "_dst"),
-        m_hash_extra(std::move(hash_extra)) {
-    m_source.exec(sql);
-  }
-
-  const AdvDatabase& source() const { return m_source; }
-  const AdvDatabase& target() const { return m_target; }
-  const RealServer& target_server() const { return m_target_server; }
-  const std::filesystem::path& dir() const { return m_dir.path(); }
-
-  std::filesystem::path dump() {
-    m_dump = dir() / "db.dump";
-    testing::run_ok({m_source_server.tool("pg_dump"), "-Fc", "-f", m_dump.string(), "-d", m_source.dsn()});
-    return m_dump;
-  }
-
-  std::filesystem::path config(const std::string& target_dsn, const std::string& label) const {
-    const auto path = dir() / ("pgverify-" + label + ".toml");
-    std::ofstream out(path);
-    out << "[tenants.adv]\nsource_dsn = " << toml(m_source.dsn()) << "\ntarget_dsn = " << toml(target_dsn)
-        << "\ntarget_major = 18\ndump_path = " << toml(m_dump.string()) << "\n[tenants.adv.clients]\npg_dump = "
-        << toml(m_source_server.tool("pg_dump")) << "\npg_restore = " << toml(m_target_server.tool("pg_restore"))
-        << "\npsql = " << toml(m_target_server.tool("psql")) << "\n[tenants.adv.hash]\nmode = \"binary\"\n"
-        << m_hash_extra << "\n";
-    out.close();
-    REQUIRE(out.good());
-    return path;
-  }
-
-  std::filesystem::path manifest() const { return dir() / "out" / "manifest.json"; }
-
-  PgverifyRun pre() {
-    if (m_dump.empty()) dump();
-    const auto out = dir() / "out";
-    std::filesystem::create_directories(out);
-    return testing::run_pgverify_with_report({"--config", config(m_target.dsn(), "pre").string(), "pre", "--tenant",
-                                              "adv", "--dump", m_dump.string(), "--out", out.string()},
-                                             out / "pre.json");
-  }
-
-  int restore() const {
-    return exec::run_process({m_target_server.tool("pg_restore"), "-d", m_target.dsn(), m_dump.string()},
-                             std::chrono::minutes(5))
-        .exit_code;
-  }
-
-  // pgverify post against target_dsn (the restored target unless given).
-  PgverifyRun post(const std::string& target_dsn = "", const std::string& label = "post") const {
-    const std::string dsn = target_dsn.empty() ? m_target.dsn() : target_dsn;
-    return testing::run_pgverify_with_report({"--config", config(dsn, label).string(), "post", "--tenant", "adv",
-                                              "--baseline", manifest().string(), "--out", (dir() / label).string()},
-                                             dir() / (label + ".json"));
-  }
-
- private:
-  const RealServer& m_source_server;
-  const RealServer& m_target_server;
-  testing::TempDir m_dir;
-  AdvDatabase m_source;
-  AdvDatabase m_target;
-  std::string m_hash_extra;
-  std::filesystem::path m_dump;
-};
-
 // pre, then the restore, which must succeed.
-void pre_restore(Runbook& runbook) {
+void pre_restore_ok(Runbook& runbook) {
   auto pre = runbook.pre();
   INFO("pre: " << pre.transcript());
   REQUIRE(pre.report);
   REQUIRE(runbook.restore() == 0);
-}
-
-std::string findings_of(const PgverifyRun& run, const std::string& check) {
-  std::string out;
-  for (const auto& f : run.findings())
-    if (f.check == check) out += f.text() + "\n";
-  return out;
 }
 
 // Each damage applied to its own copy of the correctly restored target; post
@@ -179,9 +50,9 @@ void expect_damage_caught(Runbook& runbook, const std::vector<std::pair<std::str
   int n = 0;
   for (const auto& [damage, object] : damages) {
     DYNAMIC_SECTION(damage) {
-      AdvDatabase copy(runbook.target_server(), "dmg" + std::to_string(n), runbook.target());
+      TestDatabase copy(runbook.target_server(), "dmg" + std::to_string(n), runbook.target());
       admin_sql(copy.dsn(), damage);
-      auto post = runbook.post(copy.dsn(), "dmg" + std::to_string(n));
+      auto post = runbook.post_on(copy.dsn(), "dmg" + std::to_string(n));
       INFO(post.transcript());
       CHECK(post.process.exit_code == 1);
       CHECK(contains(findings_of(post, "schema.objects"), object));
@@ -213,7 +84,7 @@ TEST_CASE("adversarial: a LATIN1 source whose function body has non-ASCII text r
         INSERT INTO people VALUES (1, 'José Müller');
         CREATE FUNCTION greet() RETURNS text LANGUAGE sql AS $$ SELECT 'Grüße' $$;)SQL",
                       "ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'");
-      pre_restore(runbook);
+      pre_restore_ok(runbook);
       // The restore is correct: the body reads the same on both sides.
       pg::LibpqConnector connector;
       auto source = connector.connect(runbook.source().dsn());
@@ -250,14 +121,14 @@ TEST_CASE("adversarial: partitions of an enum hash-partitioned table selected by
     CREATE TABLE orders_0 PARTITION OF orders FOR VALUES WITH (MODULUS 2, REMAINDER 0);
     CREATE TABLE orders_1 PARTITION OF orders FOR VALUES WITH (MODULUS 2, REMAINDER 1);
     INSERT INTO orders SELECT g, (ARRAY['new', 'paid', 'shipped']::status[])[1 + g % 3], g * 1.5
-      FROM generate_series(1, 100) g;)SQL",
-                  "ENCODING 'UTF8'", "include = [\"public.orders_*\"]");
-  pre_restore(runbook);
+      FROM generate_series(1, 100) g;)SQL");
+  runbook.set_hash_options("include = [\"public.orders_*\"]");
+  pre_restore_ok(runbook);
   auto clean = runbook.post();
   INFO("clean: " << clean.transcript());
   REQUIRE(clean.process.exit_code == 0);
   runbook.target().exec("DELETE FROM orders WHERE id <= 50");
-  auto damaged = runbook.post("", "damaged");
+  auto damaged = runbook.post_on(runbook.target().dsn(), "damaged");
   INFO("damaged: " << damaged.transcript());
   CHECK(damaged.status_of("data.row-counts") == "fail");
   CHECK(damaged.status_of("data.table-hashes") == "fail");
@@ -275,7 +146,7 @@ TEST_CASE("adversarial: a view that calls another function on the target fails p
     CREATE FUNCTION redact(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT '***' $$;
     CREATE FUNCTION keep(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT $1 $$;
     CREATE VIEW public_docs AS SELECT id, redact(body) AS body FROM docs;)SQL");
-  pre_restore(runbook);
+  pre_restore_ok(runbook);
   expect_damage_caught(runbook,
                        {{"CREATE OR REPLACE VIEW public_docs AS SELECT id, keep(body) AS body FROM docs",
                          "public.public_docs"}});
@@ -291,7 +162,7 @@ TEST_CASE("adversarial: a row-filtering view with another predicate on the targe
   Runbook runbook(17, "vpred", R"SQL(
     CREATE TABLE docs (id int, tenant int, secret boolean, body text);
     CREATE VIEW tenant1 AS SELECT id, body FROM docs WHERE tenant = 1 AND NOT secret;)SQL");
-  pre_restore(runbook);
+  pre_restore_ok(runbook);
   expect_damage_caught(runbook,
                        {{"CREATE OR REPLACE VIEW tenant1 AS SELECT id, body FROM docs WHERE tenant = 2 OR secret",
                          "public.tenant1"}});
@@ -309,7 +180,7 @@ TEST_CASE("adversarial: an aggregate redefined on the target fails post", "[serv
     CREATE FUNCTION add_int(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';
     CREATE FUNCTION double_it(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';
     CREATE AGGREGATE total(int) (SFUNC = add_int, STYPE = int, FINALFUNC = double_it, INITCOND = '0');)SQL");
-  pre_restore(runbook);
+  pre_restore_ok(runbook);
   expect_damage_caught(
       runbook, {{"CREATE OR REPLACE AGGREGATE total(int) (SFUNC = add_int, STYPE = int, INITCOND = '100')",
                  "public.total(integer)"}});
