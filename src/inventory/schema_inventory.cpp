@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <string>
 #include <tuple>
 
@@ -445,13 +446,15 @@ void align_with_source(std::vector<SchemaObject>& target_objects, int source_ver
 
 std::string align_view_queries(pg::Session& target, const std::vector<SchemaObject>& baseline,
                                std::vector<SchemaObject>& target_objects) {
+  std::map<std::string_view, const SchemaObject*> expected_queries;
+  for (const auto& object : baseline)
+    if (object.kind == "view query") expected_queries.emplace(object.name, &object);
   std::vector<std::pair<const SchemaObject*, SchemaObject*>> differing;
   for (auto& object : target_objects) {
     if (object.kind != "view query") continue;
-    auto expected = std::find_if(baseline.begin(), baseline.end(), [&](const SchemaObject& b) {
-      return b.kind == object.kind && b.name == object.name;
-    });
-    if (expected != baseline.end() && expected->detail != object.detail) differing.emplace_back(&*expected, &object);
+    auto expected = expected_queries.find(object.name);
+    if (expected != expected_queries.end() && expected->second->detail != object.detail)
+      differing.emplace_back(expected->second, &object);
   }
   if (differing.empty()) return "";
   const bool can =
