@@ -26,7 +26,7 @@ class DigestSink final : public dump::RowSink {
       : m_filter(filter), m_cancelled(cancelled) {}
   void begin_table(const dump::TocEntry& entry) override {
     m_current = nullptr;
-    if (!m_filter.matches(entry.plain_name())) return;  // read past, not hashed
+    if (!m_filter.matches(entry.plain_name(), entry.relation())) return;  // read past, not hashed
     DumpTable& table = tables[entry.relation()];
     if (table.name.empty()) {
       table.name = entry.relation();

@@ -40,10 +40,11 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-bool TableFilter::matches(const std::string& unquoted_name) const {
+bool TableFilter::matches(const std::string& unquoted_name, const std::string& shown_name) const {
   auto any = [&](const std::vector<std::string>& patterns) {
-    return std::any_of(patterns.begin(), patterns.end(),
-                       [&](const std::string& pattern) { return glob_match(pattern, unquoted_name); });
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+      return glob_match(pattern, unquoted_name) || (!shown_name.empty() && glob_match(pattern, shown_name));
+    });
   };
   if (!include.empty() && !any(include)) return false;
   return !any(exclude);
@@ -168,7 +169,7 @@ std::vector<RelationSpec> discover_relations(pg::Session& session, const TableFi
     relation.sql_name = row[1].value_or("");
     relation.name = pg::canonical_text(relation.sql_name);
     relation.plain_name = row[2].value_or("");
-    if (!filter.matches(relation.plain_name)) continue;
+    if (!filter.matches(relation.plain_name, relation.name)) continue;
     const std::string relkind = row[3].value_or("");
     const bool is_partition = row[4].value_or("f") == "t";
     relation.kind = relkind == "p"   ? RelationKind::partitioned

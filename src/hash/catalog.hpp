@@ -76,7 +76,10 @@ struct RelationSpec {
 struct TableFilter {
   std::vector<std::string> include;  // empty: everything
   std::vector<std::string> exclude;
-  bool matches(const std::string& unquoted_name) const;
+  // A pattern matches the name unquoted ("public.Odd Name") or as reports show
+  // it, quoted where PostgreSQL needs it ("public.\"Odd Name\""), so a name
+  // copied from a report selects its table.
+  bool matches(const std::string& unquoted_name, const std::string& shown_name = "") const;
 };
 
 // Every user table, partition, partitioned table and materialized view of every

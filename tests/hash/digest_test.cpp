@@ -77,6 +77,11 @@ TEST_CASE("table filters are globs on schema.table", "[hash]") {
   CHECK_FALSE(filter.matches("public.tmp_x"));
   CHECK_FALSE(filter.matches("other.messages"));
   CHECK(hash::TableFilter{}.matches("anything.at_all"));
+  // A name copied from a report, quoted as PostgreSQL needs it, selects its table.
+  hash::TableFilter quoted{{"public.\"Odd Name\""}, {}};
+  CHECK(quoted.matches("public.Odd Name", "public.\"Odd Name\""));
+  CHECK_FALSE(quoted.matches("public.Odd Name2", "public.\"Odd Name2\""));
+  CHECK(hash::TableFilter{{"public.Odd Name"}, {}}.matches("public.Odd Name", "public.\"Odd Name\""));
 }
 
 TEST_CASE("COPY statements read what pg_dump reads", "[hash]") {
