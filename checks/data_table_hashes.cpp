@@ -1,6 +1,7 @@
 #include "checks/data_table_hashes.hpp"
 
 #include "checks/common.hpp"
+#include "text/shell.hpp"
 
 namespace pgverify::checks {
 
@@ -10,6 +11,16 @@ std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out;
+}
+
+// The hash command that reads one table of one side as post read the target,
+// ready to paste: the configuration, tenant and baseline this run used.
+std::string hash_command(const Context& context, std::string_view side, const std::string& table) {
+  std::string command = "pgverify";
+  if (!context.config_path.empty()) command += " --config " + text::shell_word(context.config_path.string());
+  command += " hash --tenant " + text::shell_word(context.tenant.name) + " --side " + std::string(side);
+  if (!context.baseline_path.empty()) command += " --baseline " + text::shell_word(context.baseline_path.string());
+  return command + " --table " + text::shell_word(table);
 }
 
 }  // namespace
@@ -25,7 +36,8 @@ const CheckInfo& DataTableHashes::info() const {
           "bytes are hashed (XXH3-128) and summed per table, so any such change shows, whatever "
           "the physical row order.",
       .remediation =
-          "Compare the named table on both servers with `pgverify hash --baseline MANIFEST --table NAME` "
+          "Compare the named table on both servers with `pgverify hash --tenant T --side source|target "
+          "--baseline MANIFEST --table NAME` "
           "(it reads each server as post read the target: the baseline's mode, settings and columns "
           "by name). If the source still exists, dump and restore that "
           "table again; otherwise restore it from the last good backup.",
@@ -95,8 +107,9 @@ CheckResult DataTableHashes::run(Context& context) const {
     } else {
       finding.message = "the content differs although the row count (" + std::to_string(expected.rows) +
                         ") is the same: rows were changed, or some lost and others duplicated";
-      finding.hint = "Compare `pgverify hash --baseline MANIFEST --table " + expected.name +
-                     "` on source and target, then restore the table again.";
+      finding.hint = "Compare the source's `" + hash_command(context, "source", expected.name) +
+                     "` with the target's `" + hash_command(context, "target", expected.name) +
+                     "`, then restore the table again.";
     }
     findings.push_back(std::move(finding));
   }

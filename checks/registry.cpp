@@ -1,6 +1,7 @@
 #include "checks/registry.hpp"
 
 #include "checks/app_health.hpp"
+#include "checks/baseline_pre_result.hpp"
 #include "checks/data_large_objects.hpp"
 #include "checks/data_row_counts.hpp"
 #include "checks/data_sequences.hpp"
@@ -29,6 +30,7 @@ namespace {
 std::vector<std::unique_ptr<Check>> make_checks() {
   std::vector<std::unique_ptr<Check>> checks;
   checks.push_back(std::make_unique<checks::AppHealth>());
+  checks.push_back(std::make_unique<checks::BaselinePreResult>());
   checks.push_back(std::make_unique<checks::DataLargeObjects>());
   checks.push_back(std::make_unique<checks::DataRowCounts>());
   checks.push_back(std::make_unique<checks::DataSequences>());

@@ -111,6 +111,10 @@ void render_console(const RunReport& report, std::ostream& out, const RenderOpti
   out << "pgverify " << terminal_text(report.tool_version, 0) << ": "
       << to_string(report.phase) << " checks for tenant " << terminal_text(report.tenant, 0)
       << '\n';
+  if (!report.config_path.empty()) out << "configuration: " << terminal_text(report.config_path, 0) << '\n';
+  if (!report.baseline_path.empty())
+    out << "baseline: " << terminal_text(report.baseline_path, 0)
+        << (report.phase == Phase::pre ? " (written by this run)" : "") << '\n';
   // Align summaries on the longest id; ids are short, so this never gets wide.
   std::size_t id_width = 0;
   for (const auto& check : report.checks)

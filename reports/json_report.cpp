@@ -46,6 +46,8 @@ void render_json(const RunReport& report, std::ostream& out) {
   document.set("status", json::Value(to_string(report.overall())));
   document.set("started", text_value(report.started));
   document.set("finished", text_value(report.finished));
+  if (!report.config_path.empty()) document.set("config", text_value(report.config_path));
+  if (!report.baseline_path.empty()) document.set("baseline", text_value(report.baseline_path));
   json::Array checks;
   checks.reserve(report.checks.size());
   for (const auto& check : report.checks) checks.push_back(check_value(check));

@@ -122,6 +122,8 @@ void render_junit(const RunReport& report, std::ostream& out) {
   };
   property("tenant", report.tenant);
   property("version", report.tool_version);
+  if (!report.config_path.empty()) property("config", report.config_path);
+  if (!report.baseline_path.empty()) property("baseline", report.baseline_path);
   property("status", to_string(report.overall()));
   property("started", report.started);
   property("finished", report.finished);

@@ -69,6 +69,11 @@ void render_markdown(const RunReport& report, std::ostream& out) {
   out << text::describe_counts(text::count_statuses(report)) << ". pgverify "
       << inline_text(report.tool_version) << ", started " << inline_text(report.started)
       << ", finished " << inline_text(report.finished) << ".\n\n";
+  if (!report.config_path.empty()) out << "Configuration: " << inline_text(report.config_path) << ".\n";
+  if (!report.baseline_path.empty())
+    out << "Baseline: " << inline_text(report.baseline_path)
+        << (report.phase == Phase::pre ? " (written by this run)" : "") << ".\n";
+  if (!report.config_path.empty() || !report.baseline_path.empty()) out << '\n';
   if (report.checks.empty()) {
     out << "No checks ran.\n";
     return;

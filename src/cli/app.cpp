@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@
 #include "core/baseline.hpp"
 #include "core/manifest.hpp"
 #include "core/runner.hpp"
+#include "dump/identity.hpp"
+#include "io/atomic_file.hpp"
 #include "reports/reporter.hpp"
 
 namespace pgverify::cli {
@@ -44,6 +47,7 @@ struct PhaseOptions {
   std::vector<std::string> reports;
   std::vector<std::string> only;
   std::vector<std::string> skip;
+  bool strict = false;
 };
 
 bool console_colour() {
@@ -62,20 +66,59 @@ Config load_config(const GlobalOptions& global) {
   return load_config_file(*path);
 }
 
+// The reports to write. At most one goes to standard output (two would
+// interleave into something no parser reads); when none does, the console
+// report does, so a CI log always shows the result.
 std::vector<reports::ReportTarget> parse_reports(const std::vector<std::string>& specs) {
   std::vector<reports::ReportTarget> targets;
+  std::string on_stdout;
   for (const auto& spec : specs) {
     std::string error;
     auto target = reports::parse_report_spec(spec, error);
     if (!target) throw UsageError("--report: " + error);
+    if (target->path.empty()) {
+      if (!on_stdout.empty())
+        throw UsageError("--report: '" + on_stdout + "' and '" + spec +
+                         "' both write to standard output; give all but one a file (FMT:PATH)");
+      on_stdout = spec;
+    }
     targets.push_back(*target);
   }
-  if (targets.empty()) targets.push_back({reports::Format::console, ""});
+  if (on_stdout.empty()) targets.insert(targets.begin(), {reports::Format::console, ""});
   return targets;
 }
 
-// Writes every report; a report that cannot be written is a usage error
-// (a wrong path), reported after the others are written.
+// A file the run must not write a report over, and what it is to the user.
+struct KeptFile {
+  fs::path path;
+  std::string what;
+};
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  if (io::resolved_path(a) == io::resolved_path(b)) return true;
+  std::error_code ec;
+  return fs::equivalent(a, b, ec);  // hard links; false when either is missing
+}
+
+// Refuses, before any check runs, a report path named twice or naming a file
+// the user needs: the baseline, the configuration, the dump, an input.
+void refuse_overwrites(const std::vector<reports::ReportTarget>& targets, const std::vector<KeptFile>& kept) {
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].path.empty()) continue;
+    const fs::path path(targets[i].path);
+    for (std::size_t j = 0; j < i; ++j)
+      if (!targets[j].path.empty() && same_file(path, targets[j].path))
+        throw UsageError("--report: two reports name one file, " + targets[i].path + "; give each its own path");
+    for (const KeptFile& file : kept)
+      if (!file.path.empty() && same_file(path, file.path))
+        throw UsageError("--report: " + targets[i].path + " is " + file.what +
+                         "; a report there would overwrite it: choose another path");
+  }
+}
+
+// Writes every report (files atomically: a kill leaves the old file or the
+// whole new one); a report that cannot be written is a usage error (a wrong
+// path), reported after the others are written.
 void write_reports(const RunReport& report, const std::vector<reports::ReportTarget>& targets) {
   std::string failed;
   for (const auto& target : targets) {
@@ -84,14 +127,15 @@ void write_reports(const RunReport& report, const std::vector<reports::ReportTar
       std::cout.flush();
       continue;
     }
-    fs::path path(target.path);
-    std::error_code ec;
-    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (out) reports::render(report, target.format, out, {false});
-    if (!out || !out.flush()) failed = target.path;
+    std::ostringstream out;
+    reports::render(report, target.format, out, {false});
+    try {
+      io::write_atomically(target.path, out.str());
+    } catch (const io::WriteError& error) {
+      failed = error.what();
+    }
   }
-  if (!failed.empty()) throw UsageError("--report: cannot write " + failed);
+  if (!failed.empty()) throw UsageError("--report: " + failed);
 }
 
 std::function<void(const hash::Progress&)> progress_callback(ProgressLine& line) {
@@ -103,12 +147,69 @@ std::function<void(const hash::Progress&)> progress_callback(ProgressLine& line)
 
 fs::path default_out_dir(const std::string& tenant) { return fs::path("pgverify-out") / tenant; }
 
+// --tenant, or the only tenant of the configuration.
+const TenantConfig& chosen_tenant(const Config& config, const std::string& name) {
+  if (!name.empty() || config.tenants.size() != 1) {
+    if (name.empty()) {
+      std::string known;
+      for (const auto& [tenant_name, _] : config.tenants) known += (known.empty() ? "" : ", ") + tenant_name;
+      throw UsageError("--tenant is required: " + config.path.string() +
+                       (known.empty() ? std::string(" configures no tenant") : " configures " + known));
+    }
+    return config.tenant(name);
+  }
+  return config.tenants.begin()->second;
+}
+
+// What pre concluded, for the baseline: post tells a baseline of a run that
+// passed from one that did not.
+PreRecord pre_record(const RunReport& report) {
+  PreRecord record;
+  record.status = std::string(to_string(report.overall()));
+  for (const auto& check : report.checks) record.checks.emplace_back(check.id, std::string(to_string(check.status)));
+  return record;
+}
+
+// The dump pre checked, read once more for its SHA-256; nullopt when there is
+// none to identify (dump.readable says why).
+std::optional<dump::DumpIdentity> identify(const std::optional<fs::path>& dump_path) {
+  if (!dump_path) return std::nullopt;
+  std::error_code ec;
+  const auto status = fs::status(*dump_path, ec);
+  if (!fs::is_regular_file(status) && !fs::is_directory(status)) return std::nullopt;
+  std::uint64_t total = 0;
+  if (fs::is_directory(status)) {
+    for (fs::directory_iterator it(*dump_path, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec)) total += it->file_size(ec);
+  } else {
+    total = fs::file_size(*dump_path, ec);
+  }
+  ProgressLine progress;
+  try {
+    return dump::identify_dump(*dump_path, [&](std::uint64_t bytes) {
+      if (progress.enabled()) progress.update(0, 0, "dump SHA-256", bytes, total);
+    });
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase phase) {
   Config config = load_config(global);
-  const TenantConfig& tenant = config.tenant(options.tenant);
+  const TenantConfig& tenant = chosen_tenant(config, options.tenant);
   auto targets = parse_reports(options.reports);
   auto selected = select_checks(all_checks(), phase, options.only, options.skip);
   const fs::path out_dir = options.out ? fs::path(*options.out) : default_out_dir(tenant.name);
+  const fs::path manifest_path =
+      phase == Phase::post && options.baseline ? fs::path(*options.baseline) : out_dir / "manifest.json";
+  std::vector<KeptFile> kept{{manifest_path, phase == Phase::pre ? "where pre writes the baseline" : "the baseline"},
+                             {config.path, "the configuration file"}};
+  if (options.dump) kept.push_back({*options.dump, "the dump"});
+  if (!tenant.dump_path.empty()) kept.push_back({tenant.dump_path, "the tenant's dump"});
+  if (!tenant.app.python_requirements.empty())
+    kept.push_back({tenant.app.python_requirements, "the tenant's python_requirements"});
+  if (!tenant.fernet.secret_file.empty()) kept.push_back({tenant.fernet.secret_file, "the tenant's secret_file"});
+  refuse_overwrites(targets, kept);
 
   pg::LibpqConnector connector;
   exec::SystemToolRunner tools;
@@ -123,15 +224,17 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
     bool needed = false;
     for (const Check* check : selected) needed = needed || check->info().needs_baseline;
     if (needed) {
-      fs::path path = options.baseline ? fs::path(*options.baseline) : out_dir / "manifest.json";
       try {
-        baseline = read_manifest(path, tenant.name);
+        baseline = read_manifest(manifest_path, tenant.name);
       } catch (const ManifestError& error) {
         throw UsageError(error.what());
       }
       context.baseline = &*baseline;
+      context.baseline_path = manifest_path;
     }
   }
+  context.strict = options.strict;
+  context.config_path = config.path;
 
   ProgressLine check_progress;
   context.on_hash_progress = progress_callback(check_progress);
@@ -144,6 +247,8 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
   report.tool_version = PGVERIFY_VERSION;
   report.phase = phase;
   report.tenant = tenant.name;
+  report.config_path = config.path.string();
+  if (context.baseline) report.baseline_path = manifest_path.string();
   report.started = utc_timestamp();
   report.checks = run_checks(selected, context);
   check_progress.finish();
@@ -152,14 +257,17 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
     // The baseline is written whatever the checks said: post needs it either
     // way. When it cannot be, that is part of the run's result, in every
     // report: a CI job reading the JSON must not see a pass without a baseline.
-    const fs::path manifest_path = out_dir / "manifest.json";
     const auto started = std::chrono::steady_clock::now();
     try {
       if (tenant.source_dsn.empty()) throw std::runtime_error("source_dsn is not configured");
       ProgressLine progress;
-      write_manifest(capture_baseline(connector, tenant, progress_callback(progress),
-                                      context.source_text_hash ? &*context.source_text_hash : nullptr),
-                     manifest_path);
+      Manifest manifest = capture_baseline(connector, tenant, progress_callback(progress),
+                                           context.source_text_hash ? &*context.source_text_hash : nullptr);
+      progress.finish();
+      manifest.pre = pre_record(report);
+      manifest.dump = identify(context.dump_path);
+      write_manifest(manifest, manifest_path);
+      report.baseline_path = manifest_path.string();
     } catch (const std::exception& error) {
       const std::string summary = "cannot record the baseline in " + manifest_path.string() + ": " + error.what();
       std::cerr << "pgverify: error: " << summary << '\n';
@@ -180,12 +288,16 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
 }
 
 void add_phase_options(CLI::App& command, PhaseOptions& options, Phase phase) {
-  command.add_option("--tenant", options.tenant, "Tenant from the configuration")->required();
-  if (phase == Phase::pre)
+  command.add_option("--tenant", options.tenant,
+                     "Tenant from the configuration (default: its only tenant, when it has one)");
+  if (phase == Phase::pre) {
     command.add_option("--dump", options.dump, "The dump to verify (default: the tenant's dump_path)");
-  else
+  } else {
     command.add_option("--baseline", options.baseline,
                        "The manifest pre wrote (default: OUT/manifest.json)");
+    command.add_flag("--strict", options.strict,
+                     "Fail (not warn) when the baseline's pre did not pass or checked no dump");
+  }
   command.add_option("--out", options.out, "Output directory (default: ./pgverify-out/TENANT)");
   command.add_option("--report", options.reports,
                      "FMT[:PATH]: console, json, junit or markdown; repeatable (default: console)");
@@ -218,7 +330,14 @@ int run(int argc, char** argv) {
 
   HashCommandOptions hash_options;
   CLI::App* hash = app.add_subcommand("hash", "Per-table row count and content hash of a live database");
-  hash->add_option("--dsn", hash_options.dsn, "libpq connection string or URI")->required();
+  CLI::Option* hash_dsn = hash->add_option("--dsn", hash_options.dsn, "libpq connection string or URI");
+  std::string hash_tenant, hash_side;
+  CLI::Option* hash_tenant_option =
+      hash->add_option("--tenant", hash_tenant, "Read this tenant's server from the configuration (instead of --dsn)")
+          ->excludes(hash_dsn);
+  hash->add_option("--side", hash_side, "With --tenant: source (source_dsn) or target (target_dsn)")
+      ->check(CLI::IsMember({"source", "target"}))
+      ->needs(hash_tenant_option);
   hash->add_option("--table", hash_options.tables, "Only tables matching this schema.table glob (repeatable)");
   CLI::Option* hash_mode = hash->add_option("--mode", hash_options.mode, "text (as pg_dump reads rows) or binary (faster)")
       ->check(CLI::IsMember({"text", "binary"}));
@@ -274,7 +393,19 @@ int run(int argc, char** argv) {
       print_explanation(std::cout, check->info());
       return to_int(ExitCode::ok);
     }
-    if (*hash) return run_hash_command(hash_options);
+    if (*hash) {
+      if (hash_tenant.empty() && hash_options.dsn.empty())
+        throw UsageError("hash: give --dsn DSN, or --tenant NAME --side source|target");
+      if (!hash_tenant.empty()) {
+        if (hash_side.empty()) throw UsageError("hash --tenant: give --side source or --side target");
+        const Config config = load_config(global);
+        const TenantConfig& tenant = config.tenant(hash_tenant);
+        hash_options.dsn = hash_side == "source" ? tenant.source_dsn : tenant.target_dsn;
+        if (hash_options.dsn.empty())
+          throw UsageError(config.path.string() + ": tenant '" + tenant.name + "' has no " + hash_side + "_dsn");
+      }
+      return run_hash_command(hash_options);
+    }
     if (*verify) return run_dump_verify(dump_options);
     if (*pre) return run_phase(global, pre_options, Phase::pre);
     if (*post) return run_phase(global, post_options, Phase::post);

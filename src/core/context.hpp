@@ -24,8 +24,14 @@ struct Context {
   exec::ToolRunner& tools;
   // The dump the procedure restores from: --dump, else the tenant's dump_path.
   std::optional<std::filesystem::path> dump_path;
-  // post: the manifest pre recorded (nullptr when no selected check needs it).
+  // post: the manifest pre recorded (nullptr when no selected check needs it),
+  // and the file it was read from.
   const Manifest* baseline = nullptr;
+  std::filesystem::path baseline_path = {};
+  // post --strict: a baseline of a pre that did not pass is a failure, not a warning.
+  bool strict = false;
+  // The configuration file the tenant came from (for commands in hints).
+  std::filesystem::path config_path = {};
   // Long hashing reports here (the CLI draws it on a terminal).
   std::function<void(const hash::Progress&)> on_hash_progress = {};
 

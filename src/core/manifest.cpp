@@ -5,6 +5,7 @@
 
 #include "core/json.hpp"
 #include "hash/digest.hpp"
+#include "io/atomic_file.hpp"
 
 namespace pgverify {
 
@@ -98,6 +99,23 @@ std::string to_json(const Manifest& manifest) {
     large_objects.push(std::move(entry));
   }
   if (!manifest.secret_fingerprint.empty()) root.set("secret_fingerprint", manifest.secret_fingerprint);
+  if (manifest.pre) {
+    json::Value& pre = root.set("pre", json::Object{});
+    pre.set("status", manifest.pre->status);
+    json::Value& checks = pre.set("checks", json::Array{});
+    for (const auto& [id, status] : manifest.pre->checks) {
+      json::Value entry;
+      entry.set("id", id);
+      entry.set("status", status);
+      checks.push(std::move(entry));
+    }
+  }
+  if (manifest.dump) {
+    json::Value& dump = root.set("dump", json::Object{});
+    dump.set("path", manifest.dump->path);
+    dump.set("size", manifest.dump->size);
+    dump.set("sha256", manifest.dump->sha256);
+  }
   json::Value& schema = root.set("schema", json::Array{});
   for (const auto& o : manifest.schema) {
     json::Value entry;
@@ -202,6 +220,24 @@ Manifest parse_manifest_of(std::string_view text, const std::string& origin, con
                                  member(o, "detail", origin).as_string()});
     if (const json::Value* fingerprint = root.find("secret_fingerprint"))
       manifest.secret_fingerprint = fingerprint->as_string();
+    if (const json::Value* pre = root.find("pre")) {
+      PreRecord record;
+      record.status = member(*pre, "status", origin).as_string();
+      if (record.status != "pass" && record.status != "fail" && record.status != "error")
+        throw ManifestError(origin + ": pre has unknown status '" + record.status + "'");
+      for (const auto& c : member(*pre, "checks", origin).as_array())
+        record.checks.emplace_back(member(c, "id", origin).as_string(), member(c, "status", origin).as_string());
+      manifest.pre = std::move(record);
+    }
+    if (const json::Value* dump = root.find("dump")) {
+      dump::DumpIdentity identity;
+      identity.path = member(*dump, "path", origin).as_string();
+      const std::int64_t size = member(*dump, "size", origin).as_int();
+      if (size < 0) throw ManifestError(origin + ": the dump has a negative size");
+      identity.size = static_cast<std::uint64_t>(size);
+      identity.sha256 = member(*dump, "sha256", origin).as_string();
+      manifest.dump = std::move(identity);
+    }
     return manifest;
   } catch (const json::TypeError& error) {
     throw ManifestError(origin + ": malformed manifest (" + error.what() + ")");
@@ -215,18 +251,11 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
 }
 
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  // Write beside and rename, so a crash never leaves a half-written baseline.
-  std::filesystem::path temporary = path;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << to_json(manifest);
-    if (!out.flush()) throw ManifestError(path.string() + ": cannot write manifest");
+  try {
+    io::write_atomically(path, to_json(manifest));
+  } catch (const io::WriteError& error) {
+    throw ManifestError(error.what());
   }
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) throw ManifestError(path.string() + ": cannot write manifest (" + ec.message() + ")");
 }
 
 namespace {

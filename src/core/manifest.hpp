@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dump/identity.hpp"
 #include "hash/large_objects.hpp"
 
 namespace pgverify {
@@ -61,11 +62,21 @@ struct SchemaObject {
   std::string detail;
 };
 
+// What pre concluded when it wrote the baseline, so post can tell a baseline
+// of a run that passed from one of a run that did not.
+struct PreRecord {
+  std::string status;  // pass | fail | error: the run as a whole
+  // Every check pre ran, in order, with its status (pass, warn, skip, fail, error).
+  std::vector<std::pair<std::string, std::string>> checks;
+};
+
 struct Manifest {
   // Version 1: server facts, settings, extensions, tables, sequences, schema.
   // Version 2: also column types, unpopulated materialized views, each
-  // sequence's increment, and large objects. Version 1 is still read.
-  static constexpr int format_version = 2;
+  // sequence's increment, and large objects.
+  // Version 3: also pre's result and the dump it checked.
+  // Versions 1 and 2 are still read.
+  static constexpr int format_version = 3;
   static constexpr int oldest_format_version = 1;
 
   std::string tenant;
@@ -87,6 +98,10 @@ struct Manifest {
   // A salted, slow, one-way fingerprint of the Fernet secret pre saw
   // (secrets/fingerprint.hpp); empty when no secret was configured.
   std::string secret_fingerprint;
+  // pre's result; nullopt in a manifest before format 3.
+  std::optional<PreRecord> pre;
+  // The dump pre checked; nullopt when it had none (or before format 3).
+  std::optional<dump::DumpIdentity> dump;
 
   const ExtensionVersion* extension(std::string_view name) const;
   const TableRecord* table(std::string_view name) const;

@@ -31,6 +31,10 @@ struct RunReport {
   std::string tool_version;
   Phase phase = Phase::pre;
   std::string tenant;
+  // The configuration file the run used, and the baseline manifest pre wrote
+  // or post read (empty: none).
+  std::string config_path;
+  std::string baseline_path;
   std::string started;   // ISO 8601, UTC
   std::string finished;  // ISO 8601, UTC
   std::vector<CheckResult> checks;

@@ -54,6 +54,13 @@ std::vector<const Check*> select_checks(const std::vector<std::unique_ptr<Check>
     if (unwanted.count(check.get())) continue;
     selected.push_back(check.get());
   }
+  if (selected.empty()) {
+    std::string selection;
+    for (const auto& list : only) selection += " --only " + list;
+    for (const auto& list : skip) selection += " --skip " + list;
+    throw SelectionError("the selection" + selection + " leaves no " + std::string(to_string(phase)) +
+                         " check to run");
+  }
   return selected;
 }
 

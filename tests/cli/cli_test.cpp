@@ -60,7 +60,8 @@ TEST_CASE("commands without their arguments, and those not there yet, are usage 
     CHECK(lines(result.err) == 1);
   }
   expect_usage_error(testing::run_pgverify({}), "subcommand");
-  expect_usage_error(testing::run_pgverify({"pre"}), "--tenant");
+  // --tenant may be left out (a configuration of one tenant); the configuration may not.
+  expect_usage_error(testing::run_pgverify({"pre"}), "no configuration");
   expect_usage_error(testing::run_pgverify({"pre", "--tenant", "x", "--bogus"}), "--bogus");
 }
 
@@ -214,4 +215,109 @@ TEST_CASE("a pre whose baseline cannot be recorded says so in every report and e
   CHECK_THAT(json, Catch::Contains("\"status\": \"error\"") && Catch::Contains("\"id\": \"baseline.record\""));
   CHECK_THAT(testing::read_file(out / "pre.xml"), Catch::Contains("baseline.record") && Catch::Contains("<error"));
   CHECK_FALSE(std::filesystem::exists(out / "manifest.json"));
+}
+
+TEST_CASE("a report never overwrites the baseline, the configuration, the dump or another report", "[cli]") {
+  testing::TempDir dir("cli-overwrite");
+  const auto config = (dir.path() / "p.toml").string();
+  const auto dump = (dir.path() / "db.dump").string();
+  write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1\"\ndump_path = \"" + dump + "\"\n");
+  write(dump, "PGDMP");
+  const auto out = dir.path() / "o";
+  std::filesystem::create_directories(out);
+  write(out / "manifest.json", "the baseline");
+  const std::vector<std::string> pre{"--config", config, "pre", "--tenant", "demo", "--out", out.string(), "--only",
+                                     "version.psql"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = pre;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::run_pgverify(args);
+  };
+  expect_usage_error(with({"--report", "json:" + (out / "manifest.json").string()}),
+                     (out / "manifest.json").string() + " is where pre writes the baseline");
+  // Another spelling of the same file.
+  expect_usage_error(with({"--report", "json:" + (out / "." / ".." / "o" / "manifest.json").string()}),
+                     "is where pre writes the baseline");
+  expect_usage_error(with({"--report", "markdown:" + config}), config + " is the configuration file");
+  expect_usage_error(with({"--report", "junit:" + dump}), dump + " is the tenant's dump");
+  expect_usage_error(with({"--report", "json:" + (dir.path() / "r").string(), "--report",
+                           "junit:" + (dir.path() / "x" / ".." / "r").string()}),
+                     "two reports name one file");
+  std::filesystem::create_symlink(dir.path() / "r2", dir.path() / "link");
+  expect_usage_error(with({"--report", "json:" + (dir.path() / "r2").string(), "--report",
+                           "junit:" + (dir.path() / "link").string()}),
+                     "two reports name one file");
+  // post: the baseline it reads.
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--tenant", "demo", "--baseline",
+                                            (out / "manifest.json").string(), "--report",
+                                            "json:" + (out / "manifest.json").string()}),
+                     "is the baseline");
+  CHECK(testing::read_file(out / "manifest.json") == "the baseline");
+  CHECK(testing::read_file(config).find("[tenants.demo]") == 0);
+  CHECK(testing::read_file(dump) == "PGDMP");
+}
+
+TEST_CASE("at most one report goes to standard output, and the console report always does unless another does",
+          "[cli]") {
+  testing::TempDir dir("cli-stdout");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  const std::vector<std::string> pre{"--config", config, "pre", "--tenant", "demo", "--out",
+                                     (dir.path() / "o").string(), "--only", "driver.asyncpg"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = pre;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::run_pgverify(args);
+  };
+  expect_usage_error(with({"--report", "console", "--report", "json"}), "both write to standard output");
+  expect_usage_error(with({"--report", "json:-", "--report", "markdown"}), "both write to standard output");
+  // A file report does not silence the console: a CI log shows the result.
+  auto result = with({"--report", "junit:" + (dir.path() / "pre.xml").string()});
+  INFO(result.out << result.err);
+  CHECK_THAT(result.out, Catch::Contains("driver.asyncpg") && Catch::Contains("result: "));
+  CHECK_THAT(testing::read_file(dir.path() / "pre.xml"), Catch::Contains("<testsuites"));
+  // JSON on standard output stays parseable: nothing else is written there.
+  result = with({"--report", "json"});
+  CHECK_THAT(result.out, Catch::StartsWith("{"));
+  CHECK(result.out.find("result: ") == std::string::npos);
+}
+
+TEST_CASE("a selection that leaves no check is a usage error naming it", "[cli]") {
+  testing::TempDir dir("cli-empty-selection");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--tenant", "demo", "--only",
+                                            "data.row-counts", "--skip", "data.row-counts"}),
+                     "the selection --only data.row-counts --skip data.row-counts leaves no post check to run");
+}
+
+TEST_CASE("--tenant may be left out when the configuration has one tenant; with several the error lists them",
+          "[cli]") {
+  testing::TempDir dir("cli-one-tenant");
+  const auto one = (dir.path() / "one.toml").string();
+  write(one, "[tenants.solo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  auto result = testing::run_pgverify({"--config", one, "pre", "--out", (dir.path() / "o").string(), "--only",
+                                       "driver.asyncpg"});
+  INFO(result.out << result.err);
+  CHECK_THAT(result.out, Catch::Contains("pre checks for tenant solo") && Catch::Contains("configuration: " + one));
+  const auto two = (dir.path() / "two.toml").string();
+  write(two, "[tenants.b]\n[tenants.a]\n");
+  expect_usage_error(testing::run_pgverify({"--config", two, "post"}),
+                     "--tenant is required: " + two + " configures a, b");
+}
+
+TEST_CASE("hash --tenant --side reads the configured server; without one of them it is a usage error", "[cli]") {
+  testing::TempDir dir("cli-hash-tenant");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1 password=hunter2 connect_timeout=2\"\n");
+  expect_usage_error(testing::run_pgverify({"hash"}), "give --dsn DSN, or --tenant NAME --side source|target");
+  expect_usage_error(testing::run_pgverify({"--config", config, "hash", "--tenant", "demo"}), "--side");
+  expect_usage_error(testing::run_pgverify({"--config", config, "hash", "--tenant", "demo", "--side", "target"}),
+                     "tenant 'demo' has no target_dsn");
+  expect_usage_error(testing::run_pgverify({"hash", "--side", "source", "--dsn", "x"}), "--side");
+  auto result = testing::run_pgverify({"--config", config, "hash", "--tenant", "demo", "--side", "source"});
+  INFO(result.err);
+  CHECK(result.exit_code == 3);
+  CHECK_THAT(result.err, Catch::Contains("127.0.0.1:1"));
+  CHECK(result.err.find("hunter2") == std::string::npos);
 }

@@ -65,8 +65,8 @@ TEST_CASE("a manifest that cannot be used is a clear error", "[manifest]") {
   }
   SECTION("unknown format version") {
     std::string future = text;
-    future.replace(future.find("\"format_version\": 2"), 19, "\"format_version\": 7");
-    CHECK(manifest_error(future) == "m.json: unknown manifest format version 7 (this pgverify reads versions 1 to 2)");
+    future.replace(future.find("\"format_version\": 3"), 19, "\"format_version\": 7");
+    CHECK(manifest_error(future) == "m.json: unknown manifest format version 7 (this pgverify reads versions 1 to 3)");
   }
   SECTION("not a manifest at all") {
     CHECK(manifest_error(R"({"tables":[]})") == "m.json: not a pgverify manifest");
@@ -131,7 +131,7 @@ TEST_CASE("a format 2 manifest keeps column types, materialized view state, sequ
 
   SECTION("a format 1 manifest reads with what it did not record left at its defaults") {
     std::string old = to_json(sample());
-    old.replace(old.find("\"format_version\": 2"), 19, "\"format_version\": 1");
+    old.replace(old.find("\"format_version\": 3"), 19, "\"format_version\": 1");
     const auto at = old.find(",\n  \"large_objects\": []");
     REQUIRE(at != std::string::npos);
     old.erase(at, std::string(",\n  \"large_objects\": []").size());
@@ -163,4 +163,28 @@ TEST_CASE("manifests are written atomically and read back; a missing one says wh
                     (dir / "nope.json").string() +
                         ": baseline manifest not found (run 'pgverify pre --tenant demo' first, or pass --baseline)");
   fs::remove_all(dir);
+}
+
+TEST_CASE("a format 3 manifest records pre's result and the dump it checked; older ones read without them",
+          "[manifest]") {
+  Manifest m = sample();
+  m.pre = PreRecord{"fail", {{"dump.readable", "fail"}, {"version.psql", "pass"}}};
+  m.dump = dump::DumpIdentity{"/backups/q.dump", 4096, std::string(64, 'f')};
+  const std::string text = to_json(m);
+  CHECK_THAT(text, Catch::Contains("\"format_version\": 3"));
+  Manifest back = parse_manifest(text, "m.json", "demo");
+  REQUIRE(back.pre);
+  CHECK(back.pre->status == "fail");
+  CHECK(back.pre->checks == m.pre->checks);
+  REQUIRE(back.dump);
+  CHECK(back.dump->path == "/backups/q.dump");
+  CHECK(back.dump->size == 4096);
+  CHECK(back.dump->sha256 == std::string(64, 'f'));
+
+  Manifest bare = parse_manifest(to_json(sample()), "m.json", "demo");
+  CHECK_FALSE(bare.pre);
+  CHECK_FALSE(bare.dump);
+  std::string odd = text;
+  odd.replace(odd.find("\"status\": \"fail\""), 16, "\"status\": \"meh\"");
+  CHECK_THAT(manifest_error(odd), Catch::Contains("pre has unknown status 'meh'"));
 }

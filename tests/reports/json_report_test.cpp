@@ -25,8 +25,9 @@ TEST_CASE("the JSON report follows the DESIGN.md contract", "[reports][json]") {
 
   std::vector<std::string> keys;
   for (const auto& [key, value] : document.as_object()) keys.push_back(key);
+  // DESIGN.md's keys in its order; the configuration and baseline a run used before the checks.
   CHECK(keys == std::vector<std::string>{"tool", "version", "phase", "tenant", "status", "started",
-                                         "finished", "checks"});
+                                         "finished", "config", "baseline", "checks"});
   CHECK(document.find("tool")->as_string() == "pgverify");
   CHECK(document.find("version")->as_string() == "0.1.0");
   CHECK(document.find("phase")->as_string() == "post");

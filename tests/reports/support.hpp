@@ -27,6 +27,8 @@ inline RunReport sample_report() {
   report.tool_version = "0.1.0";
   report.phase = Phase::post;
   report.tenant = "demo";
+  report.config_path = "/etc/pgverify/pgverify.toml";
+  report.baseline_path = "pgverify-out/demo/manifest.json";
   report.started = "2026-11-24T18:31:22Z";
   report.finished = "2026-11-24T18:32:31Z";
 

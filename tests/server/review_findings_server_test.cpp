@@ -473,7 +473,7 @@ TEST_CASE("review: pgverify hash by hand agrees on a correctly restored inherita
   CHECK(on(runbook.source().dsn()) == on(runbook.target().dsn()));
   // And the hint says so.
   auto hints = testing::run_pgverify({"explain", "data.table-hashes"});
-  CHECK(contains(hints.out, "hash --baseline MANIFEST --table NAME"));
+  CHECK(contains(hints.out, "hash --tenant T --side source|target --baseline MANIFEST --table NAME"));
   // A manifest that is not one is a usage error, in one line.
   auto bad = testing::run_pgverify({"hash", "--dsn", runbook.source().dsn(), "--baseline", "/nonexistent/m.json"});
   CHECK(bad.exit_code == 2);

@@ -20,6 +20,8 @@ struct CheckFixture {
   std::shared_ptr<FakeServer> target = std::make_shared<FakeServer>();
   std::optional<std::filesystem::path> dump_path;
   std::optional<Manifest> baseline;
+  std::filesystem::path baseline_path;
+  bool strict = false;
 
   CheckFixture() {
     tenant.name = "demo";
@@ -34,7 +36,8 @@ struct CheckFixture {
   }
 
   CheckResult run(const Check& check, Phase phase = Phase::pre) {
-    Context context{phase, tenant, connector, tools, dump_path, baseline ? &*baseline : nullptr};
+    Context context{phase, tenant, connector, tools, dump_path, baseline ? &*baseline : nullptr, baseline_path};
+    context.strict = strict;
     return check.run(context);
   }
 };
