@@ -312,9 +312,11 @@ Config load_config_file(const fs::path& path) {
 
 std::optional<fs::path> locate_config(const std::optional<std::string>& explicit_path) {
   if (explicit_path) return fs::path(*explicit_path);
+  // As kubectl: the flag, then the environment, then the default file. A
+  // variable naming a file that is not there is an error, not a fallback.
+  if (const char* env = std::getenv("PGVERIFY_CONFIG"); env && *env) return fs::path(env);
   std::error_code ec;
   if (fs::exists("pgverify.toml", ec)) return fs::path("pgverify.toml");
-  if (const char* env = std::getenv("PGVERIFY_CONFIG"); env && *env) return fs::path(env);
   return std::nullopt;
 }
 

@@ -77,9 +77,9 @@ struct Config {
 Config parse_config(std::string_view text, const std::filesystem::path& origin);
 Config load_config_file(const std::filesystem::path& path);
 
-// Where the configuration comes from: --config, else ./pgverify.toml, else
-// $PGVERIFY_CONFIG. nullopt when none of them names an existing file and
-// --config was not given (commands that need no tenant still work then).
+// Where the configuration comes from: --config, else $PGVERIFY_CONFIG, else
+// ./pgverify.toml. nullopt when neither the flag nor the variable is given and
+// there is no ./pgverify.toml (commands that need no tenant still work then).
 std::optional<std::filesystem::path> locate_config(const std::optional<std::string>& explicit_path);
 
 }  // namespace pgverify

@@ -87,15 +87,22 @@ TEST_CASE("configuration mistakes are one line naming file, line and key, exit 2
   expect_usage_error(testing::run_pgverify({"--config", config.string(), "post", "--tenant", "demo"}), "invalid TOML");
 }
 
-TEST_CASE("the configuration comes from ./pgverify.toml, then $PGVERIFY_CONFIG", "[cli]") {
+TEST_CASE("the configuration comes from --config, then $PGVERIFY_CONFIG, then ./pgverify.toml", "[cli]") {
   testing::TempDir dir("cli-locate");
   write(dir.path() / "env.toml", "[tenants.fromenv]\n");
+  write(dir.path() / "flag.toml", "[tenants.fromflag]\n");
   auto result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && PGVERIFY_CONFIG=env.toml '" +
                                                     PGVERIFY_BINARY + "' pre --tenant nope"});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("env.toml: unknown tenant 'nope' (configured: fromenv)"));
   write(dir.path() / "pgverify.toml", "[tenants.local]\n");
   result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && PGVERIFY_CONFIG=env.toml '" +
+                                              PGVERIFY_BINARY + "' pre --tenant nope"});
+  CHECK_THAT(result.err, Catch::Contains("env.toml: unknown tenant 'nope' (configured: fromenv)"));
+  result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && PGVERIFY_CONFIG=env.toml '" +
+                                              PGVERIFY_BINARY + "' --config flag.toml pre --tenant nope"});
+  CHECK_THAT(result.err, Catch::Contains("flag.toml: unknown tenant 'nope' (configured: fromflag)"));
+  result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && env -u PGVERIFY_CONFIG '" +
                                               PGVERIFY_BINARY + "' pre --tenant nope"});
   CHECK_THAT(result.err, Catch::Contains("pgverify.toml: unknown tenant 'nope' (configured: local)"));
   result = exec::run_process({"sh", "-c", "cd / && env -u PGVERIFY_CONFIG '" + std::string(PGVERIFY_BINARY) +

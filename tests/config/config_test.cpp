@@ -191,7 +191,7 @@ TEST_CASE("a missing file or a directory is a clear error", "[config]") {
   CHECK_THROWS_WITH(load_config_file("/tmp"), "/tmp: is a directory, expected a TOML file");
 }
 
-TEST_CASE("the config is found through --config, ./pgverify.toml, then $PGVERIFY_CONFIG", "[config]") {
+TEST_CASE("the config is found through --config, then $PGVERIFY_CONFIG, then ./pgverify.toml", "[config]") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("pgverify-locate-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -201,7 +201,13 @@ TEST_CASE("the config is found through --config, ./pgverify.toml, then $PGVERIFY
 
   CHECK(locate_config(std::string("given.toml")) == fs::path("given.toml"));
   CHECK(locate_config(std::nullopt) == fs::path("/from/env.toml"));
+  // The variable is asked for explicitly: a ./pgverify.toml does not override it.
   std::ofstream(dir / "pgverify.toml") << "";
+  CHECK(locate_config(std::string("given.toml")) == fs::path("given.toml"));
+  CHECK(locate_config(std::nullopt) == fs::path("/from/env.toml"));
+  ::unsetenv("PGVERIFY_CONFIG");
+  CHECK(locate_config(std::nullopt) == fs::path("pgverify.toml"));
+  ::setenv("PGVERIFY_CONFIG", "", 1);  // set but empty: as unset
   CHECK(locate_config(std::nullopt) == fs::path("pgverify.toml"));
   ::unsetenv("PGVERIFY_CONFIG");
   fs::remove(dir / "pgverify.toml");
