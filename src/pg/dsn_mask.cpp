@@ -2,8 +2,9 @@
 
 #include <libpq-fe.h>
 
-#include <algorithm>
 #include <cctype>
+
+#include "text/masking.hpp"
 
 namespace pgverify::pg {
 
@@ -11,29 +12,6 @@ namespace {
 
 bool is_uri(std::string_view dsn) {
   return dsn.starts_with("postgresql://") || dsn.starts_with("postgres://");
-}
-
-std::string percent_decoded(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto hex = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    if (text[i] == '%') {
-      const int high = i + 1 < text.size() ? hex(text[i + 1]) : -1;
-      const int low = i + 2 < text.size() ? hex(text[i + 2]) : -1;
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
 }
 
 // Where the next "keyword=" starts in text (spaces before it), or npos.
@@ -75,7 +53,7 @@ std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
       const std::size_t colon = userinfo.find(':');
       if (colon != std::string_view::npos) {
         add(parts, std::string(userinfo.substr(colon + 1)));
-        add(parts, percent_decoded(userinfo.substr(colon + 1)));
+        add(parts, text::percent_decoded(userinfo.substr(colon + 1)));
       }
     }
     // password= in the query string.
@@ -85,7 +63,7 @@ std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
       const std::size_t end = dsn.find('&', value);
       const std::string_view raw = dsn.substr(value, end == std::string_view::npos ? std::string_view::npos : end - value);
       add(parts, std::string(raw));
-      add(parts, percent_decoded(raw));
+      add(parts, text::percent_decoded(raw));
     }
     return parts;
   }
@@ -145,16 +123,9 @@ std::string mask_dsn_secrets(std::string_view message, std::string_view dsn) {
     out += '"';
     i = close + 1;
   }
-  // Then any secret part left anywhere, longest first; not a part of under
-  // four characters outside quotes, which would garble the message's words.
-  std::vector<std::string> sorted;
-  for (const auto& part : parts)
-    if (part.size() >= 4) sorted.push_back(part);
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-  for (const auto& part : sorted)
-    for (std::size_t at = out.find(part); at != std::string::npos; at = out.find(part, at + kMasked.size()))
-      out.replace(at, part.size(), kMasked);
-  return out;
+  // Then any secret part left anywhere; not a part of under four characters
+  // outside quotes, which would garble the message's words.
+  return text::mask_parts(std::move(out), parts, kMasked, 4);
 }
 
 std::optional<std::string> dsn_parse_error(const std::string& dsn) {
