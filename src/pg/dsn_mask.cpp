@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "pg/dsn_options.hpp"
 #include "text/masking.hpp"
 
 namespace pgverify::pg {
@@ -34,6 +35,20 @@ void add(std::vector<std::string>& parts, std::string part) {
   for (const auto& known : parts)
     if (known == part) return;
   parts.push_back(std::move(part));
+}
+
+// Whether a fragment libpq quoted shows some of a secret part: it is (a piece
+// of) the part, or the two share four characters in a row (the part inside
+// it, or overlapping it, as when a URI password holding '@' and ':' spills
+// into the port). A part under four characters inside a longer fragment does
+// not count: a password "p" would hide every quoted word with a p in it.
+bool shows_part(std::string_view fragment, std::string_view part) {
+  if (fragment.empty() || part.empty()) return false;
+  if (part.find(fragment) != std::string_view::npos) return true;
+  constexpr std::size_t kRun = 4;
+  for (std::size_t i = 0; part.size() >= kRun && i + kRun <= fragment.size(); ++i)
+    if (part.find(fragment.substr(i, kRun)) != std::string_view::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -115,9 +130,7 @@ std::string mask_dsn_secrets(std::string_view message, std::string_view dsn) {
     }
     const std::string_view fragment = message.substr(i + 1, close - i - 1);
     bool secret = !fragment.empty() && fragment == dsn && !parts.empty();
-    for (const auto& part : parts)
-      secret = secret || (!fragment.empty() && (fragment.find(part) != std::string_view::npos ||
-                                                part.find(fragment) != std::string::npos));
+    for (const auto& part : parts) secret = secret || shows_part(fragment, part);
     out += '"';
     out += secret ? std::string(kMasked) : std::string(fragment);
     out += '"';
@@ -132,8 +145,10 @@ std::optional<std::string> dsn_parse_error(const std::string& dsn) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
   if (options) {
+    const std::optional<std::string> unusable = unusable_option(options);
     PQconninfoFree(options);
-    return std::nullopt;
+    if (!unusable) return std::nullopt;
+    return mask_dsn_secrets(*unusable, dsn);
   }
   std::string message = error ? error : "out of memory";
   PQfreemem(error);

@@ -193,6 +193,18 @@ TEST_CASE("dump verify: a wrong path is exit 2, an unreadable dump exit 1, each 
   CHECK(lines(cut.err) == 1);
 }
 
+TEST_CASE("a connection string on the command line that cannot be used is exit 2, its password never shown", "[cli]") {
+  const std::string dsn = "postgresql://u:Pw0rdX@127.0.0.1:notaport/db";
+  auto hash = testing::run_pgverify({"hash", "--dsn", dsn});
+  expect_usage_error(hash, "invalid connection string: invalid port number: \"notaport\"");
+  CHECK(hash.err.find("Pw0rdX") == std::string::npos);
+  testing::TempDir dir("cli-dsn");
+  const auto path = testing::write_plain_dump(dir.path() / "small.sql", testing::plain_dump_text({{"public.t", {"1"}}}));
+  auto verify = testing::run_pgverify({"dump", "verify", path.string(), "--against", "host=127.0.0.1,127.0.0.1 port=5432,x password=Pw0rdX"});
+  expect_usage_error(verify, "invalid port number: \"x\"");
+  CHECK(verify.err.find("Pw0rdX") == std::string::npos);
+}
+
 TEST_CASE("dump verify shows names from a hostile dump terminal-safe", "[cli]") {
   testing::TempDir dir("cli-dump-escape");
   const auto path = testing::write_plain_dump(dir.path() / "odd.sql",

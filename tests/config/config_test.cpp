@@ -144,6 +144,21 @@ TEST_CASE("a malformed connection string is caught with its line", "[config]") {
         "conf/pgverify.toml:2:14: tenants.demo.target_dsn: invalid connection string: invalid percent-encoded token: \"****\"");
 }
 
+TEST_CASE("a connection string libpq would refuse when connecting is caught with its line", "[config]") {
+  const auto dsn_error = [](const std::string& key, const std::string& dsn) {
+    return error_of("[tenants.demo]\n" + key + " = \"" + dsn + "\"\n");
+  };
+  const std::string at = "conf/pgverify.toml:2:14: tenants.demo.";
+  const std::string port_rule = " (a port is a number from 1 to 65535)";
+  CHECK(dsn_error("source_dsn", "postgresql://u:p@127.0.0.1:notaport/db") ==
+        at + "source_dsn: invalid connection string: invalid port number: \"notaport\"" + port_rule);
+  CHECK(dsn_error("target_dsn", "host=a,b port=5432,x password=Pw0rdX") ==
+        at + "target_dsn: invalid connection string: invalid port number: \"x\"" + port_rule);
+  CHECK(dsn_error("target_dsn", "host=db sslmode=requir password=Pw0rdX") ==
+        at + "target_dsn: invalid connection string: invalid sslmode value: \"requir\" "
+             "(one of disable, allow, prefer, require, verify-ca, verify-full)");
+}
+
 TEST_CASE("hash settings are checked", "[config]") {
   CHECK(error_of("[tenants.demo.hash]\nmode = \"fast\"\n") ==
         "conf/pgverify.toml:2:8: tenants.demo.hash.mode: 'fast' is not one of binary, text");
