@@ -67,7 +67,7 @@ CheckResult AppHealth::run(Context& context) const {
   const http::HealthOutcome outcome = http::probe_health(options);
 
   const std::string tries = std::to_string(outcome.attempts) + (outcome.attempts == 1 ? " attempt" : " attempts");
-  const std::string url = http::redact_url(app.health_url);
+  const std::string url = http::mask_url(app.health_url);
   if (outcome.ready)
     return make_result(Status::pass, url + " answered 200 (" + tries + ", " +
                                          std::to_string(outcome.elapsed.count()) + " ms)" +

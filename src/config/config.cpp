@@ -12,7 +12,7 @@
 #include <libpq-fe.h>
 #include <toml++/toml.h>
 
-#include "http/health_probe.hpp"
+#include "http/url.hpp"
 
 namespace pgverify {
 

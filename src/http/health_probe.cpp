@@ -23,19 +23,6 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct UrlHandle {
-  CURLU* handle = curl_url();
-  ~UrlHandle() { curl_url_cleanup(handle); }
-};
-
-std::string url_part(CURLU* url, CURLUPart part) {
-  char* value = nullptr;
-  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || !value) return "";
-  std::string out(value);
-  curl_free(value);
-  return out;
-}
-
 std::string one_line(std::string_view text, std::size_t max_chars) {
   std::string out;
   for (char c : text) {
@@ -87,7 +74,7 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
   const CURLcode code = curl_easy_perform(c);
   if (code == CURLE_OK) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &attempt.status);
-    attempt.body_start = one_line(body, kBodyShown);
+    attempt.body_start = one_line(mask_url_secrets(body, options.url), kBodyShown);
     if (attempt.status == 200) {
       attempt.message = shown_url + " answered 200";
       return attempt;
@@ -98,8 +85,9 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
     return attempt;
   }
 
-  // libcurl's own words say which name, address or certificate; they hold no password.
-  const std::string detail = one_line(error[0] ? error : curl_easy_strerror(code), 200);
+  // libcurl's own words say which name, address or certificate; they may
+  // quote the URL, so its secrets are masked.
+  const std::string detail = one_line(mask_url_secrets(error[0] ? error : curl_easy_strerror(code), options.url), 200);
   switch (code) {
     case CURLE_COULDNT_CONNECT:
       attempt.failure = Failure::refused;
@@ -163,39 +151,10 @@ std::string_view to_string(Failure failure) {
   return "other";
 }
 
-std::string redact_url(const std::string& url) {
-  global_init();
-  UrlHandle parsed;
-  if (!parsed.handle || curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    // Not a URL libcurl reads: still never show what may be a password. All
-    // of the authority up to its last '@' (user:password, which may itself
-    // hold '@') becomes ***.
-    const auto scheme = url.find("://");
-    const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-    const std::size_t authority_end = std::min(url.find_first_of("/?#", start), url.size());
-    const auto at = url.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
-    if (at != std::string::npos && at >= start) return url.substr(0, start) + "***" + url.substr(at);
-    return url;
-  }
-  if (!url_part(parsed.handle, CURLUPART_PASSWORD).empty())
-    curl_url_set(parsed.handle, CURLUPART_PASSWORD, "***", 0);
-  return url_part(parsed.handle, CURLUPART_URL);
-}
-
-void validate_health_url(const std::string& url) {
-  global_init();
-  UrlHandle parsed;
-  if (!parsed.handle || curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-    throw BadUrl("'" + redact_url(url) + "' is not a URL");
-  const std::string scheme = url_part(parsed.handle, CURLUPART_SCHEME);
-  if (scheme != "http" && scheme != "https")
-    throw BadUrl("'" + redact_url(url) + "' is not an http or https URL");
-  if (url_part(parsed.handle, CURLUPART_HOST).empty()) throw BadUrl("'" + redact_url(url) + "' names no host");
-}
-
 HealthOutcome probe_health(const HealthOptions& options) {
   validate_health_url(options.url);
-  const std::string shown_url = redact_url(options.url);
+  global_init();
+  const std::string shown_url = mask_url(options.url);
   const auto start = Clock::now();
   const auto deadline = start + options.deadline;
   milliseconds backoff = options.first_backoff;

@@ -6,23 +6,12 @@
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "http/url.hpp"
+
 namespace pgverify::http {
-
-// A health URL that cannot be used at all (not http or https, unparsable).
-class BadUrl : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Checks the URL's form; throws BadUrl with the URL (password masked) and why.
-void validate_health_url(const std::string& url);
-
-// The URL with any password replaced by "***", for messages and reports.
-std::string redact_url(const std::string& url);
 
 // Why one attempt did not get a 200.
 enum class Failure {
@@ -40,8 +29,9 @@ struct Attempt {
   int number = 0;
   Failure failure = Failure::none;
   long status = 0;            // the HTTP status when one came
-  std::string message;        // one line, saying what happened
-  std::string body_start;     // the first bytes of the body, one line, at most 300 characters
+  std::string message;        // one line, saying what happened; the URL's secrets masked
+  std::string body_start;     // the first bytes of the body, one line, at most 300 characters,
+                              // the URL's secrets masked (a server may echo them)
   bool transient = false;     // an `other` failure that waiting may cure (connection dropped)
 };
 

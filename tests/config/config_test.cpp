@@ -171,14 +171,24 @@ TEST_CASE("hash settings are checked", "[config]") {
 }
 
 TEST_CASE("health settings are checked, and a URL's password is never shown", "[config]") {
-  CHECK(error_of("[tenants.demo.app]\nhealth_url = \"qry.example/health\"\n") ==
-        "conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'qry.example/health' is not a URL");
+  CHECK_THAT(error_of("[tenants.demo.app]\nhealth_url = \"qry.example/health\"\n"),
+             Catch::StartsWith("conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'qry.example/health' is not a URL ("));
   CHECK(error_of("[tenants.demo.app]\nhealth_url = \"ftp://u:s3cret@qry.example/health\"\n") ==
         "conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'ftp://u:***@qry.example/health' is not an http or https URL");
   CHECK(error_of("[tenants.demo.app]\nhealth_deadline = 0\n") ==
         "conf/pgverify.toml:2:19: tenants.demo.app.health_deadline: value 0 out of range 1..3600");
   CHECK(error_of("[tenants.demo.app]\nhealth_request_timeout = \"10s\"\n") ==
         "conf/pgverify.toml:2:26: tenants.demo.app.health_request_timeout: expected an integer, found a string");
+}
+
+TEST_CASE("a health URL without its host is refused, with the URL's secrets masked", "[config]") {
+  const auto url_error = [](const std::string& url) { return error_of("[tenants.demo.app]\nhealth_url = \"" + url + "\"\n"); };
+  const std::string at = "conf/pgverify.toml:2:14: tenants.demo.app.health_url: ";
+  const std::string no_host = " names no host (an http URL is http://HOST[:PORT]/PATH)";
+  CHECK(url_error("http:///ok") == at + "'http:///ok'" + no_host);
+  CHECK(url_error("https:///health?token=t0kenX") == at + "'https:///health?token=***'" + no_host);
+  CHECK(url_error("ftp://u:s3cret@qry.example/x?sig=s1gX") ==
+        at + "'ftp://u:***@qry.example/x?sig=***' is not an http or https URL");
 }
 
 TEST_CASE("broken TOML is one line with the position", "[config]") {
