@@ -44,6 +44,19 @@ std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* use
   return bytes;  // the rest is read and dropped, so the server is not cut off mid-answer
 }
 
+// libcurl refuses a response whose header line exceeds CURL_MAX_HTTP_HEADER
+// (as "Out of memory") or whose headers exceed 300 KiB in all
+// (MAX_HTTP_RESP_HEADER_SIZE, lib/http.h, not public).
+constexpr long kMaxHeaderLine = CURL_MAX_HTTP_HEADER;
+constexpr long kMaxHeadersTotal = 300 * 1024;
+
+// Whether the blank line ending the response headers came.
+std::size_t note_header_end(char* data, std::size_t size, std::size_t count, void* user) {
+  const std::string_view line(data, size * count);
+  if (line == "\r\n" || line == "\n") *static_cast<bool*>(user) = true;
+  return size * count;
+}
+
 Attempt attempt_once(const HealthOptions& options, const std::string& shown_url, int number,
                      milliseconds time_left) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -69,6 +82,9 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
   curl_easy_setopt(c, CURLOPT_USERAGENT, "pgverify/" PGVERIFY_VERSION);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  bool headers_ended = false;
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, note_header_end);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &headers_ended);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
 
   const CURLcode code = curl_easy_perform(c);
@@ -88,6 +104,16 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
   // libcurl's own words say which name, address or certificate; they may
   // quote the URL, so its secrets are masked.
   const std::string detail = one_line(mask_url_secrets(error[0] ? error : curl_easy_strerror(code), options.url), 200);
+  long header_bytes = 0;
+  curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
+  if (!headers_ended && (code == CURLE_OUT_OF_MEMORY || header_bytes >= kMaxHeadersTotal)) {
+    attempt.failure = Failure::headers_too_large;
+    attempt.message = shown_url + " answered with response headers larger than libcurl accepts (" +
+                      (code == CURLE_OUT_OF_MEMORY ? "a header line over " + std::to_string(kMaxHeaderLine)
+                                                   : "over " + std::to_string(kMaxHeadersTotal)) +
+                      " bytes)";
+    return attempt;
+  }
   switch (code) {
     case CURLE_COULDNT_CONNECT:
       attempt.failure = Failure::refused;
@@ -128,7 +154,8 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
 
 bool worth_retrying(const Attempt& attempt) {
   switch (attempt.failure) {
-    case Failure::tls: return false;
+    case Failure::tls:
+    case Failure::headers_too_large: return false;
     case Failure::other: return attempt.transient;
     case Failure::http_status:
       return attempt.status >= 500 || attempt.status == 408 || attempt.status == 429;
@@ -146,6 +173,7 @@ std::string_view to_string(Failure failure) {
     case Failure::dns: return "dns";
     case Failure::timeout: return "timeout";
     case Failure::tls: return "tls";
+    case Failure::headers_too_large: return "headers-too-large";
     case Failure::other: return "other";
   }
   return "other";

@@ -21,6 +21,7 @@ enum class Failure {
   dns,           // the host name does not resolve
   timeout,       // no connection, or no whole answer, in time
   tls,           // certificate not trusted, wrong host name, handshake failed
+  headers_too_large,  // response headers larger than libcurl accepts
   other,         // any other transport error
 };
 std::string_view to_string(Failure failure);
@@ -54,8 +55,8 @@ struct HealthOutcome {
 };
 
 // GETs the URL until it answers 200, the deadline passes, or a failure that
-// waiting cannot cure happens (a TLS error; a 4xx other than 408 and 429: the
-// URL is wrong). Refused connections, DNS failures, timeouts and 5xx answers
+// waiting cannot cure happens (a TLS error; headers too large; a 4xx other
+// than 408 and 429: the URL is wrong). Refused connections, DNS failures, timeouts and 5xx answers
 // are retried with backoff. Redirects are not followed: a health endpoint
 // that redirects is misconfigured. Throws BadUrl for an unusable URL.
 // Dropped connections (nothing received, a reset) count as retryable too.

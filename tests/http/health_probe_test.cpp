@@ -98,6 +98,28 @@ TEST_CASE("a self-signed certificate fails unless insecure_tls is asked for", "[
   CHECK(http::probe_health(options).ready);
 }
 
+TEST_CASE("response headers larger than libcurl takes are said to be that, not 'Out of memory'", "[http]") {
+  // One header line over CURL_MAX_HTTP_HEADER (100 KiB): libcurl's own word is "Out of memory".
+  HttpServer one_line({.status = 200, .body = "ok", .headers = "X-Padding: " + std::string(150 * 1024, 'a') + "\r\n"});
+  auto outcome = http::probe_health(quick(one_line.url()));
+  CHECK_FALSE(outcome.ready);
+  CHECK(outcome.last.failure == http::Failure::headers_too_large);
+  CHECK(outcome.attempts == 1);  // the same server sends the same headers again
+  CHECK(outcome.last.message ==
+        one_line.url() + " answered with response headers larger than libcurl accepts (a header line over 102400 bytes)");
+
+  // Many lines, over 300 KiB together.
+  std::string many;
+  for (int i = 0; i < 400; ++i) many += "X-Padding-" + std::to_string(i) + ": " + std::string(1000, 'b') + "\r\n";
+  HttpServer all_lines({.status = 200, .body = "ok", .headers = many});
+  outcome = http::probe_health(quick(all_lines.url()));
+  CHECK(outcome.last.failure == http::Failure::headers_too_large);
+  CHECK(outcome.attempts == 1);
+  CHECK(outcome.last.message ==
+        all_lines.url() + " answered with response headers larger than libcurl accepts (over 307200 bytes)");
+  CHECK(to_string(outcome.last.failure) == "headers-too-large");
+}
+
 TEST_CASE("a body that echoes the URL's token is shown with the token masked", "[http]") {
   HttpServer server({403, "invalid token t0kenSECRET for /health/ready"});
   auto outcome = http::probe_health(quick(server.url("/health/ready?token=t0kenSECRET")));
