@@ -3,6 +3,7 @@
 #include "pg/dsn_mask.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "http/url.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify {
 
@@ -35,6 +37,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
+// A tenant's name becomes a directory (pgverify-out/TENANT): a name, never a
+// path ("../x", "a/b"), never empty, never hidden.
+bool is_tenant_name(std::string_view name) {
+  const auto allowed = [](char c, bool first) {
+    return std::isalnum(static_cast<unsigned char>(c)) || (!first && (c == '.' || c == '_' || c == '-'));
+  };
+  if (name.empty() || !allowed(name.front(), true)) return false;
+  return std::all_of(name.begin() + 1, name.end(), [&](char c) { return allowed(c, false); });
+}
+
+constexpr const char* kTenantNameRule =
+    "a tenant name is letters, digits, '.', '_' and '-', starting with a letter or digit "
+    "(it names the directory pgverify-out/TENANT)";
+
+std::string shown_name(std::string_view name) { return text::quote_bytes(name, 80, '"'); }
 
 class Reader {
  public:
@@ -259,6 +277,7 @@ class Reader {
     if (!tenants) return config;
     for (const auto& [key, node] : *tenants) {
       std::string name(key.str());
+      if (!is_tenant_name(name)) fail(key.source(), "tenants." + shown_name(name), kTenantNameRule);
       if (!node.is_table())
         fail(node.source(), "tenants." + name, "expected a table ([tenants." + name + "])");
       config.tenants.emplace(name, read_tenant(name, *node.as_table()));
@@ -278,7 +297,8 @@ const TenantConfig& Config::tenant(const std::string& name) const {
   std::string known;
   for (const auto& [tenant_name, _] : tenants) known += (known.empty() ? "" : ", ") + tenant_name;
   std::string where = path.empty() ? std::string("no configuration file") : path.string();
-  throw ConfigError(where + ": unknown tenant '" + name + "'" +
+  const std::string shown = is_tenant_name(name) ? "'" + name + "'" : shown_name(name) + " (" + kTenantNameRule + ")";
+  throw ConfigError(where + ": unknown tenant " + shown +
                     (known.empty() ? std::string(" (no tenants configured)")
                                    : " (configured: " + known + ")"));
 }

@@ -54,7 +54,7 @@ struct HashConfig {
 };
 
 struct TenantConfig {
-  std::string name;
+  std::string name;  // an identifier: [A-Za-z0-9][A-Za-z0-9._-]* (it names a directory)
   std::string source_dsn;
   std::string target_dsn;
   std::optional<int> target_major;
@@ -69,7 +69,8 @@ struct Config {
   std::filesystem::path path;  // empty when no file was found or given
   std::map<std::string, TenantConfig> tenants;
 
-  // The named tenant; ConfigError naming the file and the tenants there when absent.
+  // The named tenant; ConfigError naming the file and the tenants there when
+  // absent (or when `name` is not a tenant name at all).
   const TenantConfig& tenant(const std::string& name) const;
 };
 

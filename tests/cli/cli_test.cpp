@@ -85,6 +85,14 @@ TEST_CASE("configuration mistakes are one line naming file, line and key, exit 2
 
   write(config, "[tenants.demo\n");
   expect_usage_error(testing::run_pgverify({"--config", config.string(), "post", "--tenant", "demo"}), "invalid TOML");
+
+  // A tenant's name becomes a directory: a path is not a name.
+  write(config, "[tenants.\"../../escape\"]\nsource_dsn = \"host=x\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "../../escape"}),
+                     config.string() + ":1:10: tenants.\"../../escape\": a tenant name is letters, digits");
+  write(config, "[tenants.demo]\nsource_dsn = \"host=x\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "../demo"}),
+                     "unknown tenant \"../demo\" (a tenant name is letters, digits");
 }
 
 TEST_CASE("the configuration comes from --config, then $PGVERIFY_CONFIG, then ./pgverify.toml", "[cli]") {

@@ -191,6 +191,25 @@ TEST_CASE("a health URL without its host is refused, with the URL's secrets mask
         at + "'ftp://u:***@qry.example/x?sig=***' is not an http or https URL");
 }
 
+TEST_CASE("tenant names are identifiers: they become directories", "[config]") {
+  const std::string rule = "a tenant name is letters, digits, '.', '_' and '-', starting with a letter or digit "
+                           "(it names the directory pgverify-out/TENANT)";
+  CHECK(error_of("[tenants.\"../../escape\"]\nsource_dsn = \"host=x\"\n") ==
+        "conf/pgverify.toml:1:10: tenants.\"../../escape\": " + rule);
+  CHECK(error_of("[tenants.ok]\n[tenants.\"\"]\n") == "conf/pgverify.toml:2:10: tenants.\"\": " + rule);
+  CHECK(error_of("[tenants.\"a/b\"]\n") == "conf/pgverify.toml:1:10: tenants.\"a/b\": " + rule);
+  CHECK(error_of("[tenants.\".hidden\"]\n") == "conf/pgverify.toml:1:10: tenants.\".hidden\": " + rule);
+  CHECK(error_of("tenants.\"-rf\".source_dsn = \"host=x\"\n") == "conf/pgverify.toml:1:9: tenants.\"-rf\": " + rule);
+  CHECK(error_of("[tenants.\"caf\u00e9\"]\n") == "conf/pgverify.toml:1:10: tenants.\"caf\\xc3\\xa9\": " + rule);
+  Config config = parse_config("[tenants.prod-eu]\n[tenants.\"qry_2.staging\"]\n[tenants.0]\n", "p.toml");
+  CHECK(config.tenants.size() == 3);
+
+  // On the command line, a name that is no name is an unknown tenant, and says why.
+  CHECK_THROWS_WITH(config.tenant("../prod-eu"),
+                    "p.toml: unknown tenant \"../prod-eu\" (" + rule + ") (configured: 0, prod-eu, qry_2.staging)");
+  CHECK_THROWS_WITH(config.tenant(""), "p.toml: unknown tenant \"\" (" + rule + ") (configured: 0, prod-eu, qry_2.staging)");
+}
+
 TEST_CASE("broken TOML is one line with the position", "[config]") {
   std::string error = error_of("[tenants.demo]\nsource_dsn = \"unterminated\n");
   CHECK(error.rfind("conf/pgverify.toml:2:", 0) == 0);
