@@ -93,6 +93,14 @@ TEST_CASE("configuration mistakes are one line naming file, line and key, exit 2
   write(config, "[tenants.demo]\nsource_dsn = \"host=x\"\n");
   expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "../demo"}),
                      "unknown tenant \"../demo\" (a tenant name is letters, digits");
+
+  // A file a check would read, missing: named with its key and where it was looked for, before any check.
+  write(config, "[tenants.demo.app]\npython_requirements = \"backend/requirements.txt\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "post", "--tenant", "demo"}),
+                     config.string() + ":2:23: tenants.demo.app.python_requirements: " +
+                         (dir.path() / "backend/requirements.txt").string() +
+                         " does not exist (a relative path is read from the configuration file's directory, " +
+                         dir.path().string() + ")");
 }
 
 TEST_CASE("the configuration comes from --config, then $PGVERIFY_CONFIG, then ./pgverify.toml", "[cli]") {

@@ -58,7 +58,8 @@ include = ["public.*"]
 exclude = ["public.audit_*", "public.tmp?"]
 )",
                                "/etc/pgverify/pgverify.toml");
-  const TenantConfig& demo = config.tenant("demo");
+  // Not config.tenant(): that also wants the files named to be there.
+  const TenantConfig& demo = config.tenants.at("demo");
   CHECK(demo.source_dsn == "host=127.0.0.1 port=54017 dbname=qrydb user=postgres");
   CHECK(demo.target_dsn == "postgresql://postgres@127.0.0.1:54018/qrydb");
   CHECK(demo.target_major == 18);
@@ -208,6 +209,42 @@ TEST_CASE("tenant names are identifiers: they become directories", "[config]") {
   CHECK_THROWS_WITH(config.tenant("../prod-eu"),
                     "p.toml: unknown tenant \"../prod-eu\" (" + rule + ") (configured: 0, prod-eu, qry_2.staging)");
   CHECK_THROWS_WITH(config.tenant(""), "p.toml: unknown tenant \"\" (" + rule + ") (configured: 0, prod-eu, qry_2.staging)");
+}
+
+TEST_CASE("a file a check reads must be there when its tenant is used, named with key and resolved path", "[config]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("pgverify-files-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "backend");
+  const std::string text =
+      "[tenants.demo.app]\npython_requirements = \"backend/requirements.txt\"\n"
+      "[tenants.demo.fernet]\nsecret_file = \"/nonexistent/jwt\"\n"
+      "[tenants.other]\n";
+  const Config config = parse_config(text, dir / "pgverify.toml");
+  // Another tenant's files do not matter.
+  CHECK_NOTHROW(config.tenant("other"));
+  CHECK_THROWS_WITH(config.tenant("demo"),
+                    (dir / "pgverify.toml").string() + ":2:23: tenants.demo.app.python_requirements: " +
+                        (dir / "backend/requirements.txt").string() +
+                        " does not exist (a relative path is read from the configuration file's directory, " +
+                        dir.string() + ")");
+  std::ofstream(dir / "backend/requirements.txt") << "asyncpg==0.31.0\n";
+  CHECK_THROWS_WITH(config.tenant("demo"), (dir / "pgverify.toml").string() +
+                                               ":4:15: tenants.demo.fernet.secret_file: /nonexistent/jwt does not exist");
+  fs::create_directories(dir / "jwt");
+  const Config directory = parse_config("[tenants.demo.fernet]\nsecret_file = \"jwt\"\n", dir / "pgverify.toml");
+  CHECK_THROWS_WITH(directory.tenant("demo"), Catch::Contains("tenants.demo.fernet.secret_file: " +
+                                                              (dir / "jwt").string() + " is a directory, expected a file"));
+  // A site-packages directory is a python_requirements.
+  const Config site = parse_config("[tenants.demo.app]\npython_requirements = \"backend\"\n", dir / "pgverify.toml");
+  CHECK(site.tenant("demo").app.python_requirements == (dir / "backend").string());
+  // Relative to the configuration file, also when it is named relative to the working directory.
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir);
+  const Config relative = parse_config("[tenants.demo.app]\npython_requirements = \"requirements.txt\"\n",
+                                       "backend/pgverify.toml");
+  CHECK(relative.tenant("demo").app.python_requirements == (dir / "backend/requirements.txt").string());
+  fs::current_path(previous);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("broken TOML is one line with the position", "[config]") {
