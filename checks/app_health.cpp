@@ -25,6 +25,9 @@ std::string hint_for(const http::Attempt& attempt) {
     case http::Failure::tls:
       return "Install the certificate's CA on this machine; set insecure_tls = true only for a "
              "certificate you know to be self-signed.";
+    case http::Failure::headers_too_large:
+      return "Something on the way sends oversized headers (a proxy or ingress, or the application's "
+             "cookies): look at what the URL answers with `curl -sI`.";
     default: return "Check the URL and the network path to the service.";
   }
 }
@@ -67,7 +70,7 @@ CheckResult AppHealth::run(Context& context) const {
   const http::HealthOutcome outcome = http::probe_health(options);
 
   const std::string tries = std::to_string(outcome.attempts) + (outcome.attempts == 1 ? " attempt" : " attempts");
-  const std::string url = http::redact_url(app.health_url);
+  const std::string url = http::mask_url(app.health_url);
   if (outcome.ready)
     return make_result(Status::pass, url + " answered 200 (" + tries + ", " +
                                          std::to_string(outcome.elapsed.count()) + " ms)" +

@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <map>
+#include <stdexcept>
 
 #include "checks/common.hpp"
 #include "secrets/fernet.hpp"
@@ -16,6 +17,25 @@ namespace {
 constexpr const char* kRunbookHint =
     "Fix the secret to match the original cluster (JWT_SECRET_KEY of the old deployment): credentials "
     "encrypted with another key cannot be recovered by the application.";
+
+// What to do about tokens that failed this way. Only a token some key did not
+// verify says the secret is wrong; one that is no Fernet token at all says
+// the query reads the wrong thing, and one the key verified says the key is right.
+std::string hint_for(secrets::FernetError error, const std::string& tenant) {
+  if (secrets::is_malformed(error))
+    return "These values are not Fernet tokens, so no secret would decrypt them: check that tenants." + tenant +
+           ".fernet.query selects the column holding the encrypted credentials (its first column is read).";
+  switch (error) {
+    case secrets::FernetError::expired:
+    case secrets::FernetError::from_future:
+      return "The secret is right; the tokens' age is not what tenants." + tenant +
+             ".fernet.ttl allows: raise or remove ttl as the application has it, or check this machine's clock.";
+    case secrets::FernetError::bad_padding:
+      return "The secret is right, but these tokens were not made by Fernet's encrypt (or were altered by "
+             "something holding the key): the application cannot read them either.";
+    default: return kRunbookHint;
+  }
+}
 
 // A token read from a bytea column arrives as \x followed by hex digits.
 std::string token_text(const std::string& cell) {
@@ -78,7 +98,13 @@ CheckResult SecretsFernet::run(Context& context) const {
 
   const auto derivation = secrets::parse_key_derivation(config.key_derivation);
   if (!derivation) throw std::runtime_error("unknown key_derivation '" + config.key_derivation + "'");
-  const secrets::FernetKeyring keyring(secrets.secrets(), *derivation);
+  const secrets::FernetKeyring keyring = [&] {
+    try {
+      return secrets::FernetKeyring(secrets.secrets(), *derivation);
+    } catch (const std::invalid_argument& error) {
+      throw std::runtime_error(secrets.origin() + ": " + error.what());  // names the secret by position only
+    }
+  }();
 
   auto target = connect_target(context);
   auto sampled = target->query("SELECT * FROM (" + config.query + ") AS pgverify_tokens LIMIT " +
@@ -117,12 +143,20 @@ CheckResult SecretsFernet::run(Context& context) const {
   if (failures.empty()) return make_result(Status::pass, counted);
 
   std::vector<Finding> findings;
-  for (const auto& [error, count] : failures)
+  bool all_malformed = decrypted == 0;
+  for (const auto& [error, count] : failures) {
+    all_malformed = all_malformed && secrets::is_malformed(error);
     findings.push_back({"tokens from tenants." + tenant.name + ".fernet.query", "decrypts",
                         std::to_string(count) + " " + std::string(secrets::to_string(error)),
                         std::to_string(count) + " of " + std::to_string(tried) + " tokens: " +
                             std::string(secrets::describe(error)),
-                        kRunbookHint});
+                        hint_for(error, tenant.name)});
+  }
+  if (all_malformed)
+    return make_result(Status::fail,
+                       "none of the " + std::to_string(tried) + " sampled values is a Fernet token: does tenants." +
+                           tenant.name + ".fernet.query select the encrypted column?",
+                       std::move(findings));
   return make_result(Status::fail, counted + "; " + std::to_string(tried - decrypted) + " fail", std::move(findings));
 }
 

@@ -62,7 +62,7 @@ Config load_config(const GlobalOptions& global) {
   auto path = locate_config(global.config);
   if (!path)
     throw UsageError(
-        "no configuration: pass --config FILE, create ./pgverify.toml or set PGVERIFY_CONFIG");
+        "no configuration: pass --config FILE, set PGVERIFY_CONFIG or create ./pgverify.toml");
   return load_config_file(*path);
 }
 
@@ -318,7 +318,7 @@ int run(int argc, char** argv) {
 
   GlobalOptions global;
   app.add_option("--config", global.config,
-                 "Configuration file (default: ./pgverify.toml, then $PGVERIFY_CONFIG)");
+                 "Configuration file (default: $PGVERIFY_CONFIG, then ./pgverify.toml)");
 
   bool markdown = false;
   CLI::App* checks = app.add_subcommand("checks", "List every check: id, phase, summary");

@@ -3,6 +3,7 @@
 #include "pg/dsn_mask.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -12,7 +13,8 @@
 #include <libpq-fe.h>
 #include <toml++/toml.h>
 
-#include "http/health_probe.hpp"
+#include "http/url.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify {
 
@@ -36,17 +38,37 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// A tenant's name becomes a directory (pgverify-out/TENANT): a name, never a
+// path ("../x", "a/b"), never empty, never hidden.
+bool is_tenant_name(std::string_view name) {
+  const auto allowed = [](char c, bool first) {
+    return std::isalnum(static_cast<unsigned char>(c)) || (!first && (c == '.' || c == '_' || c == '-'));
+  };
+  if (name.empty() || !allowed(name.front(), true)) return false;
+  return std::all_of(name.begin() + 1, name.end(), [&](char c) { return allowed(c, false); });
+}
+
+constexpr const char* kTenantNameRule =
+    "a tenant name is letters, digits, '.', '_' and '-', starting with a letter or digit "
+    "(it names the directory pgverify-out/TENANT)";
+
+std::string shown_name(std::string_view name) { return text::quote_bytes(name, 80, '"'); }
+
 class Reader {
  public:
   Reader(const fs::path& origin) : m_origin(origin) {}
 
+  // "conf/pgverify.toml:12:15", or just the file when toml++ knows no position.
+  std::string location(const toml::source_region& where) const {
+    std::ostringstream out;
+    out << m_origin.string();
+    if (where.begin.line) out << ':' << where.begin.line << ':' << where.begin.column;
+    return out.str();
+  }
+
   [[noreturn]] void fail(const toml::source_region& where, const std::string& key,
                          const std::string& what) const {
-    std::ostringstream message;
-    message << m_origin.string();
-    if (where.begin.line) message << ':' << where.begin.line << ':' << where.begin.column;
-    message << ": " << key << ": " << what;
-    throw ConfigError(message.str());
+    throw ConfigError(location(where) + ": " + key + ": " + what);
   }
 
   // Rejects keys not in `allowed`, suggesting the nearest allowed one.
@@ -129,7 +151,25 @@ class Reader {
     if (value.empty()) return value;
     fs::path path(value);
     if (path.is_absolute() || m_origin.empty()) return value;
-    return (m_origin.parent_path() / path).lexically_normal().string();
+    return (directory() / path).lexically_normal().string();
+  }
+
+  fs::path directory() const {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(m_origin, ec);
+    return (ec ? m_origin : absolute).parent_path();
+  }
+
+  // A path a check reads: resolved, and remembered with its key and line so
+  // that Config::tenant can say which one is missing.
+  void read_file_path(const toml::table& table, std::string_view key, const std::string& prefix, bool regular,
+                      std::string& out, TenantConfig& tenant) const {
+    read_string(table, key, prefix, out);
+    if (out.empty()) return;
+    const bool relative = fs::path(out).is_relative() && !m_origin.empty();
+    out = resolve_path(out);
+    tenant.files.push_back({prefix + std::string(key), location(table.get(key)->source()), out,
+                            relative ? directory().string() : "", regular});
   }
 
   // A bare program name is looked up on PATH; anything with a slash is a path.
@@ -204,16 +244,15 @@ class Reader {
           {"health_deadline", &tenant.app.health_deadline}};
       for (const auto& [key_name, value] : seconds)
         if (auto s = read_int(*app, key_name, p, 1, 3600)) *value = std::chrono::seconds(*s);
-      read_string(*app, "python_requirements", p, tenant.app.python_requirements);
-      tenant.app.python_requirements = resolve_path(tenant.app.python_requirements);
+      // A directory is allowed: a site-packages directory.
+      read_file_path(*app, "python_requirements", p, false, tenant.app.python_requirements, tenant);
     }
 
     if (const toml::table* fernet = sub_table(table, "fernet", prefix + "fernet")) {
       const std::string p = prefix + "fernet.";
       reject_unknown(*fernet, p, {"secret_env", "secret_file", "query", "sample", "key_derivation", "ttl"});
       read_string(*fernet, "secret_env", p, tenant.fernet.secret_env);
-      read_string(*fernet, "secret_file", p, tenant.fernet.secret_file);
-      tenant.fernet.secret_file = resolve_path(tenant.fernet.secret_file);
+      read_file_path(*fernet, "secret_file", p, true, tenant.fernet.secret_file, tenant);
       read_string(*fernet, "query", p, tenant.fernet.query);
       if (auto sample = read_int(*fernet, "sample", p, 1, 1000000)) tenant.fernet.sample = *sample;
       tenant.fernet.ttl_seconds = read_int(*fernet, "ttl", p, 1, 100LL * 365 * 24 * 3600);
@@ -259,6 +298,7 @@ class Reader {
     if (!tenants) return config;
     for (const auto& [key, node] : *tenants) {
       std::string name(key.str());
+      if (!is_tenant_name(name)) fail(key.source(), "tenants." + shown_name(name), kTenantNameRule);
       if (!node.is_table())
         fail(node.source(), "tenants." + name, "expected a table ([tenants." + name + "])");
       config.tenants.emplace(name, read_tenant(name, *node.as_table()));
@@ -270,15 +310,36 @@ class Reader {
   fs::path m_origin;
 };
 
+// Before any check runs: a file the configuration names and a check would
+// read, missing, is the configuration's mistake (exit 2), not a check's error.
+void check_configured_file(const ConfiguredFile& file) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(file.path, ec);
+  std::string what;
+  if (!fs::exists(status))
+    what = ec && ec != std::errc::no_such_file_or_directory ? " cannot be read (" + ec.message() + ")" : " does not exist";
+  else if (file.regular && fs::is_directory(status))
+    what = " is a directory, expected a file";
+  else
+    return;
+  const std::string rule =
+      file.base.empty() ? "" : " (a relative path is read from the configuration file's directory, " + file.base + ")";
+  throw ConfigError(file.where + ": " + file.key + ": " + file.path + what + rule);
+}
+
 }  // namespace
 
 const TenantConfig& Config::tenant(const std::string& name) const {
   auto it = tenants.find(name);
-  if (it != tenants.end()) return it->second;
+  if (it != tenants.end()) {
+    for (const ConfiguredFile& file : it->second.files) check_configured_file(file);
+    return it->second;
+  }
   std::string known;
   for (const auto& [tenant_name, _] : tenants) known += (known.empty() ? "" : ", ") + tenant_name;
   std::string where = path.empty() ? std::string("no configuration file") : path.string();
-  throw ConfigError(where + ": unknown tenant '" + name + "'" +
+  const std::string shown = is_tenant_name(name) ? "'" + name + "'" : shown_name(name) + " (" + kTenantNameRule + ")";
+  throw ConfigError(where + ": unknown tenant " + shown +
                     (known.empty() ? std::string(" (no tenants configured)")
                                    : " (configured: " + known + ")"));
 }
@@ -312,9 +373,11 @@ Config load_config_file(const fs::path& path) {
 
 std::optional<fs::path> locate_config(const std::optional<std::string>& explicit_path) {
   if (explicit_path) return fs::path(*explicit_path);
+  // As kubectl: the flag, then the environment, then the default file. A
+  // variable naming a file that is not there is an error, not a fallback.
+  if (const char* env = std::getenv("PGVERIFY_CONFIG"); env && *env) return fs::path(env);
   std::error_code ec;
   if (fs::exists("pgverify.toml", ec)) return fs::path("pgverify.toml");
-  if (const char* env = std::getenv("PGVERIFY_CONFIG"); env && *env) return fs::path(env);
   return std::nullopt;
 }
 

@@ -53,8 +53,19 @@ struct HashConfig {
   std::vector<std::string> exclude;
 };
 
+// A file the configuration names for a check to read (python_requirements,
+// secret_file), kept with where it is named: one that is missing is a
+// configuration mistake, reported when the tenant is used.
+struct ConfiguredFile {
+  std::string key;      // "tenants.demo.fernet.secret_file"
+  std::string where;    // "conf/pgverify.toml:12:15"
+  std::string path;     // resolved (absolute when the configuration came from a file)
+  std::string base;     // the directory a relative path was resolved against; empty: written absolute
+  bool regular = false; // must be a file, not a directory
+};
+
 struct TenantConfig {
-  std::string name;
+  std::string name;  // an identifier: [A-Za-z0-9][A-Za-z0-9._-]* (it names a directory)
   std::string source_dsn;
   std::string target_dsn;
   std::optional<int> target_major;
@@ -63,13 +74,16 @@ struct TenantConfig {
   AppConfig app;
   FernetConfig fernet;
   HashConfig hash;
+  std::vector<ConfiguredFile> files;
 };
 
 struct Config {
   std::filesystem::path path;  // empty when no file was found or given
   std::map<std::string, TenantConfig> tenants;
 
-  // The named tenant; ConfigError naming the file and the tenants there when absent.
+  // The named tenant, for a run: ConfigError naming the file and the tenants
+  // there when absent (or when `name` is not a tenant name at all), or naming
+  // the key, line and resolved path of a file it names that is not there.
   const TenantConfig& tenant(const std::string& name) const;
 };
 
@@ -77,9 +91,9 @@ struct Config {
 Config parse_config(std::string_view text, const std::filesystem::path& origin);
 Config load_config_file(const std::filesystem::path& path);
 
-// Where the configuration comes from: --config, else ./pgverify.toml, else
-// $PGVERIFY_CONFIG. nullopt when none of them names an existing file and
-// --config was not given (commands that need no tenant still work then).
+// Where the configuration comes from: --config, else $PGVERIFY_CONFIG, else
+// ./pgverify.toml. nullopt when neither the flag nor the variable is given and
+// there is no ./pgverify.toml (commands that need no tenant still work then).
 std::optional<std::filesystem::path> locate_config(const std::optional<std::string>& explicit_path);
 
 }  // namespace pgverify

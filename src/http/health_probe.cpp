@@ -23,19 +23,6 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct UrlHandle {
-  CURLU* handle = curl_url();
-  ~UrlHandle() { curl_url_cleanup(handle); }
-};
-
-std::string url_part(CURLU* url, CURLUPart part) {
-  char* value = nullptr;
-  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || !value) return "";
-  std::string out(value);
-  curl_free(value);
-  return out;
-}
-
 std::string one_line(std::string_view text, std::size_t max_chars) {
   std::string out;
   for (char c : text) {
@@ -55,6 +42,19 @@ std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* use
   const std::size_t bytes = size * count;
   if (body->size() < kBodyKept) body->append(data, std::min(bytes, kBodyKept - body->size()));
   return bytes;  // the rest is read and dropped, so the server is not cut off mid-answer
+}
+
+// libcurl refuses a response whose header line exceeds CURL_MAX_HTTP_HEADER
+// (as "Out of memory") or whose headers exceed 300 KiB in all
+// (MAX_HTTP_RESP_HEADER_SIZE, lib/http.h, not public).
+constexpr long kMaxHeaderLine = CURL_MAX_HTTP_HEADER;
+constexpr long kMaxHeadersTotal = 300 * 1024;
+
+// Whether the blank line ending the response headers came.
+std::size_t note_header_end(char* data, std::size_t size, std::size_t count, void* user) {
+  const std::string_view line(data, size * count);
+  if (line == "\r\n" || line == "\n") *static_cast<bool*>(user) = true;
+  return size * count;
 }
 
 Attempt attempt_once(const HealthOptions& options, const std::string& shown_url, int number,
@@ -82,12 +82,15 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
   curl_easy_setopt(c, CURLOPT_USERAGENT, "pgverify/" PGVERIFY_VERSION);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  bool headers_ended = false;
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, note_header_end);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &headers_ended);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
 
   const CURLcode code = curl_easy_perform(c);
   if (code == CURLE_OK) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &attempt.status);
-    attempt.body_start = one_line(body, kBodyShown);
+    attempt.body_start = one_line(mask_url_secrets(body, options.url), kBodyShown);
     if (attempt.status == 200) {
       attempt.message = shown_url + " answered 200";
       return attempt;
@@ -98,8 +101,19 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
     return attempt;
   }
 
-  // libcurl's own words say which name, address or certificate; they hold no password.
-  const std::string detail = one_line(error[0] ? error : curl_easy_strerror(code), 200);
+  // libcurl's own words say which name, address or certificate; they may
+  // quote the URL, so its secrets are masked.
+  const std::string detail = one_line(mask_url_secrets(error[0] ? error : curl_easy_strerror(code), options.url), 200);
+  long header_bytes = 0;
+  curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
+  if (!headers_ended && (code == CURLE_OUT_OF_MEMORY || header_bytes >= kMaxHeadersTotal)) {
+    attempt.failure = Failure::headers_too_large;
+    attempt.message = shown_url + " answered with response headers larger than libcurl accepts (" +
+                      (code == CURLE_OUT_OF_MEMORY ? "a header line over " + std::to_string(kMaxHeaderLine)
+                                                   : "over " + std::to_string(kMaxHeadersTotal)) +
+                      " bytes)";
+    return attempt;
+  }
   switch (code) {
     case CURLE_COULDNT_CONNECT:
       attempt.failure = Failure::refused;
@@ -140,7 +154,8 @@ Attempt attempt_once(const HealthOptions& options, const std::string& shown_url,
 
 bool worth_retrying(const Attempt& attempt) {
   switch (attempt.failure) {
-    case Failure::tls: return false;
+    case Failure::tls:
+    case Failure::headers_too_large: return false;
     case Failure::other: return attempt.transient;
     case Failure::http_status:
       return attempt.status >= 500 || attempt.status == 408 || attempt.status == 429;
@@ -158,44 +173,16 @@ std::string_view to_string(Failure failure) {
     case Failure::dns: return "dns";
     case Failure::timeout: return "timeout";
     case Failure::tls: return "tls";
+    case Failure::headers_too_large: return "headers-too-large";
     case Failure::other: return "other";
   }
   return "other";
 }
 
-std::string redact_url(const std::string& url) {
-  global_init();
-  UrlHandle parsed;
-  if (!parsed.handle || curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    // Not a URL libcurl reads: still never show what may be a password. All
-    // of the authority up to its last '@' (user:password, which may itself
-    // hold '@') becomes ***.
-    const auto scheme = url.find("://");
-    const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-    const std::size_t authority_end = std::min(url.find_first_of("/?#", start), url.size());
-    const auto at = url.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
-    if (at != std::string::npos && at >= start) return url.substr(0, start) + "***" + url.substr(at);
-    return url;
-  }
-  if (!url_part(parsed.handle, CURLUPART_PASSWORD).empty())
-    curl_url_set(parsed.handle, CURLUPART_PASSWORD, "***", 0);
-  return url_part(parsed.handle, CURLUPART_URL);
-}
-
-void validate_health_url(const std::string& url) {
-  global_init();
-  UrlHandle parsed;
-  if (!parsed.handle || curl_url_set(parsed.handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-    throw BadUrl("'" + redact_url(url) + "' is not a URL");
-  const std::string scheme = url_part(parsed.handle, CURLUPART_SCHEME);
-  if (scheme != "http" && scheme != "https")
-    throw BadUrl("'" + redact_url(url) + "' is not an http or https URL");
-  if (url_part(parsed.handle, CURLUPART_HOST).empty()) throw BadUrl("'" + redact_url(url) + "' names no host");
-}
-
 HealthOutcome probe_health(const HealthOptions& options) {
   validate_health_url(options.url);
-  const std::string shown_url = redact_url(options.url);
+  global_init();
+  const std::string shown_url = mask_url(options.url);
   const auto start = Clock::now();
   const auto deadline = start + options.deadline;
   milliseconds backoff = options.first_backoff;

@@ -6,23 +6,12 @@
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "http/url.hpp"
+
 namespace pgverify::http {
-
-// A health URL that cannot be used at all (not http or https, unparsable).
-class BadUrl : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Checks the URL's form; throws BadUrl with the URL (password masked) and why.
-void validate_health_url(const std::string& url);
-
-// The URL with any password replaced by "***", for messages and reports.
-std::string redact_url(const std::string& url);
 
 // Why one attempt did not get a 200.
 enum class Failure {
@@ -32,6 +21,7 @@ enum class Failure {
   dns,           // the host name does not resolve
   timeout,       // no connection, or no whole answer, in time
   tls,           // certificate not trusted, wrong host name, handshake failed
+  headers_too_large,  // response headers larger than libcurl accepts
   other,         // any other transport error
 };
 std::string_view to_string(Failure failure);
@@ -40,8 +30,9 @@ struct Attempt {
   int number = 0;
   Failure failure = Failure::none;
   long status = 0;            // the HTTP status when one came
-  std::string message;        // one line, saying what happened
-  std::string body_start;     // the first bytes of the body, one line, at most 300 characters
+  std::string message;        // one line, saying what happened; the URL's secrets masked
+  std::string body_start;     // the first bytes of the body, one line, at most 300 characters,
+                              // the URL's secrets masked (a server may echo them)
   bool transient = false;     // an `other` failure that waiting may cure (connection dropped)
 };
 
@@ -64,8 +55,8 @@ struct HealthOutcome {
 };
 
 // GETs the URL until it answers 200, the deadline passes, or a failure that
-// waiting cannot cure happens (a TLS error; a 4xx other than 408 and 429: the
-// URL is wrong). Refused connections, DNS failures, timeouts and 5xx answers
+// waiting cannot cure happens (a TLS error; headers too large; a 4xx other
+// than 408 and 429: the URL is wrong). Refused connections, DNS failures, timeouts and 5xx answers
 // are retried with backoff. Redirects are not followed: a health endpoint
 // that redirects is misconfigured. Throws BadUrl for an unusable URL.
 // Dropped connections (nothing received, a reset) count as retryable too.

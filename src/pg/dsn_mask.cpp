@@ -2,8 +2,10 @@
 
 #include <libpq-fe.h>
 
-#include <algorithm>
 #include <cctype>
+
+#include "pg/dsn_options.hpp"
+#include "text/masking.hpp"
 
 namespace pgverify::pg {
 
@@ -11,29 +13,6 @@ namespace {
 
 bool is_uri(std::string_view dsn) {
   return dsn.starts_with("postgresql://") || dsn.starts_with("postgres://");
-}
-
-std::string percent_decoded(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto hex = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    if (text[i] == '%') {
-      const int high = i + 1 < text.size() ? hex(text[i + 1]) : -1;
-      const int low = i + 2 < text.size() ? hex(text[i + 2]) : -1;
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
 }
 
 // Where the next "keyword=" starts in text (spaces before it), or npos.
@@ -58,6 +37,20 @@ void add(std::vector<std::string>& parts, std::string part) {
   parts.push_back(std::move(part));
 }
 
+// Whether a fragment libpq quoted shows some of a secret part: it is (a piece
+// of) the part, or the two share four characters in a row (the part inside
+// it, or overlapping it, as when a URI password holding '@' and ':' spills
+// into the port). A part under four characters inside a longer fragment does
+// not count: a password "p" would hide every quoted word with a p in it.
+bool shows_part(std::string_view fragment, std::string_view part) {
+  if (fragment.empty() || part.empty()) return false;
+  if (part.find(fragment) != std::string_view::npos) return true;
+  constexpr std::size_t kRun = 4;
+  for (std::size_t i = 0; part.size() >= kRun && i + kRun <= fragment.size(); ++i)
+    if (part.find(fragment.substr(i, kRun)) != std::string_view::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
@@ -75,7 +68,7 @@ std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
       const std::size_t colon = userinfo.find(':');
       if (colon != std::string_view::npos) {
         add(parts, std::string(userinfo.substr(colon + 1)));
-        add(parts, percent_decoded(userinfo.substr(colon + 1)));
+        add(parts, text::percent_decoded(userinfo.substr(colon + 1)));
       }
     }
     // password= in the query string.
@@ -85,7 +78,7 @@ std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
       const std::size_t end = dsn.find('&', value);
       const std::string_view raw = dsn.substr(value, end == std::string_view::npos ? std::string_view::npos : end - value);
       add(parts, std::string(raw));
-      add(parts, percent_decoded(raw));
+      add(parts, text::percent_decoded(raw));
     }
     return parts;
   }
@@ -137,32 +130,25 @@ std::string mask_dsn_secrets(std::string_view message, std::string_view dsn) {
     }
     const std::string_view fragment = message.substr(i + 1, close - i - 1);
     bool secret = !fragment.empty() && fragment == dsn && !parts.empty();
-    for (const auto& part : parts)
-      secret = secret || (!fragment.empty() && (fragment.find(part) != std::string_view::npos ||
-                                                part.find(fragment) != std::string::npos));
+    for (const auto& part : parts) secret = secret || shows_part(fragment, part);
     out += '"';
     out += secret ? std::string(kMasked) : std::string(fragment);
     out += '"';
     i = close + 1;
   }
-  // Then any secret part left anywhere, longest first; not a part of under
-  // four characters outside quotes, which would garble the message's words.
-  std::vector<std::string> sorted;
-  for (const auto& part : parts)
-    if (part.size() >= 4) sorted.push_back(part);
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-  for (const auto& part : sorted)
-    for (std::size_t at = out.find(part); at != std::string::npos; at = out.find(part, at + kMasked.size()))
-      out.replace(at, part.size(), kMasked);
-  return out;
+  // Then any secret part left anywhere; not a part of under four characters
+  // outside quotes, which would garble the message's words.
+  return text::mask_parts(std::move(out), parts, kMasked, 4);
 }
 
 std::optional<std::string> dsn_parse_error(const std::string& dsn) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
   if (options) {
+    const std::optional<std::string> unusable = unusable_option(options);
     PQconninfoFree(options);
-    return std::nullopt;
+    if (!unusable) return std::nullopt;
+    return mask_dsn_secrets(*unusable, dsn);
   }
   std::string message = error ? error : "out of memory";
   PQfreemem(error);

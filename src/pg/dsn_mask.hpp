@@ -26,8 +26,10 @@ std::vector<std::string> dsn_secret_parts(std::string_view dsn);
 // connection string) masked whole.
 std::string mask_dsn_secrets(std::string_view message, std::string_view dsn);
 
-// libpq's complaint about a connection string, masked, on one line; nullopt
-// when libpq parses it.
+// Why a connection string cannot be used, masked, on one line: libpq's
+// complaint when it does not parse, else the first value libpq parses but
+// refuses when connecting (a port that is not 1..65535, three ports for two
+// hosts, sslmode=requir: see dsn_options.hpp). nullopt when it can be used.
 std::optional<std::string> dsn_parse_error(const std::string& dsn);
 
 }  // namespace pgverify::pg

@@ -87,6 +87,20 @@ std::string_view to_string(FernetError error) {
   return "unknown";
 }
 
+bool is_malformed(FernetError error) {
+  switch (error) {
+    case FernetError::invalid_base64:
+    case FernetError::too_short:
+    case FernetError::bad_version:
+    case FernetError::bad_length: return true;
+    case FernetError::bad_hmac:
+    case FernetError::bad_padding:
+    case FernetError::expired:
+    case FernetError::from_future: return false;
+  }
+  return false;
+}
+
 std::string_view describe(FernetError error) {
   switch (error) {
     case FernetError::invalid_base64: return "token is not url-safe base64";

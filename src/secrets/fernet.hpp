@@ -29,6 +29,11 @@ enum class FernetError {
   from_future,     // authentic, but more than 60 s ahead of "now" (only checked with a TTL)
 };
 
+// Whether the error is in the token's form, found before any key is tried
+// (invalid_base64, too_short, bad_version, bad_length): the text is not a
+// Fernet token at all, and no secret would decrypt it.
+bool is_malformed(FernetError error);
+
 // A stable snake_case name ("bad_hmac"), for counts in reports and JSON.
 std::string_view to_string(FernetError error);
 // One lowercase line for a human ("hmac does not verify: another key, or an altered token").

@@ -40,13 +40,14 @@ FernetKeyring::FernetKeyring(std::span<const std::string> secrets, KeyDerivation
   if (secrets.empty()) throw std::invalid_argument("no fernet secret given");
   for (std::size_t i = 0; i < secrets.size(); ++i) {
     const std::string& secret = secrets[i];
-    if (secret.empty()) throw std::invalid_argument("fernet secret " + std::to_string(i) + " is empty");
+    // Messages count secrets from 1, as the lines of a secret file and the reports do.
+    const std::string which = "fernet secret " + std::to_string(i + 1);
+    if (secret.empty()) throw std::invalid_argument(which + " is empty");
     if (derivation != KeyDerivation::sha256) {
       if (auto key = raw_key(secret)) {
         m_candidates.push_back({i, KeyDerivation::raw, *key});
       } else if (derivation == KeyDerivation::raw) {
-        throw std::invalid_argument("fernet secret " + std::to_string(i) +
-                                    " is not a fernet key (url-safe base64 of 32 bytes)");
+        throw std::invalid_argument(which + " is not a fernet key (url-safe base64 of 32 bytes)");
       }
     }
     if (derivation != KeyDerivation::raw) m_candidates.push_back({i, KeyDerivation::sha256, sha256_key(secret)});

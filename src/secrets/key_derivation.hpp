@@ -39,19 +39,19 @@ FernetKey sha256_key(std::string_view secret);
 struct KeyringResult {
   std::optional<std::string> plaintext;
   FernetError error = FernetError::bad_hmac;  // meaningful only without a plaintext
-  std::optional<std::size_t> secret_index;     // into the secrets the keyring was built from
+  std::optional<std::size_t> secret_index;     // into the secrets the keyring was built from (0: the first)
   std::optional<KeyDerivation> derivation;     // raw or sha256, never auto_
 
   bool ok() const { return plaintext.has_value(); }
 };
 
-// The candidate keys of a list of secrets, tried in order: secret 0 (raw, then
-// sha256 when auto), secret 1, ... The first whose HMAC verifies decides; a token
+// The candidate keys of a list of secrets, tried in order: the first secret
+// (raw, then sha256 when auto), the second, ... The first whose HMAC verifies decides; a token
 // no candidate verifies is bad_hmac, and a malformed token fails with its own
 // error before any key is tried. Keeps only the derived keys, never the secrets.
 class FernetKeyring {
  public:
-  // Throws std::invalid_argument (naming the secret by index only) when there is
+  // Throws std::invalid_argument (naming the secret by position, counted from 1) when there is
   // no secret, a secret is empty, or, with raw, a secret is not a Fernet key.
   FernetKeyring(std::span<const std::string> secrets, KeyDerivation derivation);
 

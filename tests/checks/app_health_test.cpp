@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "checks/app_health.hpp"
+#include "core/runner.hpp"
+#include "reports/reporter.hpp"
 #include "support/check_fixture.hpp"
 #include "support/http_server.hpp"
 
@@ -70,4 +74,39 @@ TEST_CASE("app.health is skipped without a health URL", "[checks][app.health]") 
   auto result = f.run(checks::AppHealth(), Phase::post);
   CHECK(result.status == Status::skip);
   CHECK(result.summary == "no health URL configured (tenants.demo.app.health_url)");
+}
+
+TEST_CASE("app.health never shows the URL's password, query or fragment values in any report", "[checks][app.health]") {
+  const std::vector<std::string> secrets = {"pAssw0rdX", "t0kenX", "s1gnatureX", "fr4gmentX"};
+  const auto with_secrets = [](std::string url) {
+    url.insert(url.find("://") + 3, "probe:pAssw0rdX@");
+    return url + "?token=t0kenX&sig=s1gnatureX#access_token=fr4gmentX";
+  };
+  testing::HttpServer ready({200, "ready"});
+  testing::HttpServer echoing({503, "token t0kenX rejected; sig s1gnatureX"});
+  const std::string urls[] = {
+      with_secrets(ready.url()),
+      with_secrets(echoing.url()),
+      with_secrets("http://127.0.0.1:" + std::to_string(testing::unused_port()) + "/health/ready"),
+      "http:///health/ready?token=t0kenX",  // refused as a URL: the check errors
+  };
+  for (const auto& url : urls) {
+    INFO(url);
+    testing::CheckFixture f;
+    quick(f.tenant, url);
+    checks::AppHealth check;
+    Context context{Phase::post, f.tenant, f.connector, f.tools, std::nullopt, nullptr};
+    RunReport report;
+    report.tenant = "demo";
+    report.phase = Phase::post;
+    report.checks = run_checks({&check}, context);
+    for (auto format : {reports::Format::console, reports::Format::json, reports::Format::junit, reports::Format::markdown}) {
+      INFO(reports::to_string(format));
+      std::ostringstream out;
+      reports::render(report, format, out);
+      // The URL is there, masked (JUnit leaves a passing check's summary out; Markdown escapes *).
+      if (format == reports::Format::console || format == reports::Format::json) CHECK_THAT(out.str(), Catch::Contains("***"));
+      for (const auto& secret : secrets) CHECK(out.str().find(secret) == std::string::npos);
+    }
+  }
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <map>
 
 #include "checks/secrets_fernet.hpp"
 #include "secrets/fernet.hpp"
@@ -119,4 +120,52 @@ TEST_CASE("secrets.fernet applies a configured TTL as the application would", "[
   auto result = f.run(checks::SecretsFernet(), Phase::post);
   CHECK(result.status == Status::fail);
   CHECK(result.findings.at(0).actual == "1 expired");
+}
+
+TEST_CASE("secrets.fernet says values that are no Fernet tokens come from the query, not the secret", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  // What a query on the wrong column reads: ids, names, JSON.
+  f.serve({{"42"}, {"{\"api_key\": \"plain\"}"}, {"gAAAAA"}, {std::string(120, 'A')}});
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::fail);
+  CHECK(result.summary ==
+        "none of the 4 sampled values is a Fernet token: does tenants.demo.fernet.query select the encrypted column?");
+  REQUIRE_FALSE(result.findings.empty());
+  for (const auto& finding : result.findings) {
+    INFO(finding.actual);
+    CHECK_THAT(finding.hint, Catch::StartsWith("These values are not Fernet tokens") &&
+                                 Catch::Contains("tenants.demo.fernet.query selects the column"));
+    CHECK_THAT(finding.hint, !Catch::Contains("Fix the secret"));
+  }
+}
+
+TEST_CASE("secrets.fernet blames the secret only for tokens no key verifies", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  const auto key = secrets::sha256_key(kSecret);
+  secrets::FernetIv iv{};
+  const auto now = static_cast<std::uint64_t>(std::time(nullptr));
+  f.tenant.fernet.ttl_seconds = 60;
+  f.serve({{secrets::encrypt(key, "stale", iv, now - 7200)}, {token(secrets::sha256_key("other"), "x")}, {"not a token"}});
+  auto result = f.run(checks::SecretsFernet(), Phase::post);
+  CHECK(result.status == Status::fail);
+  CHECK_THAT(result.summary, Catch::StartsWith("0 of 3 sampled tokens decrypt"));
+  std::map<std::string, std::string> hints;
+  for (const auto& finding : result.findings) hints[finding.actual] = finding.hint;
+  CHECK_THAT(hints.at("1 bad_hmac"), Catch::StartsWith("Fix the secret"));
+  CHECK_THAT(hints.at("1 expired"), Catch::StartsWith("The secret is right") && Catch::Contains("ttl"));
+  CHECK_THAT(hints.at("1 invalid_base64"), Catch::StartsWith("These values are not Fernet tokens"));
+}
+
+TEST_CASE("secrets.fernet counts secrets from 1 when a raw key is not one", "[checks][secrets.fernet]") {
+  FernetFixture f;
+  f.tenant.fernet.key_derivation = "raw";
+  f.serve({{"x"}});
+  try {
+    f.run(checks::SecretsFernet(), Phase::post);
+    FAIL("no error");
+  } catch (const std::exception& error) {
+    CHECK_THAT(std::string(error.what()), Catch::Contains("fernet secret 1 is not a fernet key") &&
+                                             Catch::Contains("environment variable PGV_UNIT_FERNET_SECRET"));
+    CHECK(std::string(error.what()).find(kSecret) == std::string::npos);
+  }
 }

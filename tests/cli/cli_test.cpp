@@ -86,17 +86,40 @@ TEST_CASE("configuration mistakes are one line naming file, line and key, exit 2
 
   write(config, "[tenants.demo\n");
   expect_usage_error(testing::run_pgverify({"--config", config.string(), "post", "--tenant", "demo"}), "invalid TOML");
+
+  // A tenant's name becomes a directory: a path is not a name.
+  write(config, "[tenants.\"../../escape\"]\nsource_dsn = \"host=x\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "../../escape"}),
+                     config.string() + ":1:10: tenants.\"../../escape\": a tenant name is letters, digits");
+  write(config, "[tenants.demo]\nsource_dsn = \"host=x\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "../demo"}),
+                     "unknown tenant \"../demo\" (a tenant name is letters, digits");
+
+  // A file a check would read, missing: named with its key and where it was looked for, before any check.
+  write(config, "[tenants.demo.app]\npython_requirements = \"backend/requirements.txt\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config.string(), "post", "--tenant", "demo"}),
+                     config.string() + ":2:23: tenants.demo.app.python_requirements: " +
+                         (dir.path() / "backend/requirements.txt").string() +
+                         " does not exist (a relative path is read from the configuration file's directory, " +
+                         dir.path().string() + ")");
 }
 
-TEST_CASE("the configuration comes from ./pgverify.toml, then $PGVERIFY_CONFIG", "[cli]") {
+TEST_CASE("the configuration comes from --config, then $PGVERIFY_CONFIG, then ./pgverify.toml", "[cli]") {
   testing::TempDir dir("cli-locate");
   write(dir.path() / "env.toml", "[tenants.fromenv]\n");
+  write(dir.path() / "flag.toml", "[tenants.fromflag]\n");
   auto result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && PGVERIFY_CONFIG=env.toml '" +
                                                     PGVERIFY_BINARY + "' pre --tenant nope"});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("env.toml: unknown tenant 'nope' (configured: fromenv)"));
   write(dir.path() / "pgverify.toml", "[tenants.local]\n");
   result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && PGVERIFY_CONFIG=env.toml '" +
+                                              PGVERIFY_BINARY + "' pre --tenant nope"});
+  CHECK_THAT(result.err, Catch::Contains("env.toml: unknown tenant 'nope' (configured: fromenv)"));
+  result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && PGVERIFY_CONFIG=env.toml '" +
+                                              PGVERIFY_BINARY + "' --config flag.toml pre --tenant nope"});
+  CHECK_THAT(result.err, Catch::Contains("flag.toml: unknown tenant 'nope' (configured: fromflag)"));
+  result = exec::run_process({"sh", "-c", "cd '" + dir.path().string() + "' && env -u PGVERIFY_CONFIG '" +
                                               PGVERIFY_BINARY + "' pre --tenant nope"});
   CHECK_THAT(result.err, Catch::Contains("pgverify.toml: unknown tenant 'nope' (configured: local)"));
   result = exec::run_process({"sh", "-c", "cd / && env -u PGVERIFY_CONFIG '" + std::string(PGVERIFY_BINARY) +
@@ -185,6 +208,18 @@ TEST_CASE("dump verify: a wrong path is exit 2, an unreadable dump exit 1, each 
   CHECK(cut.exit_code == 1);
   CHECK(cut.out.empty());
   CHECK(lines(cut.err) == 1);
+}
+
+TEST_CASE("a connection string on the command line that cannot be used is exit 2, its password never shown", "[cli]") {
+  const std::string dsn = "postgresql://u:Pw0rdX@127.0.0.1:notaport/db";
+  auto hash = testing::run_pgverify({"hash", "--dsn", dsn});
+  expect_usage_error(hash, "invalid connection string: invalid port number: \"notaport\"");
+  CHECK(hash.err.find("Pw0rdX") == std::string::npos);
+  testing::TempDir dir("cli-dsn");
+  const auto path = testing::write_plain_dump(dir.path() / "small.sql", testing::plain_dump_text({{"public.t", {"1"}}}));
+  auto verify = testing::run_pgverify({"dump", "verify", path.string(), "--against", "host=127.0.0.1,127.0.0.1 port=5432,x password=Pw0rdX"});
+  expect_usage_error(verify, "invalid port number: \"x\"");
+  CHECK(verify.err.find("Pw0rdX") == std::string::npos);
 }
 
 TEST_CASE("dump verify shows names from a hostile dump terminal-safe", "[cli]") {

@@ -58,7 +58,8 @@ include = ["public.*"]
 exclude = ["public.audit_*", "public.tmp?"]
 )",
                                "/etc/pgverify/pgverify.toml");
-  const TenantConfig& demo = config.tenant("demo");
+  // Not config.tenant(): that also wants the files named to be there.
+  const TenantConfig& demo = config.tenants.at("demo");
   CHECK(demo.source_dsn == "host=127.0.0.1 port=54017 dbname=qrydb user=postgres");
   CHECK(demo.target_dsn == "postgresql://postgres@127.0.0.1:54018/qrydb");
   CHECK(demo.target_major == 18);
@@ -144,6 +145,21 @@ TEST_CASE("a malformed connection string is caught with its line", "[config]") {
         "conf/pgverify.toml:2:14: tenants.demo.target_dsn: invalid connection string: invalid percent-encoded token: \"****\"");
 }
 
+TEST_CASE("a connection string libpq would refuse when connecting is caught with its line", "[config]") {
+  const auto dsn_error = [](const std::string& key, const std::string& dsn) {
+    return error_of("[tenants.demo]\n" + key + " = \"" + dsn + "\"\n");
+  };
+  const std::string at = "conf/pgverify.toml:2:14: tenants.demo.";
+  const std::string port_rule = " (a port is a number from 1 to 65535)";
+  CHECK(dsn_error("source_dsn", "postgresql://u:p@127.0.0.1:notaport/db") ==
+        at + "source_dsn: invalid connection string: invalid port number: \"notaport\"" + port_rule);
+  CHECK(dsn_error("target_dsn", "host=a,b port=5432,x password=Pw0rdX") ==
+        at + "target_dsn: invalid connection string: invalid port number: \"x\"" + port_rule);
+  CHECK(dsn_error("target_dsn", "host=db sslmode=requir password=Pw0rdX") ==
+        at + "target_dsn: invalid connection string: invalid sslmode value: \"requir\" "
+             "(one of disable, allow, prefer, require, verify-ca, verify-full)");
+}
+
 TEST_CASE("hash settings are checked", "[config]") {
   CHECK(error_of("[tenants.demo.hash]\nmode = \"fast\"\n") ==
         "conf/pgverify.toml:2:8: tenants.demo.hash.mode: 'fast' is not one of binary, text");
@@ -156,14 +172,79 @@ TEST_CASE("hash settings are checked", "[config]") {
 }
 
 TEST_CASE("health settings are checked, and a URL's password is never shown", "[config]") {
-  CHECK(error_of("[tenants.demo.app]\nhealth_url = \"qry.example/health\"\n") ==
-        "conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'qry.example/health' is not a URL");
+  CHECK_THAT(error_of("[tenants.demo.app]\nhealth_url = \"qry.example/health\"\n"),
+             Catch::StartsWith("conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'qry.example/health' is not a URL ("));
   CHECK(error_of("[tenants.demo.app]\nhealth_url = \"ftp://u:s3cret@qry.example/health\"\n") ==
         "conf/pgverify.toml:2:14: tenants.demo.app.health_url: 'ftp://u:***@qry.example/health' is not an http or https URL");
   CHECK(error_of("[tenants.demo.app]\nhealth_deadline = 0\n") ==
         "conf/pgverify.toml:2:19: tenants.demo.app.health_deadline: value 0 out of range 1..3600");
   CHECK(error_of("[tenants.demo.app]\nhealth_request_timeout = \"10s\"\n") ==
         "conf/pgverify.toml:2:26: tenants.demo.app.health_request_timeout: expected an integer, found a string");
+}
+
+TEST_CASE("a health URL without its host is refused, with the URL's secrets masked", "[config]") {
+  const auto url_error = [](const std::string& url) { return error_of("[tenants.demo.app]\nhealth_url = \"" + url + "\"\n"); };
+  const std::string at = "conf/pgverify.toml:2:14: tenants.demo.app.health_url: ";
+  const std::string no_host = " names no host (an http URL is http://HOST[:PORT]/PATH)";
+  CHECK(url_error("http:///ok") == at + "'http:///ok'" + no_host);
+  CHECK(url_error("https:///health?token=t0kenX") == at + "'https:///health?token=***'" + no_host);
+  CHECK(url_error("ftp://u:s3cret@qry.example/x?sig=s1gX") ==
+        at + "'ftp://u:***@qry.example/x?sig=***' is not an http or https URL");
+}
+
+TEST_CASE("tenant names are identifiers: they become directories", "[config]") {
+  const std::string rule = "a tenant name is letters, digits, '.', '_' and '-', starting with a letter or digit "
+                           "(it names the directory pgverify-out/TENANT)";
+  CHECK(error_of("[tenants.\"../../escape\"]\nsource_dsn = \"host=x\"\n") ==
+        "conf/pgverify.toml:1:10: tenants.\"../../escape\": " + rule);
+  CHECK(error_of("[tenants.ok]\n[tenants.\"\"]\n") == "conf/pgverify.toml:2:10: tenants.\"\": " + rule);
+  CHECK(error_of("[tenants.\"a/b\"]\n") == "conf/pgverify.toml:1:10: tenants.\"a/b\": " + rule);
+  CHECK(error_of("[tenants.\".hidden\"]\n") == "conf/pgverify.toml:1:10: tenants.\".hidden\": " + rule);
+  CHECK(error_of("tenants.\"-rf\".source_dsn = \"host=x\"\n") == "conf/pgverify.toml:1:9: tenants.\"-rf\": " + rule);
+  CHECK(error_of("[tenants.\"caf\u00e9\"]\n") == "conf/pgverify.toml:1:10: tenants.\"caf\\xc3\\xa9\": " + rule);
+  Config config = parse_config("[tenants.prod-eu]\n[tenants.\"qry_2.staging\"]\n[tenants.0]\n", "p.toml");
+  CHECK(config.tenants.size() == 3);
+
+  // On the command line, a name that is no name is an unknown tenant, and says why.
+  CHECK_THROWS_WITH(config.tenant("../prod-eu"),
+                    "p.toml: unknown tenant \"../prod-eu\" (" + rule + ") (configured: 0, prod-eu, qry_2.staging)");
+  CHECK_THROWS_WITH(config.tenant(""), "p.toml: unknown tenant \"\" (" + rule + ") (configured: 0, prod-eu, qry_2.staging)");
+}
+
+TEST_CASE("a file a check reads must be there when its tenant is used, named with key and resolved path", "[config]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("pgverify-files-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "backend");
+  const std::string text =
+      "[tenants.demo.app]\npython_requirements = \"backend/requirements.txt\"\n"
+      "[tenants.demo.fernet]\nsecret_file = \"/nonexistent/jwt\"\n"
+      "[tenants.other]\n";
+  const Config config = parse_config(text, dir / "pgverify.toml");
+  // Another tenant's files do not matter.
+  CHECK_NOTHROW(config.tenant("other"));
+  CHECK_THROWS_WITH(config.tenant("demo"),
+                    (dir / "pgverify.toml").string() + ":2:23: tenants.demo.app.python_requirements: " +
+                        (dir / "backend/requirements.txt").string() +
+                        " does not exist (a relative path is read from the configuration file's directory, " +
+                        dir.string() + ")");
+  std::ofstream(dir / "backend/requirements.txt") << "asyncpg==0.31.0\n";
+  CHECK_THROWS_WITH(config.tenant("demo"), (dir / "pgverify.toml").string() +
+                                               ":4:15: tenants.demo.fernet.secret_file: /nonexistent/jwt does not exist");
+  fs::create_directories(dir / "jwt");
+  const Config directory = parse_config("[tenants.demo.fernet]\nsecret_file = \"jwt\"\n", dir / "pgverify.toml");
+  CHECK_THROWS_WITH(directory.tenant("demo"), Catch::Contains("tenants.demo.fernet.secret_file: " +
+                                                              (dir / "jwt").string() + " is a directory, expected a file"));
+  // A site-packages directory is a python_requirements.
+  const Config site = parse_config("[tenants.demo.app]\npython_requirements = \"backend\"\n", dir / "pgverify.toml");
+  CHECK(site.tenant("demo").app.python_requirements == (dir / "backend").string());
+  // Relative to the configuration file, also when it is named relative to the working directory.
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir);
+  const Config relative = parse_config("[tenants.demo.app]\npython_requirements = \"requirements.txt\"\n",
+                                       "backend/pgverify.toml");
+  CHECK(relative.tenant("demo").app.python_requirements == (dir / "backend/requirements.txt").string());
+  fs::current_path(previous);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("broken TOML is one line with the position", "[config]") {
@@ -191,7 +272,7 @@ TEST_CASE("a missing file or a directory is a clear error", "[config]") {
   CHECK_THROWS_WITH(load_config_file("/tmp"), "/tmp: is a directory, expected a TOML file");
 }
 
-TEST_CASE("the config is found through --config, ./pgverify.toml, then $PGVERIFY_CONFIG", "[config]") {
+TEST_CASE("the config is found through --config, then $PGVERIFY_CONFIG, then ./pgverify.toml", "[config]") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("pgverify-locate-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -201,7 +282,13 @@ TEST_CASE("the config is found through --config, ./pgverify.toml, then $PGVERIFY
 
   CHECK(locate_config(std::string("given.toml")) == fs::path("given.toml"));
   CHECK(locate_config(std::nullopt) == fs::path("/from/env.toml"));
+  // The variable is asked for explicitly: a ./pgverify.toml does not override it.
   std::ofstream(dir / "pgverify.toml") << "";
+  CHECK(locate_config(std::string("given.toml")) == fs::path("given.toml"));
+  CHECK(locate_config(std::nullopt) == fs::path("/from/env.toml"));
+  ::unsetenv("PGVERIFY_CONFIG");
+  CHECK(locate_config(std::nullopt) == fs::path("pgverify.toml"));
+  ::setenv("PGVERIFY_CONFIG", "", 1);  // set but empty: as unset
   CHECK(locate_config(std::nullopt) == fs::path("pgverify.toml"));
   ::unsetenv("PGVERIFY_CONFIG");
   fs::remove(dir / "pgverify.toml");

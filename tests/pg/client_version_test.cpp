@@ -49,8 +49,10 @@ TEST_CASE("a malformed DSN is reported by libpq's own words without connecting",
   pg::LibpqConnector connector;
   CHECK_THROWS_WITH(connector.connect("host=db oops"),
                     Catch::StartsWith("invalid connection string: missing \"=\" after \"oops\""));
+  // libpq parses this one and refuses it only when connecting: refused before, as a usage error.
+  CHECK_THROWS_AS(connector.connect("postgresql://a:b@db:notaport/x"), pg::InvalidDsn);
   CHECK_THROWS_WITH(connector.connect("postgresql://a:b@db:notaport/x"),
-                    "db:notaport/x: invalid integer value \"notaport\" for connection option \"port\"");
+                    "invalid connection string: invalid port number: \"notaport\" (a port is a number from 1 to 65535)");
 }
 
 TEST_CASE("a refused connection is one line and carries no password", "[pg]") {

@@ -50,3 +50,45 @@ TEST_CASE("mask_dsn_secrets masks a password wherever libpq repeats it", "[pg][d
   CHECK(pg::mask_dsn_secrets("FATAL: password authentication failed for user \"app\"", dsn) ==
         "FATAL: password authentication failed for user \"app\"");
 }
+
+TEST_CASE("a connection string libpq parses but cannot connect with is refused without connecting", "[pg][dsn]") {
+  const auto error = [](const std::string& dsn) { return pg::dsn_parse_error(dsn).value_or(""); };
+  const std::string bad_port = " (a port is a number from 1 to 65535)";
+  // Ports, in conninfo and URI form, one host or several.
+  CHECK(error("host=127.0.0.1 port=notaport") == "invalid port number: \"notaport\"" + bad_port);
+  CHECK(error("postgresql://u:Pw0rdX@127.0.0.1:notaport/db") == "invalid port number: \"notaport\"" + bad_port);
+  CHECK(error("postgresql://u:p@127.0.0.1:notaport/db") == "invalid port number: \"notaport\"" + bad_port);
+  CHECK(error("postgresql://h1:5432,h2:x/db") == "invalid port number: \"x\"" + bad_port);
+  CHECK(error("host=h1,h2 port=5432,x") == "invalid port number: \"x\"" + bad_port);
+  CHECK(error("port=0") == "invalid port number: \"0\"" + bad_port);
+  CHECK(error("port=65536") == "invalid port number: \"65536\"" + bad_port);
+  CHECK(error("port=99999999999") == "invalid port number: \"99999999999\"" + bad_port);
+  CHECK(error("host=a,b port=1,2,3") == "could not match 3 port numbers to 2 hosts");
+  // Addresses and the hosts they go with.
+  CHECK(error("hostaddr=db.example") == "invalid hostaddr \"db.example\" (an IPv4 or IPv6 address; a host name goes in host)");
+  CHECK(error("host=a hostaddr=127.0.0.1,127.0.0.2") == "could not match 1 host names to 2 hostaddr values");
+  // Integers and choices libpq reads only when it connects.
+  CHECK(error("host=h connect_timeout=10s") == "invalid integer value \"10s\" for connection option \"connect_timeout\"");
+  CHECK(error("host=h keepalives=") == "invalid integer value \"\" for connection option \"keepalives\"");
+  CHECK(error("postgresql://h/db?sslmode=requir") ==
+        "invalid sslmode value: \"requir\" (one of disable, allow, prefer, require, verify-ca, verify-full)");
+  CHECK(error("host=h sslmode=Require").starts_with("invalid sslmode value: \"Require\""));
+  CHECK(error("host=h target_session_attrs=primary-only").starts_with("invalid target_session_attrs value"));
+
+  for (const std::string usable : {"host=127.0.0.1 port=5432", "postgresql://u:p@127.0.0.1:5432/db", "port=",
+                                   "host=h port=' 5432 '", "postgresql://h1:5432,h2/db", "host=a,b,c port=5433",
+                                   "host=a,b port=1,2", "postgresql://[::1]:5432,127.0.0.1:5433/db",
+                                   "hostaddr=127.0.0.1,::1 host=a,b", "host=h connect_timeout=5 sslmode=verify-full",
+                                   "postgresql://h/db?target_session_attrs=read-write&sslmode=disable", "dbname=x"}) {
+    INFO(usable);
+    CHECK_FALSE(pg::dsn_parse_error(usable));
+  }
+}
+
+TEST_CASE("a port holding part of a mistyped URI password is not shown", "[pg][dsn]") {
+  // libpq ends the userinfo at the first '@': the password's rest becomes host and port.
+  const auto message = pg::dsn_parse_error("postgresql://app:p@ss:w0rdy@db/x");
+  REQUIRE(message);
+  CHECK_FALSE(has(*message, "w0rd"));
+  CHECK(*message == "invalid port number: \"****\" (a port is a number from 1 to 65535)");
+}

@@ -122,10 +122,13 @@ TEST_CASE("keyring configuration errors name secrets by position, never by value
     }
     return "";
   };
+  // Counted from 1, as the reports and the lines of a secret file count them.
   const std::string not_a_key = message_of({raw_secret, passphrase}, KeyDerivation::raw);
-  CHECK(not_a_key == "fernet secret 1 is not a fernet key (url-safe base64 of 32 bytes)");
+  CHECK(not_a_key == "fernet secret 2 is not a fernet key (url-safe base64 of 32 bytes)");
   CHECK(not_a_key.find(passphrase) == std::string::npos);
-  CHECK(message_of({passphrase, ""}, KeyDerivation::auto_) == "fernet secret 1 is empty");
+  CHECK(message_of({passphrase}, KeyDerivation::raw) == "fernet secret 1 is not a fernet key (url-safe base64 of 32 bytes)");
+  CHECK(message_of({passphrase, ""}, KeyDerivation::auto_) == "fernet secret 2 is empty");
+  CHECK(message_of({""}, KeyDerivation::auto_) == "fernet secret 1 is empty");
   CHECK(message_of({}, KeyDerivation::auto_) == "no fernet secret given");
   CHECK(message_of({passphrase}, KeyDerivation::sha256).empty());
 }

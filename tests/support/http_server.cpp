@@ -136,7 +136,7 @@ void HttpServer::answer_one(int client) {
   const int status = number <= m_answer.fail_first ? 503 : m_answer.status;
   const std::string body = number <= m_answer.fail_first ? "starting" : m_answer.body;
   send_all("HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\nContent-Type: text/plain\r\n" +
-           "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+           m_answer.headers + "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
   if (ssl) {
     SSL_shutdown(ssl);
     SSL_free(ssl);

@@ -17,6 +17,7 @@ struct HttpAnswer {
   std::string body = "ok";
   std::chrono::milliseconds delay{0};  // before the answer is sent
   int fail_first = 0;                  // answer 503 to this many requests first
+  std::string headers{};               // more header lines, each ending in \r\n
 };
 
 class HttpServer {
