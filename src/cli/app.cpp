@@ -24,6 +24,7 @@
 #include "core/baseline.hpp"
 #include "core/manifest.hpp"
 #include "core/runner.hpp"
+#include "pg/run_connector.hpp"
 #include "reports/reporter.hpp"
 
 namespace pgverify::cli {
@@ -110,7 +111,10 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
   auto selected = select_checks(all_checks(), phase, options.only, options.skip);
   const fs::path out_dir = options.out ? fs::path(*options.out) : default_out_dir(tenant.name);
 
-  pg::LibpqConnector connector;
+  // Every check, and the baseline, connects through one RunConnector: an
+  // unreachable server costs one connect timeout in the run, not one a check.
+  pg::LibpqConnector libpq;
+  pg::RunConnector connector(libpq);
   exec::SystemToolRunner tools;
   Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
   if (options.dump)
