@@ -27,6 +27,7 @@
 #include "core/runner.hpp"
 #include "dump/identity.hpp"
 #include "io/atomic_file.hpp"
+#include "pg/run_connector.hpp"
 #include "reports/reporter.hpp"
 
 namespace pgverify::cli {
@@ -211,7 +212,10 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
   if (!tenant.fernet.secret_file.empty()) kept.push_back({tenant.fernet.secret_file, "the tenant's secret_file"});
   refuse_overwrites(targets, kept);
 
-  pg::LibpqConnector connector;
+  // Every check, and the baseline, connects through one RunConnector: an
+  // unreachable server costs one connect timeout in the run, not one a check.
+  pg::LibpqConnector libpq;
+  pg::RunConnector connector(libpq);
   exec::SystemToolRunner tools;
   Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
   if (options.dump)

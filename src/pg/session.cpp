@@ -139,31 +139,37 @@ const Cell& QueryResult::at(std::size_t row, std::size_t column) const {
   return rows[row][column];
 }
 
+std::vector<std::pair<std::string, std::string>> connect_parameters(const std::string& dsn) {
+  std::vector<std::pair<std::string, std::string>> parameters{{"fallback_application_name", "pgverify"}};
+  if (!std::getenv("PGCONNECT_TIMEOUT")) parameters.emplace_back("connect_timeout", "10");
+  parameters.emplace_back("dbname", dsn);
+  // After dbname, so it wins over the string: everything pgverify reads
+  // (names, comments, definitions) goes into UTF-8 manifests and reports;
+  // hashing sessions set the encoding they read rows in themselves.
+  parameters.emplace_back("client_encoding", "UTF8");
+  return parameters;
+}
+
+ParameterArrays parameter_arrays(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  ParameterArrays arrays;
+  for (const auto& [keyword, value] : parameters) {
+    arrays.keywords.push_back(keyword.c_str());
+    arrays.values.push_back(value.c_str());
+  }
+  arrays.keywords.push_back(nullptr);
+  arrays.values.push_back(nullptr);
+  return arrays;
+}
+
 std::unique_ptr<Session> LibpqConnector::connect(const std::string& dsn) {
   // Validate first so a malformed string gets libpq's precise complaint, not a
   // confusing connection failure.
   if (auto message = dsn_parse_error(dsn)) throw InvalidDsn("invalid connection string: " + *message);
 
-  // A default connect timeout keeps an unreachable host from hanging a check;
-  // the connection string or PGCONNECT_TIMEOUT override it.
-  std::vector<const char*> keywords{"fallback_application_name"};
-  std::vector<const char*> values{"pgverify"};
-  if (!std::getenv("PGCONNECT_TIMEOUT")) {
-    keywords.push_back("connect_timeout");
-    values.push_back("10");
-  }
-  keywords.push_back("dbname");
-  values.push_back(dsn.c_str());
-  // After dbname, so it wins over the string: everything pgverify reads
-  // (names, comments, definitions) goes into UTF-8 manifests and reports;
-  // hashing sessions set the encoding they read rows in themselves.
-  keywords.push_back("client_encoding");
-  values.push_back("UTF8");
-  keywords.push_back(nullptr);
-  values.push_back(nullptr);
-
+  const auto parameters = connect_parameters(dsn);
+  const ParameterArrays arrays = parameter_arrays(parameters);
   std::string description = describe_dsn(dsn);
-  ConnPtr conn(PQconnectdbParams(keywords.data(), values.data(), 1));
+  ConnPtr conn(PQconnectdbParams(arrays.keywords.data(), arrays.values.data(), 1));
   if (!conn) throw PgError(description + ": out of memory while connecting");
   if (PQstatus(conn.get()) != CONNECTION_OK)
     throw PgError(description + ": " + mask_dsn_secrets(one_line(PQerrorMessage(conn.get())), dsn));

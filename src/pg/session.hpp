@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pg/version.hpp"
@@ -75,6 +76,22 @@ class LibpqConnector final : public Connector {
  public:
   std::unique_ptr<Session> connect(const std::string& dsn) override;
 };
+
+// The keywords and values LibpqConnector hands PQconnectdbParams (with
+// expand_dbname) for `dsn`, in order: pgverify's defaults, which the string
+// overrides (fallback_application_name pgverify; connect_timeout 10 unless
+// PGCONNECT_TIMEOUT is set, since without one libpq waits indefinitely on a
+// server that accepts TCP and never answers; being explicit, it also wins
+// over a service file's connect_timeout); the string itself as dbname; then
+// client_encoding UTF8, which wins over the string.
+std::vector<std::pair<std::string, std::string>> connect_parameters(const std::string& dsn);
+
+// Keywords and values as PQconnectdbParams takes them: NULL-terminated arrays
+// pointing into `parameters`, which must outlive them.
+struct ParameterArrays {
+  std::vector<const char*> keywords, values;
+};
+ParameterArrays parameter_arrays(const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // Where a conninfo string or URI points, with libpq's environment (PGHOST,
 // PGPORT, ...) filling what it leaves out; nullopt when it does not parse.

@@ -8,6 +8,7 @@
 #include "exec/process.hpp"
 #include "support/plain_dump.hpp"
 #include "support/servers.hpp"
+#include "support/silent_server.hpp"
 
 using namespace pgverify;
 
@@ -176,6 +177,28 @@ TEST_CASE("an unreachable server is a check error (exit 3), never a crash or a p
   std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
   CHECK_THAT(text, Catch::Contains("\"status\": \"error\""));
   CHECK(text.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("pre against servers that accept and never answer waits out one connect timeout a server", "[cli]") {
+  testing::SilentServer source, target;
+  testing::TempDir dir("cli-silent");
+  // With a dump, dump.matches-source wants to hash the source as well.
+  const auto dump = testing::write_plain_dump(dir.path() / "db.sql", testing::plain_dump_text({{"public.t", {"1"}}}));
+  const auto config = dir.path() / "p.toml";
+  write(config, "[tenants.demo]\nsource_dsn = \"" + source.dsn("dbname=x user=u connect_timeout=2") + "\"\n" +
+                    "target_dsn = \"" + target.dsn("dbname=x user=u connect_timeout=2") + "\"\n" +
+                    "dump_path = \"" + dump.string() + "\"\n");
+  auto result = testing::run_pgverify({"--config", config.string(), "pre", "--tenant", "demo", "--out",
+                                       (dir.path() / "out").string()});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 3);
+  CHECK_THAT(result.out, Catch::Contains("ERROR  version.pg-dump") && Catch::Contains("ERROR  ext.vector") &&
+                             Catch::Contains("timeout expired"));
+  CHECK_THAT(result.err, Catch::Contains("cannot record the baseline") && Catch::Contains("timeout expired"));
+  // Every check that needs a server, and the baseline, used to try again:
+  // five attempts a server, each a whole timeout.
+  CHECK(source.accepted() == 1);
+  CHECK(target.accepted() == 1);
 }
 
 TEST_CASE("a report that cannot be written is a usage error after the others are written", "[cli]") {

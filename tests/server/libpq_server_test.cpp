@@ -2,35 +2,11 @@
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-
 #include "pg/session.hpp"
+#include "support/scoped_env.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
-
-namespace {
-
-// Sets an environment variable for the scope of a test and restores it after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-    if (const char* old = std::getenv(name)) m_old = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (m_old) ::setenv(m_name, m_old->c_str(), 1);
-    else ::unsetenv(m_name);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* m_name;
-  std::optional<std::string> m_old;
-};
-
-}  // namespace
 
 TEST_CASE("libpq connections take conninfo strings, URIs and the environment", "[server][pg]") {
   const auto& pg17 = testing::real_server(17);
@@ -44,7 +20,7 @@ TEST_CASE("libpq connections take conninfo strings, URIs and the environment", "
   CHECK(pg::major_of(uri->server_version_num()) == 17);
   CHECK(uri->query("SELECT current_setting('application_name')").at(0, 0) == "x");
 
-  ScopedEnv host("PGHOST", "127.0.0.1"), port("PGPORT", "54017"), user("PGUSER", "postgres"),
+  testing::ScopedEnv host("PGHOST", "127.0.0.1"), port("PGPORT", "54017"), user("PGUSER", "postgres"),
       database("PGDATABASE", "template1");
   auto from_env = connector.connect("");
   CHECK(from_env->query("SELECT current_database()").at(0, 0) == "template1");

@@ -6,18 +6,18 @@ namespace {
 
 class FakeSession final : public pg::Session {
  public:
-  explicit FakeSession(std::shared_ptr<FakeServer> server) : m_server(std::move(server)) {}
+  explicit FakeSession(std::shared_ptr<FakeServer> server) : m_server(std::move(server)), m_born(m_server->restarts) {}
 
   pg::QueryResult query(std::string_view sql, const std::vector<std::string>&) override {
-    m_server->seen.emplace_back(sql);
+    run(sql);
     for (const auto& [fragment, result] : m_server->answers)
       if (sql.find(fragment) != std::string_view::npos) return result;
     throw pg::PgError(m_server->description + ": ERROR: fake has no answer for: " + std::string(sql));
   }
-  void execute(std::string_view sql) override { m_server->seen.emplace_back(sql); }
+  void execute(std::string_view sql) override { run(sql); }
 
   std::uint64_t copy_out(std::string_view sql, pg::CopySink& sink) override {
-    m_server->seen.emplace_back(sql);
+    run(sql);
     for (const auto& [fragment, message] : m_server->copy_errors)
       if (sql.find(fragment) != std::string_view::npos) throw pg::PgError(m_server->description + ": " + message);
     for (const auto& [fragment, messages] : m_server->copies) {
@@ -36,7 +36,14 @@ class FakeSession final : public pg::Session {
   std::string describe() const override { return m_server->description; }
 
  private:
+  void run(std::string_view sql) {
+    if (m_server->down || m_born != m_server->restarts)
+      throw pg::PgError(m_server->description + ": server closed the connection unexpectedly");
+    m_server->seen.emplace_back(sql);
+  }
+
   std::shared_ptr<FakeServer> m_server;
+  int m_born;  // the server's restarts when this session was made
 };
 
 }  // namespace
@@ -51,8 +58,9 @@ pg::QueryResult rows(std::vector<std::vector<pg::Cell>> values) {
 
 std::unique_ptr<pg::Session> FakeConnector::connect(const std::string& dsn) {
   ++connections;
+  ++attempts[dsn];
   auto it = m_servers.find(dsn);
-  if (it == m_servers.end())
+  if (it == m_servers.end() || it->second->down)
     throw pg::PgError(pg::describe_dsn(dsn) +
                       ": connection to server failed: Connection refused");
   return std::make_unique<FakeSession>(it->second);

@@ -26,6 +26,10 @@ struct FakeServer {
   std::vector<std::pair<std::string, std::vector<std::string>>> copies;
   // COPY statements matching a fragment fail with this server message.
   std::vector<std::pair<std::string, std::string>> copy_errors;
+  // The server went away: its sessions fail every statement, connecting is refused.
+  bool down = false;
+  // Each restart ends the sessions made before it; new ones work.
+  int restarts = 0;
 
   FakeServer& answer(std::string sql_fragment, pg::QueryResult result) {
     answers.emplace_back(std::move(sql_fragment), std::move(result));
@@ -41,6 +45,7 @@ class FakeConnector final : public pg::Connector {
   void add(const std::string& dsn, std::shared_ptr<FakeServer> server) { m_servers[dsn] = std::move(server); }
   std::unique_ptr<pg::Session> connect(const std::string& dsn) override;
   int connections = 0;
+  std::map<std::string, int> attempts;  // connections tried, by DSN
 
  private:
   std::map<std::string, std::shared_ptr<FakeServer>> m_servers;

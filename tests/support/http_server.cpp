@@ -15,8 +15,6 @@
 
 namespace pgverify::testing {
 
-namespace {
-
 int listen_on_loopback(int& port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
@@ -34,6 +32,8 @@ int listen_on_loopback(int& port) {
   port = ntohs(address.sin_port);
   return fd;
 }
+
+namespace {
 
 std::string reason(int status) {
   switch (status) {
@@ -93,15 +93,20 @@ std::string HttpServer::url(const std::string& path) const {
   return std::string(m_tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(m_port) + path;
 }
 
-void HttpServer::serve() {
-  while (!m_stop) {
-    pollfd poll_fd{m_listener, POLLIN, 0};
+void accept_until(int listener, const std::atomic<bool>& stop, const std::function<void(int client)>& on_client) {
+  while (!stop) {
+    pollfd poll_fd{listener, POLLIN, 0};
     if (::poll(&poll_fd, 1, 50) <= 0) continue;
-    int client = ::accept(m_listener, nullptr, nullptr);
-    if (client < 0) continue;
+    int client = ::accept(listener, nullptr, nullptr);
+    if (client >= 0) on_client(client);
+  }
+}
+
+void HttpServer::serve() {
+  accept_until(m_listener, m_stop, [this](int client) {
     answer_one(client);
     ::close(client);
-  }
+  });
 }
 
 void HttpServer::answer_one(int client) {

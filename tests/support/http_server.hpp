@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -47,5 +48,12 @@ class HttpServer {
 
 // A port on 127.0.0.1 where nothing listens.
 int unused_port();
+
+// A socket listening on 127.0.0.1 at a free port, which it sets.
+int listen_on_loopback(int& port);
+
+// Hands each connection accepted on `listener` to `on_client` until `stop`
+// (looked at every 50 ms, so a destructor never waits long).
+void accept_until(int listener, const std::atomic<bool>& stop, const std::function<void(int client)>& on_client);
 
 }  // namespace pgverify::testing
