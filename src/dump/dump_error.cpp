@@ -8,9 +8,9 @@ namespace {
 
 std::string compose(const std::filesystem::path& path, std::optional<std::uint64_t> offset,
                     const std::string& reason) {
-  std::string text = path.string();
-  if (offset) text += " at byte offset " + std::to_string(*offset);
-  return text + ": " + reason;
+  std::string where = text::printable(path.string());
+  if (offset) where += " at byte offset " + std::to_string(*offset);
+  return where + ": " + reason;
 }
 
 }  // namespace

@@ -88,7 +88,8 @@ enum class DumpErrc {
 std::string_view to_string(DumpErrc code);
 
 // Why a dump cannot be read. what() is one lowercase line without a trailing
-// period: "PATH at byte offset N: REASON" (or "PATH: REASON" when no offset applies).
+// period: "PATH at byte offset N: REASON" (or "PATH: REASON" when no offset
+// applies), the path shown with text::printable.
 class DumpError : public std::runtime_error {
  public:
   DumpError(DumpErrc code, std::filesystem::path path, std::optional<std::uint64_t> offset,
@@ -106,8 +107,8 @@ class DumpError : public std::runtime_error {
   std::string m_reason;
 };
 
-// Bytes from a hostile file shown in a message: printable ASCII kept, the rest
-// escaped, cut at max_chars, so an error stays one readable line.
+// Bytes from a hostile file shown in a message, in double quotes, as
+// text::quote_bytes shows them, cut at max_chars, so an error stays one readable line.
 std::string quote_bytes(std::string_view bytes, std::size_t max_chars = 60);
 
 }  // namespace pgverify::dump
