@@ -2,8 +2,8 @@
 // the header (archive_header), the TOC (archive_toc, checked against the entry
 // types pg_dump writes: entry_types) and every table's COPY rows and every
 // large object (archive_data), all on one byte source and cursor. Depends on
-// nothing else in pgverify but pg/version.hpp, pg/ident.hpp and text/ (zlib,
-// liblz4 and libzstd only).
+// nothing else in pgverify but pg/version.hpp, pg/ident.hpp, files/ and text/
+// (zlib, liblz4 and libzstd only).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ namespace pgverify::dump {
 // can tell them apart without matching message text.
 enum class DumpErrc {
   io_error,                   // cannot open or read the file at all
+  not_a_file,                 // a FIFO, socket, device or directory where a file belongs (never opened)
   empty_file,                 // zero bytes
   unrecognized_format,        // not custom, directory, tar or plain SQL
   cluster_dump,               // pg_dumpall output, not a single-database pg_dump
