@@ -24,6 +24,7 @@
 #include "core/baseline.hpp"
 #include "core/manifest.hpp"
 #include "core/runner.hpp"
+#include "dump/archive_header.hpp"
 #include "reports/reporter.hpp"
 
 namespace pgverify::cli {
@@ -113,9 +114,11 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
   pg::LibpqConnector connector;
   exec::SystemToolRunner tools;
   Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
-  if (options.dump)
+  if (options.dump) {
+    // Given on the command line, it must be there now (a tenant's dump_path may not be taken yet).
+    if (auto wrong = dump::validate_dump_path(*options.dump)) throw UsageError("--dump: " + *wrong);
     context.dump_path = fs::path(*options.dump);
-  else if (!tenant.dump_path.empty())
+  } else if (!tenant.dump_path.empty())
     context.dump_path = fs::path(tenant.dump_path);
 
   std::optional<Manifest> baseline;

@@ -11,6 +11,7 @@
 #include "core/json.hpp"
 #include "hash/large_objects.hpp"
 #include "core/runner.hpp"
+#include "dump/archive_header.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/reporter.hpp"
 #include "text/quote.hpp"
@@ -77,9 +78,9 @@ void print_header(const DumpDigest& digest) {
 }  // namespace
 
 int run_dump_verify(const DumpVerifyOptions& options) {
-  std::error_code error;
-  if (!std::filesystem::exists(options.path, error))
-    throw UsageError("dump verify: " + options.path + ": no such file or directory");
+  // A wrong path is the caller's mistake (exit 2), found before anything reads
+  // it: a FIFO would block the reader, /dev/zero never end.
+  if (auto wrong = dump::validate_dump_path(options.path)) throw UsageError("dump verify: " + *wrong);
 
   ProgressLine progress;
   DumpDigestOptions digest_options;
