@@ -302,3 +302,23 @@ TEST_CASE("pre --dump: a wrong path is exit 2 before any check runs; a tenant's 
     CHECK_THAT(result.out, Catch::Contains("FAIL   dump.readable") && Catch::Contains(path + ": " + reason));
   }
 }
+
+TEST_CASE("a baseline that is a FIFO, a device or far too large is exit 2 at once", "[cli]") {
+  testing::TempDir dir("cli-baseline-special");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  const auto fifo = dir.path() / "m.json";
+  testing::make_fifo(fifo);
+  const auto huge = dir.path() / "huge.json";
+  write(huge, "{");
+  std::filesystem::resize_file(huge, (std::uint64_t{1} << 30) + 1);
+  auto post = [&](const std::string& baseline) {
+    return run_briefly({"--config", config, "post", "--tenant", "demo", "--baseline", baseline});
+  };
+  expect_usage_error(post(fifo.string()), fifo.string() + ": a FIFO (named pipe), not a regular file, so not a baseline manifest");
+  expect_usage_error(post("/dev/zero"), "/dev/zero: a character device, not a regular file, so not a baseline manifest");
+  expect_usage_error(post(huge.string()), huge.string() + ": larger than 1 GiB, too large for a baseline manifest");
+  expect_usage_error(post(dir.path().string()), "a directory, not a regular file, so not a baseline manifest");
+  expect_usage_error(run_briefly({"hash", "--dsn", "host=127.0.0.1 port=1", "--baseline", fifo.string()}),
+                     fifo.string() + ": a FIFO (named pipe), not a regular file, so not a baseline manifest");
+}
