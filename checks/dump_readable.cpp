@@ -11,6 +11,9 @@ std::string hint_for(dump::DumpErrc code) {
     case dump::DumpErrc::io_error:
     case dump::DumpErrc::empty_file:
       return "Check the path and that the dump was copied completely (kubectl cp, not a port-forward).";
+    case dump::DumpErrc::not_a_file:
+      return "Give pgverify the file (or directory) pg_dump wrote, copied out of the pod: a pipe or a device is no "
+             "dump it can verify.";
     case dump::DumpErrc::unsupported_version:
       return "The archive is newer than this pgverify reads; check version.pg-restore and update pgverify.";
     case dump::DumpErrc::unrecognized_format:

@@ -4,6 +4,7 @@
 
 #include "reports/reporter.hpp"
 #include "reports/text.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify::reports {
 
@@ -38,7 +39,7 @@ class ConsoleWriter {
   void check(const CheckResult& check, std::size_t id_width) {
     constexpr std::size_t tag_width = 7;  // "ERROR" and two spaces
     tag(check.status, tag_width);
-    const std::string id = terminal_text(check.id, 0);
+    const std::string id = pgverify::text::printable(check.id);
     m_out << id;
     const std::size_t summary_column = tag_width + id_width + 2;
     m_out << std::string(id_width + 2 - std::min(id.size(), id_width), ' ');
@@ -53,7 +54,8 @@ class ConsoleWriter {
     const std::size_t detail_indent = indent + 2;
     const std::string detail_pad(detail_indent, ' ');
     m_out << std::string(indent, ' ') << "- ";
-    if (!finding.object.empty()) m_out << terminal_text(finding.object, detail_indent) << ": ";
+    // The object is a name: on its one line whatever it holds.
+    if (!finding.object.empty()) m_out << pgverify::text::printable(finding.object) << ": ";
     m_out << terminal_text(finding.message, detail_indent) << '\n';
     // "expected" and "actual " line up so a one-character difference stands out.
     if (!finding.expected.empty())
@@ -82,34 +84,30 @@ class ConsoleWriter {
 
 }  // namespace
 
-// Text from servers and dumps goes to a terminal: controls are spelled out so
-// an ESC inside a table name cannot move the cursor or fake a PASS, and each
-// line break continues at the given indent so findings stay readable.
+// Text from servers and dumps goes to a terminal: every character as
+// text::append_printable shows it, so an ESC inside a table name cannot move the
+// cursor or fake a PASS, except that a line break (LF or CRLF) continues at the
+// given indent, so a multi-line message stays readable under its finding.
 std::string terminal_text(std::string_view value, std::size_t indent) {
   std::string out;
   out.reserve(value.size());
   for (std::size_t pos = 0; pos < value.size();) {
-    const char32_t code_point = text::next_code_point(value, pos);
-    if (code_point == '\n') {
+    if (value[pos] == '\n') {
       out += '\n';
       out.append(indent, ' ');
-    } else if (code_point == '\r') {
-      // A CRLF is one line break; a lone CR would overwrite the line on a terminal.
-      if (pos >= value.size() || value[pos] != '\n') out += text::visible(code_point);
-    } else if (code_point == '\t') {
-      out += ' ';
-    } else if (text::is_control(code_point)) {
-      out += text::visible(code_point);
+      ++pos;
+    } else if (value.substr(pos, 2) == "\r\n") {
+      ++pos;  // a CRLF is one line break; a lone CR would overwrite the line on a terminal
     } else {
-      text::append_utf8(out, code_point);
+      pgverify::text::append_printable(out, value, pos);
     }
   }
   return out;
 }
 
 void render_console(const RunReport& report, std::ostream& out, const RenderOptions& options) {
-  out << "pgverify " << terminal_text(report.tool_version, 0) << ": "
-      << to_string(report.phase) << " checks for tenant " << terminal_text(report.tenant, 0)
+  out << "pgverify " << pgverify::text::printable(report.tool_version) << ": "
+      << to_string(report.phase) << " checks for tenant " << pgverify::text::printable(report.tenant)
       << '\n';
   if (!report.config_path.empty()) out << "configuration: " << terminal_text(report.config_path, 0) << '\n';
   if (!report.baseline_path.empty())
@@ -118,7 +116,7 @@ void render_console(const RunReport& report, std::ostream& out, const RenderOpti
   // Align summaries on the longest id; ids are short, so this never gets wide.
   std::size_t id_width = 0;
   for (const auto& check : report.checks)
-    id_width = std::max(id_width, terminal_text(check.id, 0).size());
+    id_width = std::max(id_width, pgverify::text::printable(check.id).size());
   ConsoleWriter writer(out, options.colour);
   for (const auto& check : report.checks) writer.check(check, id_width);
   writer.closing(report);

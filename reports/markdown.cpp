@@ -4,6 +4,7 @@
 
 #include "reports/reporter.hpp"
 #include "reports/text.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify::reports {
 
@@ -25,27 +26,26 @@ std::string_view badge(Status status) {
 }
 
 // Inline Markdown for untrusted text: punctuation that would start emphasis,
-// links, code, HTML or a table cell is backslash-escaped, and line breaks become
-// <br> so a multi-line message stays inside its table cell or list item.
+// links, code, HTML or a table cell is backslash-escaped, line breaks become
+// <br> so a multi-line message stays inside its table cell or list item, and
+// every other character is shown as text::append_printable shows it.
 std::string inline_text(std::string_view value) {
   static constexpr std::string_view special = "\\`*_[]<>|~&#!";
   std::string out;
   out.reserve(value.size());
   for (std::size_t pos = 0; pos < value.size();) {
-    const char32_t code_point = text::next_code_point(value, pos);
-    if (code_point == '\n') {
+    const char c = value[pos];
+    if (c == '\n' || (c == '\r' && value.substr(pos, 2) != "\r\n")) {
       out += "<br>";
-    } else if (code_point == '\r') {
-      if (pos >= value.size() || value[pos] != '\n') out += "<br>";
-    } else if (code_point == '\t') {
-      out += ' ';
-    } else if (text::is_control(code_point)) {
-      out += text::visible(code_point);
-    } else if (code_point < 0x80 && special.find(static_cast<char>(code_point)) != std::string_view::npos) {
+      ++pos;
+    } else if (c == '\r') {
+      ++pos;  // the CR of a CRLF: the LF makes the break
+    } else if (special.find(c) != std::string_view::npos) {
       out += '\\';
-      out += static_cast<char>(code_point);
+      out += c;
+      ++pos;
     } else {
-      text::append_utf8(out, code_point);
+      pgverify::text::append_printable(out, value, pos);
     }
   }
   return out;

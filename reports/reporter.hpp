@@ -1,5 +1,5 @@
 // reports/: one renderer per output format (console, json, junit, markdown),
-// each a pure function of a RunReport. Depends on core/ only; never on checks/.
+// each a pure function of a RunReport. Depends on core/ and text/ only; never on checks/.
 #pragma once
 
 #include <optional>
@@ -36,9 +36,10 @@ void render_json(const RunReport& report, std::ostream& out);
 // UTF-8), for commands that print JSON of their own.
 json::Value check_value(const CheckResult& check);
 json::Value text_value(std::string_view value);
-// Text from servers and dumps made safe for a terminal: controls spelled out
-// (an ESC in a table name cannot move the cursor or fake a PASS), each line
-// break continued at `indent`.
+// Text from servers and dumps made safe for a terminal: every character as
+// text::append_printable shows it (an ESC in a table name cannot move the
+// cursor or fake a PASS), except that each line break continues at `indent`.
+// A name, or anything that must stay on its line, takes text::printable.
 std::string terminal_text(std::string_view value, std::size_t indent = 0);
 void render_junit(const RunReport& report, std::ostream& out);
 void render_markdown(const RunReport& report, std::ostream& out);

@@ -9,28 +9,17 @@
 #include <string_view>
 
 #include "core/result.hpp"
+#include "text/utf8.hpp"
 
 namespace pgverify::reports::text {
 
-inline constexpr char32_t replacement_character = 0xFFFD;
-
-// Decodes the code point at pos and advances pos. A byte that does not start a
-// well-formed UTF-8 sequence (overlong, surrogate, beyond U+10FFFF, truncated)
-// becomes U+FFFD and pos moves by one byte, so decoding always makes progress.
-char32_t next_code_point(std::string_view text, std::size_t& pos);
-
-void append_utf8(std::string& out, char32_t code_point);
-
-// text with every ill-formed byte replaced by U+FFFD: JSON, XML and Markdown
-// consumers all require valid UTF-8, and table names need not be.
-std::string valid_utf8(std::string_view text);
-
-// C0 and C1 controls and DEL, which a terminal may act on (an ESC in a table
-// name must not recolour or retitle the user's terminal).
-bool is_control(char32_t code_point);
-
-// A control character spelled out, e.g. "\x1b" or "\u0085", so it stays visible.
-std::string visible(char32_t code_point);
+// Decoding and spelling out controls are text/'s, shared with every printer.
+using pgverify::text::append_utf8;
+using pgverify::text::is_control;
+using pgverify::text::next_code_point;
+using pgverify::text::replacement_character;
+using pgverify::text::valid_utf8;
+using pgverify::text::visible;
 
 // "12 ms", "1.5 s", "2 min 05 s": for people.
 std::string human_duration(std::chrono::milliseconds duration);

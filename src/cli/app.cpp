@@ -26,8 +26,9 @@
 #include "core/manifest.hpp"
 #include "core/runner.hpp"
 #include "dump/identity.hpp"
-#include "io/atomic_file.hpp"
+#include "files/atomic_file.hpp"
 #include "pg/run_connector.hpp"
+#include "dump/archive_header.hpp"
 #include "reports/reporter.hpp"
 
 namespace pgverify::cli {
@@ -96,7 +97,7 @@ struct KeptFile {
 };
 
 bool same_file(const fs::path& a, const fs::path& b) {
-  if (io::resolved_path(a) == io::resolved_path(b)) return true;
+  if (files::resolved_path(a) == files::resolved_path(b)) return true;
   std::error_code ec;
   return fs::equivalent(a, b, ec);  // hard links; false when either is missing
 }
@@ -131,8 +132,8 @@ void write_reports(const RunReport& report, const std::vector<reports::ReportTar
     std::ostringstream out;
     reports::render(report, target.format, out, {false});
     try {
-      io::write_atomically(target.path, out.str());
-    } catch (const io::WriteError& error) {
+      files::write_atomically(target.path, out.str());
+    } catch (const files::WriteError& error) {
       failed = error.what();
     }
   }
@@ -218,9 +219,11 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
   pg::RunConnector connector(libpq);
   exec::SystemToolRunner tools;
   Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
-  if (options.dump)
+  if (options.dump) {
+    // Given on the command line, it must be there now (a tenant's dump_path may not be taken yet).
+    if (auto wrong = dump::validate_dump_path(*options.dump)) throw UsageError("--dump: " + *wrong);
     context.dump_path = fs::path(*options.dump);
-  else if (!tenant.dump_path.empty())
+  } else if (!tenant.dump_path.empty())
     context.dump_path = fs::path(tenant.dump_path);
 
   std::optional<Manifest> baseline;

@@ -11,8 +11,10 @@
 #include "core/json.hpp"
 #include "hash/large_objects.hpp"
 #include "core/runner.hpp"
+#include "dump/archive_header.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/reporter.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify::cli {
 
@@ -31,8 +33,8 @@ json::Value header_json(const dump::ArchiveHeader& header) {
 }
 
 void print_header(const DumpDigest& digest) {
-  // Everything below comes from the archive, which may be hostile: shown terminal-safe.
-  auto safe = [](std::string_view text) { return reports::terminal_text(text); };
+  // Everything below comes from the archive, which may be hostile: each on its one line.
+  auto safe = [](std::string_view value) { return text::printable(value); };
   const dump::ArchiveHeader& h = digest.toc.header;
   std::cout << "archive:  " << to_string(h.format);
   if (h.version) std::cout << " " << h.version->str();
@@ -76,9 +78,9 @@ void print_header(const DumpDigest& digest) {
 }  // namespace
 
 int run_dump_verify(const DumpVerifyOptions& options) {
-  std::error_code error;
-  if (!std::filesystem::exists(options.path, error))
-    throw UsageError("dump verify: " + options.path + ": no such file or directory");
+  // A wrong path is the caller's mistake (exit 2), found before anything reads
+  // it: a FIFO would block the reader, /dev/zero never end.
+  if (auto wrong = dump::validate_dump_path(options.path)) throw UsageError("dump verify: " + *wrong);
 
   ProgressLine progress;
   DumpDigestOptions digest_options;
@@ -92,7 +94,7 @@ int run_dump_verify(const DumpVerifyOptions& options) {
     digest = digest_dump(options.path, digest_options);
   } catch (const dump::DumpError& e) {
     progress.finish();
-    std::cerr << "pgverify: error: the dump cannot be read to its end: " << e.what() << '\n';
+    std::cerr << "pgverify: error: the dump cannot be read to its end: " << text::printable(e.what()) << '\n';
     return to_int(ExitCode::check_failed);
   }
   progress.finish();
@@ -151,8 +153,8 @@ int run_dump_verify(const DumpVerifyOptions& options) {
       std::cout << "\nagainst " << pg::describe_dsn(*options.against) << ": " << to_string(matched->status) << ": "
                 << reports::terminal_text(matched->summary) << '\n';
       for (const auto& f : matched->findings)
-        std::cout << "  - " << reports::terminal_text(f.object + ": " + f.message + " (expected " + f.expected +
-                                                      ", actual " + f.actual + ")", 4)
+        std::cout << "  - " << text::printable(f.object) << ": "
+                  << reports::terminal_text(f.message + " (expected " + f.expected + ", actual " + f.actual + ")", 4)
                   << "\n";
     }
   }

@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "hash/table_hasher.hpp"
 #include "reports/reporter.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify::cli {
 
@@ -43,7 +44,7 @@ int run_hash_command(const HashCommandOptions& options) {
 
   if (!options.tables.empty() && result.relations.empty()) {
     std::cerr << "pgverify: error: no table matches --table";
-    for (const auto& t : options.tables) std::cerr << " '" << t << "'";
+    for (const auto& t : options.tables) std::cerr << " '" << text::printable(t) << "'";
     std::cerr << '\n';
     return to_int(ExitCode::usage);
   }
@@ -73,11 +74,11 @@ int run_hash_command(const HashCommandOptions& options) {
     return to_int(ExitCode::ok);
   }
 
-  // Names come from the database: shown terminal-safe.
+  // Names come from the database: each on its one line, whatever it holds.
   std::vector<std::string> names;
   std::size_t width = 5;
   for (const auto& r : result.relations) {
-    names.push_back(reports::terminal_text(r.relation.name));
+    names.push_back(text::printable(r.relation.name));
     width = std::max(width, names.back().size());
   }
   std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH ("
@@ -94,7 +95,7 @@ int run_hash_command(const HashCommandOptions& options) {
     if (r.relation.kind == hash::RelationKind::partitioned) std::cout << "  (sum of partitions)";
     // A restore places these rows anew (an enum hashes by OID): compare the table above.
     if (!r.relation.placed_by.empty())
-      std::cout << "  (rows placed by the restore: compare " << reports::terminal_text(r.relation.placed_by) << ")";
+      std::cout << "  (rows placed by the restore: compare " << text::printable(r.relation.placed_by) << ")";
     std::cout << '\n';
   }
   if (result.large_objects_hashed) {

@@ -4,8 +4,10 @@
 #include <sstream>
 
 #include "core/json.hpp"
+#include "files/readable_file.hpp"
 #include "hash/digest.hpp"
-#include "io/atomic_file.hpp"
+#include "files/atomic_file.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify {
 
@@ -252,24 +254,34 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
 
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {
   try {
-    io::write_atomically(path, to_json(manifest));
-  } catch (const io::WriteError& error) {
+    files::write_atomically(path, to_json(manifest));
+  } catch (const files::WriteError& error) {
     throw ManifestError(error.what());
   }
 }
 
 namespace {
 
+// The largest manifest read: past it, memory for the text and its parse would
+// run out before a clear error could be given. pgverify's own manifests stay
+// far below it (about 200 bytes a table, large object or schema object).
+constexpr std::uint64_t kMaxManifestBytes = std::uint64_t{1} << 30;
+
 std::string read_manifest_text(const std::filesystem::path& path, const std::string& not_found) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw ManifestError(path.string() + ": " + not_found);
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw ManifestError(path.string() + ": not a file, so not a baseline manifest");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ManifestError(path.string() + ": cannot read baseline manifest");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  try {
+    return files::read_whole_file(path, kMaxManifestBytes);
+  } catch (const files::FileError& error) {
+    const std::string shown = text::printable(path.string());
+    switch (error.code()) {
+      case files::FileErrc::not_found: throw ManifestError(shown + ": " + not_found);
+      case files::FileErrc::not_a_file: throw ManifestError(error.what() + std::string(", so not a baseline manifest"));
+      case files::FileErrc::too_large:
+        throw ManifestError(error.what() + std::string(", too large for a baseline manifest"));
+      case files::FileErrc::cannot_open:
+      case files::FileErrc::cannot_read: break;
+    }
+    throw ManifestError(shown + ": cannot read baseline manifest (" + error.reason() + ")");
+  }
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
@@ -82,13 +81,15 @@ BlobsTocLine parse_blobs_toc_line(std::string_view line, const fs::path& path, s
 }
 
 // The files pg_restore finds for a name in a directory archive
-// (InitDiscoverCompressFileHandle): the name as recorded, else with .gz, .lz4, .zst.
+// (InitDiscoverCompressFileHandle): the name as recorded, else with .gz, .lz4,
+// .zst. Whatever is there counts, as it does for pg_restore: a FIFO or a link
+// to a device is found, and FileSource then refuses it (never opens it).
 std::optional<fs::path> discover_file(const fs::path& base) {
   std::error_code ec;
   for (const char* suffix : {"", ".gz", ".lz4", ".zst"}) {
     fs::path candidate = base;
     candidate += suffix;
-    if (fs::is_regular_file(candidate, ec)) return candidate;
+    if (fs::exists(candidate, ec)) return candidate;
   }
   return std::nullopt;
 }
@@ -572,18 +573,44 @@ std::uint64_t file_size_or_zero(const fs::path& path) {
 }
 
 // A directory BLOBS entry's stored bytes: its blobs TOC file and the files it
-// names, as far as they can be found (reading them reports what cannot).
+// names, as far as they can be found. Only an estimate for progress: it stops
+// at the first line that is no "OID FILE" (a file of garbage is not read to its
+// end for it) and counts 0 for what cannot be read; reading reports those.
 std::uint64_t directory_blobs_bytes(const ArchiveToc& toc, const TocEntry& entry) {
   if (entry.filename.empty()) return 0;
   const auto list = discover_file(toc.path / entry.filename);
   if (!list || kind_of_file(list->filename().string())) return list ? file_size_or_zero(*list) : 0;
   std::uint64_t total = file_size_or_zero(*list);
-  std::ifstream in(*list, std::ios::binary);
-  std::string line;
-  while (std::getline(in, line)) {
+  // Whether the line is "OID FILE"; counts FILE's size when it is.
+  auto count = [&](std::string_view line) {
     const std::size_t space = line.find(' ');
-    if (space == std::string::npos || line.find('/') != std::string::npos) continue;
+    if (space == 0 || space == std::string_view::npos || line.find('/') != std::string_view::npos ||
+        line.find_first_not_of("0123456789") != space)
+      return false;
     if (auto data = discover_file(toc.path / line.substr(space + 1))) total += file_size_or_zero(*data);
+    return true;
+  };
+  try {
+    const FileSource file(*list);
+    std::vector<std::uint8_t> buffer(kPiece);
+    std::string line;
+    for (std::uint64_t at = 0; at < file.size();) {
+      const std::size_t got = file.read_at(at, buffer);
+      if (got == 0) break;
+      at += got;
+      for (std::size_t i = 0; i < got; ++i) {
+        if (buffer[i] != '\n') {
+          line += static_cast<char>(buffer[i]);
+          if (line.size() > kBlobsTocLineLimit) return total;
+        } else if (!count(line)) {
+          return total;
+        } else {
+          line.clear();
+        }
+      }
+    }
+    if (!line.empty()) count(line);
+  } catch (const DumpError&) {
   }
   return total;
 }

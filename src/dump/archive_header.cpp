@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <cerrno>
 #include <span>
+
+#include <sys/stat.h>
 
 #include "dump/decompress.hpp"
 #include "dump/tar_member.hpp"
+#include "files/readable_file.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify::dump {
 
@@ -298,7 +303,9 @@ ArchiveHeader read_tar_file(const ByteSource& file) {
   return read_binary_header(cursor, ArchiveFormat::tar);
 }
 
-ArchiveHeader read_directory(const fs::path& dir) {
+// The toc.dat of a directory archive; throws no_toc, or compressed_toc for one
+// only compressed.
+fs::path directory_toc(const fs::path& dir) {
   const fs::path toc = dir / "toc.dat";
   std::error_code ec;
   if (!fs::exists(toc, ec)) {
@@ -314,6 +321,11 @@ ArchiveHeader read_directory(const fs::path& dir) {
     throw DumpError(DumpErrc::no_toc, dir, std::nullopt,
                     "a directory without toc.dat, so not a pg_dump directory archive");
   }
+  return toc;
+}
+
+ArchiveHeader read_directory(const fs::path& dir) {
+  const fs::path toc = directory_toc(dir);
   FileSource source(toc);
   if (source.size() == 0)
     throw DumpError(DumpErrc::empty_file, toc, std::nullopt, "the directory archive's toc.dat is empty (0 bytes)");
@@ -450,6 +462,34 @@ ArchiveHeader read_archive_header(const ByteSource& file) {
   throw DumpError(DumpErrc::unrecognized_format, file.path(), 0,
                   "not a pg_dump archive: it starts with " + quote_bytes(text.substr(0, 16)) +
                       ", not \"PGDMP\" (custom), a tar header, or \"-- PostgreSQL database dump\" (plain)");
+}
+
+std::optional<std::string> validate_dump_path(const fs::path& path) {
+  const std::string shown = text::printable(path.string());
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int error = errno;
+    if (error == ENOENT || error == ENOTDIR) return shown + ": no such file or directory";
+    return shown + ": cannot stat: " + std::strerror(error);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    try {
+      directory_toc(path);
+    } catch (const DumpError& error) {
+      // Only compressed: a directory archive still, which the reader reports on.
+      if (error.code() == DumpErrc::no_toc) return error.what();
+    }
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode))
+    return shown + ": " + std::string(files::describe_file_type(st.st_mode)) +
+           ", neither a file nor a directory pg_dump writes";
+  try {
+    const files::ReadableFile probe(path);
+  } catch (const files::FileError& error) {
+    return error.what();
+  }
+  return std::nullopt;
 }
 
 ArchiveHeader read_archive_header(const fs::path& path) {

@@ -67,6 +67,13 @@ ArchiveHeader read_archive_header(const std::filesystem::path& path);
 // The same for a single file already opened (custom, tar or plain).
 ArchiveHeader read_archive_header(const ByteSource& file);
 
+// Whether path can be a dump at all, asked before anything reads it: nullopt
+// for a regular file it may open or a directory holding toc.dat, else one line,
+// "PATH: what is wrong" (missing; a FIFO, socket or device; a directory
+// without toc.dat; unreadable). Opens nothing but a regular file, never
+// blocking; whether the file is a readable archive is the reader's to say.
+std::optional<std::string> validate_dump_path(const std::filesystem::path& path);
+
 // Reads the binary "PGDMP" header at the cursor (a custom file, or the toc.dat
 // of a directory or tar archive) and leaves the cursor at the first TOC byte.
 // `container` is the format the surroundings say this is, checked against the

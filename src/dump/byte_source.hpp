@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "files/readable_file.hpp"
+
 namespace pgverify::dump {
 
 class ByteSource {
@@ -25,19 +27,16 @@ class ByteSource {
 // A regular file, read with pread(2). The size is taken once at open.
 class FileSource final : public ByteSource {
  public:
-  // Throws DumpError (io_error) when the path cannot be opened or is no regular file.
+  // Throws DumpError: not_a_file for a directory, FIFO, socket or device (never
+  // opened, so a FIFO cannot block), io_error when it cannot be opened.
   explicit FileSource(std::filesystem::path path);
-  ~FileSource() override;
-  FileSource(const FileSource&) = delete;
-  FileSource& operator=(const FileSource&) = delete;
 
-  const std::filesystem::path& path() const override { return m_path; }
+  const std::filesystem::path& path() const override { return m_file.path(); }
   std::uint64_t size() const override { return m_size; }
   std::size_t read_at(std::uint64_t offset, std::span<std::uint8_t> out) const override;
 
  private:
-  std::filesystem::path m_path;
-  int m_fd = -1;
+  files::ReadableFile m_file;
   std::uint64_t m_size = 0;
 };
 

@@ -8,9 +8,9 @@ namespace {
 
 std::string compose(const std::filesystem::path& path, std::optional<std::uint64_t> offset,
                     const std::string& reason) {
-  std::string text = path.string();
-  if (offset) text += " at byte offset " + std::to_string(*offset);
-  return text + ": " + reason;
+  std::string where = text::printable(path.string());
+  if (offset) where += " at byte offset " + std::to_string(*offset);
+  return where + ": " + reason;
 }
 
 }  // namespace
@@ -18,6 +18,7 @@ std::string compose(const std::filesystem::path& path, std::optional<std::uint64
 std::string_view to_string(DumpErrc code) {
   switch (code) {
     case DumpErrc::io_error: return "io-error";
+    case DumpErrc::not_a_file: return "not-a-file";
     case DumpErrc::empty_file: return "empty-file";
     case DumpErrc::unrecognized_format: return "unrecognized-format";
     case DumpErrc::cluster_dump: return "cluster-dump";

@@ -2,8 +2,8 @@
 // the header (archive_header), the TOC (archive_toc, checked against the entry
 // types pg_dump writes: entry_types) and every table's COPY rows and every
 // large object (archive_data), all on one byte source and cursor. Depends on
-// nothing else in pgverify but pg/version.hpp, pg/ident.hpp and text/ (zlib,
-// liblz4 and libzstd only).
+// nothing else in pgverify but pg/version.hpp, pg/ident.hpp, files/ and text/
+// (zlib, liblz4 and libzstd only).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ namespace pgverify::dump {
 // can tell them apart without matching message text.
 enum class DumpErrc {
   io_error,                   // cannot open or read the file at all
+  not_a_file,                 // a FIFO, socket, device or directory where a file belongs (never opened)
   empty_file,                 // zero bytes
   unrecognized_format,        // not custom, directory, tar or plain SQL
   cluster_dump,               // pg_dumpall output, not a single-database pg_dump
@@ -88,7 +89,8 @@ enum class DumpErrc {
 std::string_view to_string(DumpErrc code);
 
 // Why a dump cannot be read. what() is one lowercase line without a trailing
-// period: "PATH at byte offset N: REASON" (or "PATH: REASON" when no offset applies).
+// period: "PATH at byte offset N: REASON" (or "PATH: REASON" when no offset
+// applies), the path shown with text::printable.
 class DumpError : public std::runtime_error {
  public:
   DumpError(DumpErrc code, std::filesystem::path path, std::optional<std::uint64_t> offset,
@@ -106,8 +108,8 @@ class DumpError : public std::runtime_error {
   std::string m_reason;
 };
 
-// Bytes from a hostile file shown in a message: printable ASCII kept, the rest
-// escaped, cut at max_chars, so an error stays one readable line.
+// Bytes from a hostile file shown in a message, in double quotes, as
+// text::quote_bytes shows them, cut at max_chars, so an error stays one readable line.
 std::string quote_bytes(std::string_view bytes, std::size_t max_chars = 60);
 
 }  // namespace pgverify::dump

@@ -1,6 +1,8 @@
 #include "dump/plain_dump.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace pgverify::dump::detail {
@@ -158,6 +160,14 @@ std::optional<ObjectHeader> parse_object_header(std::string_view line) {
   return h;
 }
 
+// A name as pg_dump's comments write it (sanitize_line in pg_backup_archiver.c):
+// each line break and carriage return a space, so the comment stays one line.
+std::string comment_spelling(std::string_view name) {
+  std::string out(name);
+  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return out;
+}
+
 // Reads psql input the way psql splits it into statements (psqlscan.l) well
 // enough to know where statements start: quotes ('...' with '' escapes,
 // backslash escapes in E'...' and when standard_conforming_strings is off),
@@ -235,6 +245,11 @@ class PlainScanner final : private LineSplitter::Handler {
                       "the plain-text dump ends inside the COPY block of " + m_label + " after " +
                           std::to_string(m_rows) + " rows, before its \"\\.\" line" + m_note);
     if (m_offset > m_line_at) end_of_line();  // a last line without its newline
+    if (m_copy_statement) {  // a COPY statement that never ends: a statement like another
+      const auto [text, at] = std::move(*m_copy_statement);
+      m_copy_statement.reset();
+      statement(text, at, false);
+    }
     const char* inside = m_lex == Lex::quote        ? "a quoted string"
                          : m_lex == Lex::identifier ? "a quoted identifier"
                          : m_lex == Lex::dollar     ? "a dollar-quoted string"
@@ -453,16 +468,38 @@ class PlainScanner final : private LineSplitter::Handler {
     const std::uint64_t at = m_line_at;
     const bool started = m_line_starts_statement;
     const bool looked_at = started && m_line_has_token;
-    const bool whole = m_line_length <= kStatementLineLimit && m_lex == Lex::normal && m_pending == 0 && m_statement_start;
+    const bool cut = m_line_length > kStatementLineLimit;
+    const bool ends = m_lex == Lex::normal && m_pending == 0 && m_statement_start;
     m_line_at = m_offset;
     m_line_length = 0;
     m_line_has_token = false;
     // The next line starts a statement when nothing of one is open.
-    m_line_starts_statement = m_lex == Lex::normal && m_pending == 0 && m_statement_start;
-    if (looked_at) statement(line, at, whole);
-    else if (started) header_comment(line, at);
+    m_line_starts_statement = ends;
+    if (m_copy_statement) {
+      continue_copy_statement(line, ends, cut);
+    } else if (looked_at && !ends && !cut && m_lex == Lex::identifier && starts_with(line, kCopyPrefix)) {
+      // pg_dump writes a COPY on one line, but a line break in a quoted name
+      // (fmtId keeps it) breaks the line: the statement is read to its end.
+      m_copy_statement = {std::string(line), at};
+    } else if (looked_at) {
+      statement(line, at, !cut && ends);
+    } else if (started) {
+      header_comment(line, at);
+    }
     m_line.clear();
     if (m_line.capacity() > 1024 * 1024) m_line.shrink_to_fit();
+  }
+
+  // The next line of a COPY statement broken by a line break in a name.
+  void continue_copy_statement(std::string_view line, bool ends, bool cut) {
+    auto& [text, at] = *m_copy_statement;
+    text += '\n';
+    text += line;
+    const bool too_long = cut || text.size() > kStatementLineLimit;
+    if (!ends && !too_long) return;
+    const auto [statement_text, statement_at] = std::move(*m_copy_statement);
+    m_copy_statement.reset();
+    statement(statement_text, statement_at, !too_long);
   }
 
   // pg_dump's comment above each object; the one before a table's data names
@@ -484,7 +521,11 @@ class PlainScanner final : private LineSplitter::Handler {
         throw DumpError(DumpErrc::bad_copy_statement, m_path, at,
                         "the plain-text dump's COPY line " + quote_bytes(line) + " names no table this reader can parse" +
                             m_note);
-      if (!m_data_header.second.empty()) {
+      // The header names the table unless it only spells the COPY's target as
+      // pg_dump's comments do (sanitize_line: a line break or CR becomes a space).
+      if (!m_data_header.second.empty() &&
+          (m_data_header.first != comment_spelling(target->schema) ||
+           m_data_header.second != comment_spelling(target->table))) {
         target->entry_schema = m_data_header.first;
         target->entry_table = m_data_header.second;
       }
@@ -520,6 +561,7 @@ class PlainScanner final : private LineSplitter::Handler {
   bool m_escape_next = false;
   bool m_backslash_quotes = false;  // standard_conforming_strings = off
   std::pair<std::string, std::string> m_data_header;  // (schema, tag) of the last "-- Data for Name:" line
+  std::optional<std::pair<std::string, std::uint64_t>> m_copy_statement;  // a COPY read on over lines, and where
   int m_depth = 0;                  // of nested /* */ comments
   std::string m_tag, m_tag_candidate;
   std::size_t m_match = 0;

@@ -4,6 +4,7 @@
 #include "support/check_fixture.hpp"
 #include "support/plain_dump.hpp"
 #include "support/servers.hpp"
+#include "support/special_files.hpp"
 
 using namespace pgverify;
 
@@ -57,4 +58,20 @@ TEST_CASE("dump.readable fails what is no dump and skips without one", "[checks]
   CHECK(result.findings.at(0).actual == "unrecognized-format");
   f.dump_path = dir.path() / "missing.dump";
   CHECK(f.run(checks::DumpReadable()).findings.at(0).actual == "io-error");
+}
+
+TEST_CASE("dump.readable fails a FIFO or a device at once, without opening it", "[checks][dump.readable]") {
+  testing::TempDir dir("dump-readable-special");
+  testing::CheckFixture f;
+  const auto fifo = dir.path() / "pipe.dump";
+  testing::make_fifo(fifo);
+  for (const std::filesystem::path& path : {fifo, std::filesystem::path("/dev/zero")}) {
+    f.dump_path = path;
+    const auto result = testing::finishes_promptly({fifo}, [&] { return f.run(checks::DumpReadable()); });
+    CHECK(result.status == Status::fail);
+    REQUIRE(result.findings.size() == 1);
+    CHECK(result.findings[0].actual == "not-a-file");
+    CHECK_THAT(result.findings[0].message, Catch::Contains(path.string() + ": a "));
+    CHECK_THAT(result.findings[0].hint, Catch::Contains("a pipe or a device is no dump"));
+  }
 }

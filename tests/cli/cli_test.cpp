@@ -2,13 +2,18 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 
 #include "exec/process.hpp"
 #include "support/plain_dump.hpp"
 #include "support/servers.hpp"
 #include "support/silent_server.hpp"
+#include "support/special_files.hpp"
 
 using namespace pgverify;
 
@@ -378,4 +383,106 @@ TEST_CASE("hash --tenant --side reads the configured server; without one of them
   CHECK(result.exit_code == 3);
   CHECK_THAT(result.err, Catch::Contains("127.0.0.1:1"));
   CHECK(result.err.find("hunter2") == std::string::npos);
+}
+
+namespace {
+
+// pgverify run with a short timeout: what blocks on a FIFO times out and fails.
+exec::ProcessResult run_briefly(std::vector<std::string> args) {
+  args.insert(args.begin(), PGVERIFY_BINARY);
+  auto result = exec::run_process(args, std::chrono::seconds(20));
+  CHECK_FALSE(result.timed_out);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("dump verify: what can be no dump is exit 2 at once, one line naming the path and what it is", "[cli]") {
+  testing::TempDir dir("cli-dump-special");
+  const auto fifo = (dir.path() / "pipe.dump").string();
+  testing::make_fifo(fifo);
+  const testing::BoundSocket socket(dir.path() / "sock");
+  testing::link_to_dev_zero(dir.path() / "zero.dump");
+  std::filesystem::create_directory(dir.path() / "notadump");
+  write(dir.path() / "notadump" / "0001.dat", "1\n");
+
+  expect_usage_error(run_briefly({"dump", "verify", fifo}),
+                     "dump verify: " + fifo + ": a FIFO (named pipe), neither a file nor a directory pg_dump writes");
+  expect_usage_error(run_briefly({"dump", "verify", "/dev/zero"}),
+                     "dump verify: /dev/zero: a character device, neither a file nor a directory pg_dump writes");
+  expect_usage_error(run_briefly({"dump", "verify", (dir.path() / "zero.dump").string()}),
+                     "zero.dump: a character device, neither a file nor a directory pg_dump writes");
+  expect_usage_error(run_briefly({"dump", "verify", (dir.path() / "sock").string()}),
+                     "sock: a socket, neither a file nor a directory pg_dump writes");
+  expect_usage_error(run_briefly({"dump", "verify", (dir.path() / "notadump").string()}),
+                     "notadump: a directory without toc.dat, so not a pg_dump directory archive");
+  expect_usage_error(run_briefly({"dump", "verify", (dir.path() / "missing" / "x.dump").string()}),
+                     "x.dump: no such file or directory");
+  // A path with a line break in it is still one line.
+  expect_usage_error(run_briefly({"dump", "verify", (dir.path() / "a\nb.dump").string()}),
+                     "a\\x0ab.dump: no such file or directory");
+
+  // One the user may not read: as root, run as nobody.
+  const auto secret = dir.path() / "secret.dump";
+  write(secret, "PGDMP");
+  ::chmod(secret.c_str(), 0);
+  ::chmod(dir.path().c_str(), 0755);
+  std::vector<std::string> args{"dump", "verify", secret.string()};
+  if (::geteuid() == 0) args = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", PGVERIFY_BINARY, "dump",
+                                "verify", secret.string()};
+  auto refused = ::geteuid() == 0 ? exec::run_process(args, std::chrono::seconds(20)) : run_briefly(args);
+  expect_usage_error(refused, "dump verify: " + secret.string() + ": cannot open: Permission denied");
+}
+
+TEST_CASE("pre --dump: a wrong path is exit 2 before any check runs; a tenant's dump_path fails its checks", "[cli]") {
+  testing::TempDir dir("cli-pre-dump");
+  const auto config = dir.path() / "pgverify.toml";
+  const auto fifo = dir.path() / "pipe.dump";
+  testing::make_fifo(fifo);
+  write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1 dbname=x connect_timeout=2\"\n");
+  const auto out = dir.path() / "out";
+  auto pre = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"--config", config.string(), "pre", "--tenant", "demo", "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_briefly(args);
+  };
+  expect_usage_error(pre({"--dump", "/nonexistent/x.dump"}), "--dump: /nonexistent/x.dump: no such file or directory");
+  expect_usage_error(pre({"--dump", fifo.string()}),
+                     "--dump: " + fifo.string() + ": a FIFO (named pipe), neither a file nor a directory pg_dump writes");
+  expect_usage_error(pre({"--dump", "/dev/zero"}), "--dump: /dev/zero: a character device");
+  expect_usage_error(pre({"--dump", dir.path().string()}), "a directory without toc.dat");
+  CHECK_FALSE(std::filesystem::exists(out / "manifest.json"));
+
+  // The tenant's own dump_path may not be taken yet: a check failure, as ever; a FIFO fails at once.
+  for (const auto& [path, reason] : std::vector<std::pair<std::string, std::string>>{
+           {fifo.string(), "a FIFO (named pipe), not a regular file"},
+           {"/dev/zero", "a character device, not a regular file"},
+           {(dir.path() / "missing.dump").string(), "cannot open: No such file or directory"}}) {
+    write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1 dbname=x connect_timeout=2\"\ndump_path = \"" +
+                      path + "\"\n");
+    auto result = pre({"--only", "dump.readable,dump.matches-source"});
+    INFO(result.out << result.err);
+    CHECK(result.exit_code != 2);
+    CHECK_THAT(result.out, Catch::Contains("FAIL   dump.readable") && Catch::Contains(path + ": " + reason));
+  }
+}
+
+TEST_CASE("a baseline that is a FIFO, a device or far too large is exit 2 at once", "[cli]") {
+  testing::TempDir dir("cli-baseline-special");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  const auto fifo = dir.path() / "m.json";
+  testing::make_fifo(fifo);
+  const auto huge = dir.path() / "huge.json";
+  write(huge, "{");
+  std::filesystem::resize_file(huge, (std::uint64_t{1} << 30) + 1);
+  auto post = [&](const std::string& baseline) {
+    return run_briefly({"--config", config, "post", "--tenant", "demo", "--baseline", baseline});
+  };
+  expect_usage_error(post(fifo.string()), fifo.string() + ": a FIFO (named pipe), not a regular file, so not a baseline manifest");
+  expect_usage_error(post("/dev/zero"), "/dev/zero: a character device, not a regular file, so not a baseline manifest");
+  expect_usage_error(post(huge.string()), huge.string() + ": larger than 1 GiB, too large for a baseline manifest");
+  expect_usage_error(post(dir.path().string()), "a directory, not a regular file, so not a baseline manifest");
+  expect_usage_error(run_briefly({"hash", "--dsn", "host=127.0.0.1 port=1", "--baseline", fifo.string()}),
+                     fifo.string() + ": a FIFO (named pipe), not a regular file, so not a baseline manifest");
 }

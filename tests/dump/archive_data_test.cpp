@@ -12,6 +12,7 @@
 #include "dump/decompress.hpp"
 #include "dump_test_support.hpp"
 #include "support/servers.hpp"
+#include "support/special_files.hpp"
 
 using namespace pgverify::dump;
 using namespace pgverify::dump::testing;
@@ -467,6 +468,61 @@ TEST_CASE("directory archives read NNNN.dat in every compression; a missing file
   std::string cut = deflate_bytes(copy_text(kRows), true);
   write_file(archive / "10.dat.gz", cut.substr(0, cut.size() - 10));
   expect(data_error(archive), DumpErrc::incomplete_compressed_stream, "the file ends here");
+}
+
+TEST_CASE("a directory archive's files that are no regular file are refused, never opened", "[dump]") {
+  pgverify::testing::TempDir dir("dumprd-dir-special");
+  HeaderSpec h;
+  h.format = 3;
+  const fs::path archive = dir.path() / "d";
+  fs::create_directory(archive);
+  write_file(archive / "toc.dat", build_header(h) + build_toc(h, {table_data(10, "t"), table_data(11, "empty")}));
+  write_file(archive / "10.dat.gz", deflate_bytes(copy_text(kRows), true));
+  write_file(archive / "11.dat", copy_text({}, false));
+  check_small_tables(read_all(archive));
+
+  auto refused = [&](const fs::path& file, bool fifo) {
+    fs::remove(file);
+    if (fifo) pgverify::testing::make_fifo(file);
+    else pgverify::testing::link_to_dev_zero(file);
+    const DumpError e = pgverify::testing::finishes_promptly({file}, [&] { return data_error(archive); });
+    expect(e, DumpErrc::not_a_file, fifo ? "a FIFO (named pipe), not a regular file" : "a character device, not a regular file");
+    CHECK(e.path() == file);
+  };
+  SECTION("toc.dat a FIFO") { refused(archive / "toc.dat", true); }
+  SECTION("toc.dat a link to /dev/zero") { refused(archive / "toc.dat", false); }
+  SECTION("a data file a FIFO") { refused(archive / "10.dat.gz", true); }
+  SECTION("a data file a link to /dev/zero") { refused(archive / "10.dat.gz", false); }
+  SECTION("a data file under the name pg_restore looks for first, a FIFO") {
+    // pg_restore finds 11.dat before 11.dat.gz: so does the reader, and refuses it.
+    fs::rename(archive / "11.dat", archive / "11.dat.gz");
+    write_file(archive / "11.dat.gz", deflate_bytes(copy_text({}, false), true));
+    refused(archive / "11.dat", true);
+  }
+}
+
+TEST_CASE("a custom, tar or plain dump that is no regular file, or is huge garbage, is refused at once", "[dump]") {
+  pgverify::testing::TempDir dir("dumprd-special");
+  const fs::path fifo = dir.path() / "pipe.dump";
+  pgverify::testing::make_fifo(fifo);
+  const DumpError e = pgverify::testing::finishes_promptly({fifo}, [&] { return data_error(fifo); });
+  expect(e, DumpErrc::not_a_file, "a FIFO (named pipe), not a regular file");
+  expect(data_error("/dev/zero"), DumpErrc::not_a_file, "a character device, not a regular file");
+
+  // 64 GiB without a byte of data (sparse): only its start is read.
+  auto huge = [&](const std::string& name, const std::string& start) {
+    const fs::path path = dir.path() / name;
+    write_file(path, start);
+    fs::resize_file(path, std::uint64_t{64} << 30);
+    const auto began = std::chrono::steady_clock::now();
+    const DumpError error = data_error(path);
+    CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(5));
+    return error;
+  };
+  expect(huge("zeros.dump", ""), DumpErrc::unrecognized_format, "not a pg_dump archive");
+  expect(huge("custom.dump", "PGDMP"), DumpErrc::unsupported_version, "unsupported archive version 0.0");
+  expect(huge("tar.dump", tar_header("toc.dat", std::size_t{7} << 30)), DumpErrc::bad_magic, "no \"PGDMP\" magic");
+  expect(huge("plain.sql", "--\n-- PostgreSQL database dump\n--\n\n"), DumpErrc::missing_version_comment, "");
 }
 
 TEST_CASE("tar archives read NNNN.dat members; a missing member is named", "[dump]") {

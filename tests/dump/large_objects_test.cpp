@@ -12,6 +12,7 @@
 #include "dump/archive_data.hpp"
 #include "dump_test_support.hpp"
 #include "support/servers.hpp"
+#include "support/special_files.hpp"
 
 using namespace pgverify::dump;
 using namespace pgverify::dump::testing;
@@ -360,6 +361,30 @@ TEST_CASE("each way a directory archive's large objects are wrong is its own err
     fs::remove(a.path / "blob_16400.dat.gz");
     write_file(a.path / "blob_16400.dat.lz4", "large object bytes");
     expect(read_error(a.path), DumpErrc::corrupt_compressed_stream, "large object 16400 (entry 21)");
+  }
+}
+
+TEST_CASE("a directory archive's large object files that are no regular file are refused, never opened",
+          "[dump][large-objects]") {
+  DirectoryArchive a;
+  auto refused = [&](const fs::path& file, bool fifo) {
+    fs::remove(file);
+    if (fifo) pgverify::testing::make_fifo(file);
+    else pgverify::testing::link_to_dev_zero(file);
+    const DumpError e = pgverify::testing::finishes_promptly({file}, [&] { return read_error(a.path); });
+    expect(e, DumpErrc::not_a_file, fifo ? "a FIFO (named pipe), not a regular file" : "a character device, not a regular file");
+    CHECK(e.path() == file);
+  };
+  SECTION("the blobs TOC a FIFO") { refused(a.path / "blobs_21.toc", true); }
+  SECTION("the blobs TOC a link to /dev/zero") { refused(a.path / "blobs_21.toc", false); }
+  SECTION("a blob file a FIFO") { refused(a.path / "blob_16401.dat.gz", true); }
+  SECTION("a blob file a link to /dev/zero") { refused(a.path / "blob_16401.dat.gz", false); }
+  SECTION("a blobs TOC of 64 GiB of zeros (sparse) is refused at its first line, not read to its end") {
+    write_file(a.path / "blobs_21.toc", "");
+    fs::resize_file(a.path / "blobs_21.toc", std::uint64_t{64} << 30);
+    const auto began = std::chrono::steady_clock::now();
+    expect(read_error(a.path), DumpErrc::bad_large_object_toc_line, "line 1 of the large object TOC file");
+    CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(5));
   }
 }
 

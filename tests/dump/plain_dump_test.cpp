@@ -98,6 +98,33 @@ TEST_CASE("a COPY line inside a literal, a body, an identifier or a comment is n
   }
 }
 
+TEST_CASE("a COPY broken over lines by a line break in a quoted name reads its rows, under the names as they are",
+          "[dump][plain]") {
+  pgverify::testing::TempDir dir("plain-broken-copy");
+  // pg_dump's comments spell a line break or CR in a name as a space; the COPY keeps it.
+  const std::string body =
+      "--\n-- Data for Name: new line; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\n"
+      "COPY public.\"new\nline\" (id, \"col\r\numn\") FROM stdin;\n1\tx\n\\.\n\n\n"
+      "--\n-- Data for Name: cr here; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\n"
+      "COPY public.\"cr\rhere\" (id) FROM stdin;\n1\n2\n\\.\n\n\n"
+      "--\n-- Data for Name: pipe|bar; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\n"
+      "COPY public.\"pipe|bar\" (id) FROM stdin;\n1\n2\n\\.\n\n\n";
+  const Read r = read_plain(dir, body + kRealTable);
+  CHECK(r.tables == std::map<std::string, std::vector<std::string>>{{"public.\"new\nline\"", {"1\tx"}},
+                                                                    {"public.\"cr\rhere\"", kTwo},
+                                                                    {"public.\"pipe|bar\"", kTwo},
+                                                                    {"public.real", kTwo}});
+  const auto tables = r.toc.tables_with_data();
+  REQUIRE(tables.size() == 4);
+  CHECK(tables[0]->copy_stmt == "COPY public.\"new\nline\" (id, \"col\r\numn\") FROM stdin;\n");
+  CHECK(*tables[0]->copy_columns() == std::vector<std::string>{"id", "col\r\numn"});
+  // Cut inside the broken COPY statement: the dump ends inside a quoted identifier.
+  const std::string cut = body.substr(0, body.find("line\" (id"));
+  const DumpError e = plain_error(dir, cut);
+  CHECK(e.code() == DumpErrc::truncated);
+  CHECK_THAT(e.reason(), Catch::Contains("ends inside a quoted identifier"));
+}
+
 TEST_CASE("with standard_conforming_strings off, a backslash escapes a quote in a plain literal", "[dump][plain]") {
   pgverify::testing::TempDir dir("plain-stdstrings");
   const Read r = read_plain(dir, "SET standard_conforming_strings = off;\n"

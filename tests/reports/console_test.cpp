@@ -59,3 +59,25 @@ TEST_CASE("the console report shows one line per check and a closing count", "[r
 }
 
 }  // namespace pgverify::reports
+
+namespace pgverify::reports {
+
+TEST_CASE("the console report keeps a name on its line and spells out every control character", "[reports][console]") {
+  const std::vector<std::string> lines = lines_of(render_to_string(testing::hostile_name_report(), false));
+  const std::vector<std::string> expected{
+      "pgverify 0.1.0: post checks for tenant demo",
+      // A summary keeps its line breaks, continued under it.
+      "FAIL   data.row-counts  1 table differs: public.\"a",
+      "                        b\\x09c\\x0dd\\x1b[2J\\x7f\\u0085|e\\xff\" (3 ms)",
+      // The finding's object is a name: one line, whatever it holds.
+      "       - public.\"a\\x0ab\\x09c\\x0dd\\x1b[2J\\x7f\\u0085|e\\xff\": two",
+      "         lines",
+      "         and a lone\\x0dCR\\x09and a tab",
+      "         expected: 2",
+      "         actual:   1",
+      "1 check: 0 pass, 0 warn, 0 skip, 1 fail, 0 error; result: FAIL",
+  };
+  CHECK(lines == expected);
+}
+
+}  // namespace pgverify::reports

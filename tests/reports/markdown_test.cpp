@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sstream>
 
 #include "reports/reporter.hpp"
@@ -64,6 +65,20 @@ TEST_CASE("the Markdown report stays small when a check has many findings", "[re
   CHECK(text.find("public.t49") != std::string::npos);
   CHECK(text.find("public.t50") == std::string::npos);
   CHECK(text.find("and 70 more findings") != std::string::npos);
+}
+
+}  // namespace pgverify::reports
+
+namespace pgverify::reports {
+
+TEST_CASE("the Markdown report keeps a hostile name inside its cell and list item", "[reports][markdown]") {
+  const std::string text = render_to_string(testing::hostile_name_report());
+  CHECK(text.find("| ❌ **fail** | data.row-counts | 1 table differs: public.\"a<br>b\\x09c<br>d\\x1b\\[2J\\x7f\\u0085\\|e\\xff\" "
+                  "| 3 ms |\n") != std::string::npos);
+  CHECK(text.find("- **public.\"a<br>b\\x09c<br>d\\x1b\\[2J\\x7f\\u0085\\|e\\xff\"**: two<br>lines<br>and a lone<br>CR\\x09and "
+                  "a tab\n") != std::string::npos);
+  CHECK(std::none_of(text.begin(), text.end(),
+                     [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == '\x7f'; }));
 }
 
 }  // namespace pgverify::reports

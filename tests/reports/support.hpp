@@ -59,6 +59,20 @@ inline RunReport sample_report() {
   return report;
 }
 
+// One failed check whose summary and finding name a table holding a line break,
+// a tab, a CR, an ESC sequence, DEL, a C1 control (U+0085), a pipe and a byte
+// that is not UTF-8; the finding's message has lines of its own.
+inline RunReport hostile_name_report() {
+  RunReport report;
+  report.tool_version = "0.1.0";
+  report.phase = Phase::post;
+  report.tenant = "demo";
+  const std::string name = "public.\"a\nb\tc\rd\x1b[2J\x7f\xc2\x85|e\xff\"";
+  report.checks.push_back({"data.row-counts", Status::fail, "1 table differs: " + name, 3ms,
+                           {{name, "2", "1", "two\nlines\r\nand a lone\rCR\tand a tab", ""}}});
+  return report;
+}
+
 inline std::filesystem::path golden_path(const std::string& name) {
   return std::filesystem::path(PGVERIFY_SOURCE_DIR) / "tests" / "golden" / "reports" / name;
 }

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "checks/registry.hpp"
@@ -84,5 +87,102 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     json::Value post_report = json::parse(testing::read_file(out / "post.json"));
     CHECK(post_report.find("status")->as_string() == "pass");
     CHECK_THAT(testing::read_file(out / "post.md"), Catch::Contains("ext.vector"));
+  }
+}
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The table a command prints, from its "TABLE" heading to the line before "large objects:".
+std::vector<std::string> table_lines(const std::string& out) {
+  std::vector<std::string> all = lines_of(out), table;
+  bool in_table = false;
+  for (const auto& line : all) {
+    if (line.rfind("TABLE ", 0) == 0) in_table = true;
+    else if (line.rfind("large objects:", 0) == 0) in_table = false;
+    if (in_table) table.push_back(line);
+  }
+  return table;
+}
+
+}  // namespace
+
+TEST_CASE("hash and dump verify show each table on its one line whatever its name holds", "[server][cli]") {
+  const auto& pg17 = testing::real_server(17);
+  testing::ScratchDatabase source(pg17, "pgv_cli_names");
+  // Raw names and how the tables show them: every control character spelled
+  // out, the rest (a pipe, UTF-8) as it is.
+  const std::vector<std::pair<std::string, std::string>> names{
+      {"new\nline", "public.\"new\\x0aline\""},   {"tab\there", "public.\"tab\\x09here\""},
+      {"cr\rhere", "public.\"cr\\x0dhere\""},     {"esc\x1b[31mred", "public.\"esc\\x1b[31mred\""},
+      {"del\x7f", "public.\"del\\x7f\""},         {"bell\x07", "public.\"bell\\x07\""},
+      {"nel\xc2\x85" "c1", "public.\"nel\\u0085c1\""}, {"pipe|bar", "public.\"pipe|bar\""},
+      {"café", "public.\"café\""},
+  };
+  // Each name as an E'' literal, byte by byte.
+  auto literal = [](const std::string& raw) {
+    std::string out = "E'";
+    for (const char c : raw) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+      out += (c == '\'' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+                 ? std::string(escaped)
+                 : std::string(1, c);
+    }
+    return out + "'";
+  };
+  std::string sql;
+  std::map<std::string, std::string> shown_of;  // the name as the JSON output has it -> as the table shows it
+  for (const auto& [raw, shown] : names) {
+    sql += "DO $$ BEGIN EXECUTE format('CREATE TABLE public.%I (id int, t text)', " + literal(raw) +
+           "); EXECUTE format('INSERT INTO public.%I VALUES (1, ''x''), (2, ''y'')', " + literal(raw) + "); END $$;";
+    shown_of["public.\"" + raw + "\""] = shown;
+  }
+  source.exec(sql);
+
+  // The hashes from --json (raw names, in the table's order), the lines from the table.
+  auto json_out = testing::run_pgverify({"hash", "--dsn", source.dsn(), "--mode", "text", "--json"});
+  REQUIRE(json_out.exit_code == 0);
+  std::size_t width = 5;
+  for (const auto& [raw, shown] : names) width = std::max(width, shown.size());
+  std::vector<std::string> expected{"TABLE" + std::string(width - 5 + 2, ' ') + "ROWS        HASH (text)"};
+  const json::Value document = json::parse(json_out.out);
+  for (const auto& table : document.find("tables")->as_array()) {
+    const std::string& name = table.find("table")->as_string();
+    REQUIRE(shown_of.count(name) == 1);
+    const std::string& shown = shown_of[name];
+    CHECK(table.find("rows")->as_int() == 2);
+    expected.push_back(shown + std::string(width - shown.size() + 2, ' ') + "2" + std::string(11, ' ') +
+                       table.find("hash")->as_string());
+  }
+  REQUIRE(expected.size() == names.size() + 1);
+
+  auto hashed = testing::run_pgverify({"hash", "--dsn", source.dsn(), "--mode", "text"});
+  INFO(hashed.out << hashed.err);
+  REQUIRE(hashed.exit_code == 0);
+  CHECK(table_lines(hashed.out) == expected);
+  CHECK(hashed.out.find_first_of("\r\t\x1b\x7f\x07") == std::string::npos);
+
+  testing::TempDir dir("cli-names");
+  for (const char* format : {"-Fc", "-Fd", "-Ft", "-Fp"}) {
+    const auto dump = dir.path() / (std::string("names") + format);
+    testing::run_ok({pg17.tool("pg_dump"), format, "-f", dump.string(), "-d", source.dsn()});
+    auto verified = testing::run_pgverify({"dump", "verify", dump.string()});
+    INFO(format << ": " << verified.out << verified.err);
+    CHECK(verified.exit_code == 0);
+    // Tables in the dump's name order, which need not be the server's.
+    std::vector<std::string> lines = table_lines(verified.out), sorted_expected = expected;
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.front() == expected.front());
+    std::sort(lines.begin() + 1, lines.end());
+    std::sort(sorted_expected.begin() + 1, sorted_expected.end());
+    CHECK(lines == sorted_expected);
+    CHECK(verified.out.find_first_of("\r\t\x1b\x7f\x07") == std::string::npos);
   }
 }

@@ -1,4 +1,4 @@
-#include "io/atomic_file.hpp"
+#include "files/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-namespace pgverify::io {
+namespace pgverify::files {
 
 namespace fs = std::filesystem;
 
@@ -109,4 +109,4 @@ void write_atomically(const fs::path& requested, std::string_view content) {
   }
 }
 
-}  // namespace pgverify::io
+}  // namespace pgverify::files

@@ -1,12 +1,12 @@
-// io/: files pgverify writes for the user (reports, the baseline manifest).
-// Depends on nothing.
+// files/: the files pgverify writes for the user (reports, the baseline
+// manifest), never left half-written.
 #pragma once
 
 #include <filesystem>
 #include <stdexcept>
 #include <string_view>
 
-namespace pgverify::io {
+namespace pgverify::files {
 
 // A file could not be written; the message is one line naming the path.
 class WriteError : public std::runtime_error {
@@ -27,4 +27,4 @@ void write_atomically(const std::filesystem::path& path, std::string_view conten
 // relative parts made absolute, for telling two spellings of one file apart.
 std::filesystem::path resolved_path(const std::filesystem::path& path);
 
-}  // namespace pgverify::io
+}  // namespace pgverify::files

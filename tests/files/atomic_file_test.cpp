@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/atomic_file.hpp"
+#include "files/atomic_file.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
@@ -22,24 +22,24 @@ std::size_t entries(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("write_atomically creates, replaces and leaves no temporary file", "[io]") {
+TEST_CASE("write_atomically creates, replaces and leaves no temporary file", "[files]") {
   testing::TempDir dir("atomic");
   const fs::path path = dir.path() / "sub" / "report.json";
-  io::write_atomically(path, "first\n");
+  files::write_atomically(path, "first\n");
   CHECK(testing::read_file(path) == "first\n");
-  io::write_atomically(path, "second, longer\n");
+  files::write_atomically(path, "second, longer\n");
   CHECK(testing::read_file(path) == "second, longer\n");
   CHECK(entries(path.parent_path()) == 1);
 }
 
-TEST_CASE("write_atomically keeps an existing file's permissions and a symbolic link", "[io]") {
+TEST_CASE("write_atomically keeps an existing file's permissions and a symbolic link", "[files]") {
   testing::TempDir dir("atomic-keep");
   const fs::path real = dir.path() / "real.xml";
   const fs::path link = dir.path() / "link.xml";
-  io::write_atomically(real, "old");
+  files::write_atomically(real, "old");
   REQUIRE(::chmod(real.c_str(), 0640) == 0);
   fs::create_symlink(real, link);
-  io::write_atomically(link, "new");
+  files::write_atomically(link, "new");
   CHECK(fs::is_symlink(link));
   CHECK(testing::read_file(real) == "new");
   struct stat info {};
@@ -47,25 +47,25 @@ TEST_CASE("write_atomically keeps an existing file's permissions and a symbolic 
   CHECK((info.st_mode & 07777) == 0640);
 }
 
-TEST_CASE("write_atomically writes a device in place and refuses a directory", "[io]") {
+TEST_CASE("write_atomically writes a device in place and refuses a directory", "[files]") {
   testing::TempDir dir("atomic-special");
   // /dev/null stays a device: renaming over it would replace the device node.
-  io::write_atomically("/dev/null", "discarded");
+  files::write_atomically("/dev/null", "discarded");
   CHECK(fs::is_character_file("/dev/null"));
-  CHECK_THROWS_AS(io::write_atomically(dir.path(), "x"), io::WriteError);
-  CHECK_THROWS_WITH(io::write_atomically(dir.path(), "x"), Catch::Contains("is a directory"));
+  CHECK_THROWS_AS(files::write_atomically(dir.path(), "x"), files::WriteError);
+  CHECK_THROWS_WITH(files::write_atomically(dir.path(), "x"), Catch::Contains("is a directory"));
   const fs::path blocker = dir.path() / "file";
-  io::write_atomically(blocker, "");
-  CHECK_THROWS_WITH(io::write_atomically(blocker / "below.json", "x"),
+  files::write_atomically(blocker, "");
+  CHECK_THROWS_WITH(files::write_atomically(blocker / "below.json", "x"),
                     Catch::Contains("cannot write " + (blocker / "below.json").string()));
   CHECK(entries(dir.path()) == 1);
 }
 
-TEST_CASE("resolved_path tells two spellings of one file apart from two files", "[io]") {
+TEST_CASE("resolved_path tells two spellings of one file apart from two files", "[files]") {
   testing::TempDir dir("atomic-resolve");
   fs::create_directories(dir.path() / "a");
-  CHECK(io::resolved_path(dir.path() / "a" / ".." / "x.json") == io::resolved_path(dir.path() / "x.json"));
+  CHECK(files::resolved_path(dir.path() / "a" / ".." / "x.json") == files::resolved_path(dir.path() / "x.json"));
   fs::create_directory_symlink(dir.path() / "a", dir.path() / "alias");
-  CHECK(io::resolved_path(dir.path() / "alias" / "m.json") == io::resolved_path(dir.path() / "a" / "m.json"));
-  CHECK(io::resolved_path(dir.path() / "a" / "m.json") != io::resolved_path(dir.path() / "m.json"));
+  CHECK(files::resolved_path(dir.path() / "alias" / "m.json") == files::resolved_path(dir.path() / "a" / "m.json"));
+  CHECK(files::resolved_path(dir.path() / "a" / "m.json") != files::resolved_path(dir.path() / "m.json"));
 }
