@@ -28,6 +28,7 @@
 #include "dump/identity.hpp"
 #include "files/atomic_file.hpp"
 #include "pg/run_connector.hpp"
+#include "text/quote.hpp"
 #include "dump/archive_header.hpp"
 #include "reports/reporter.hpp"
 
@@ -277,7 +278,7 @@ int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase ph
       report.baseline_path = manifest_path.string();
     } catch (const std::exception& error) {
       const std::string summary = "cannot record the baseline in " + manifest_path.string() + ": " + error.what();
-      std::cerr << "pgverify: error: " << summary << '\n';
+      std::cerr << "pgverify: error: " << text::printable(summary) << '\n';
       CheckResult failed = make_result(Status::error, summary,
                                        {{manifest_path.string(), "the source's baseline", "not written", error.what(),
                                          "post has nothing to compare the target with until pre records a baseline: "
@@ -310,6 +311,13 @@ void add_phase_options(CLI::App& command, PhaseOptions& options, Phase phase) {
                      "FMT[:PATH]: console, json, junit or markdown; repeatable (default: console)");
   command.add_option("--only", options.only, "Run only these check ids (comma-separated, repeatable)");
   command.add_option("--skip", options.skip, "Skip these check ids (comma-separated, repeatable)");
+}
+
+// The one line an error ends in: whatever it quotes (a path, a name, a
+// value from a file) kept to that line, controls spelled out.
+int fail(const std::exception& error, ExitCode code) {
+  std::cerr << "pgverify: error: " << text::printable(error.what()) << '\n';
+  return to_int(code);
 }
 
 }  // namespace
@@ -383,7 +391,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "pgverify: error: " << e.what() << " (see pgverify --help)\n";
+    std::cerr << "pgverify: error: " << text::printable(e.what()) << " (see pgverify --help)\n";
     return to_int(ExitCode::usage);
   }
 
@@ -417,20 +425,15 @@ int run(int argc, char** argv) {
     if (*pre) return run_phase(global, pre_options, Phase::pre);
     if (*post) return run_phase(global, post_options, Phase::post);
   } catch (const UsageError& e) {
-    std::cerr << "pgverify: error: " << e.what() << '\n';
-    return to_int(ExitCode::usage);
+    return fail(e, ExitCode::usage);
   } catch (const ConfigError& e) {
-    std::cerr << "pgverify: error: " << e.what() << '\n';
-    return to_int(ExitCode::usage);
+    return fail(e, ExitCode::usage);
   } catch (const SelectionError& e) {
-    std::cerr << "pgverify: error: " << e.what() << '\n';
-    return to_int(ExitCode::usage);
+    return fail(e, ExitCode::usage);
   } catch (const pg::InvalidDsn& e) {
-    std::cerr << "pgverify: error: " << e.what() << '\n';
-    return to_int(ExitCode::usage);
+    return fail(e, ExitCode::usage);
   } catch (const std::exception& e) {
-    std::cerr << "pgverify: error: " << e.what() << '\n';
-    return to_int(ExitCode::check_error);
+    return fail(e, ExitCode::check_error);
   }
   return to_int(ExitCode::usage);
 }

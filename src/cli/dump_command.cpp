@@ -11,6 +11,7 @@
 #include "core/json.hpp"
 #include "hash/large_objects.hpp"
 #include "core/runner.hpp"
+#include "pg/dsn_mask.hpp"
 #include "dump/archive_header.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/reporter.hpp"
@@ -81,6 +82,10 @@ int run_dump_verify(const DumpVerifyOptions& options) {
   // A wrong path is the caller's mistake (exit 2), found before anything reads
   // it: a FIFO would block the reader, /dev/zero never end.
   if (auto wrong = dump::validate_dump_path(options.path)) throw UsageError("dump verify: " + *wrong);
+  // So is a connection string that cannot be used: say so before reading the dump, not after.
+  if (options.against)
+    if (auto why = pg::dsn_parse_error(*options.against))
+      throw pg::InvalidDsn("--against: invalid connection string: " + *why);
 
   ProgressLine progress;
   DumpDigestOptions digest_options;

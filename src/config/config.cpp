@@ -1,3 +1,4 @@
+#include "files/readable_file.hpp"
 #include "config/config.hpp"
 
 #include "pg/dsn_mask.hpp"
@@ -364,11 +365,14 @@ Config load_config_file(const fs::path& path) {
     throw ConfigError(path.string() + ": configuration file not found");
   if (fs::is_directory(path, ec))
     throw ConfigError(path.string() + ": is a directory, expected a TOML file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path.string() + ": cannot read configuration file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_config(buffer.str(), path);
+  // A FIFO or a device is refused without being opened: --config /dev/zero
+  // or a pipe must not hang or read without end.
+  constexpr std::uint64_t limit = 16u << 20;
+  try {
+    return parse_config(files::read_whole_file(path, limit), path);
+  } catch (const files::FileError& error) {
+    throw ConfigError(std::string(error.what()) + " (a configuration file must be a regular TOML file of at most 16 MiB)");
+  }
 }
 
 std::optional<fs::path> locate_config(const std::optional<std::string>& explicit_path) {

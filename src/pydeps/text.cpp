@@ -6,30 +6,20 @@
 #include <cstring>
 #include <fstream>
 
+#include "files/readable_file.hpp"
+
 namespace pgverify::pydeps {
 
 std::string read_text_file(const std::filesystem::path& path, std::size_t limit) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw ParseError(ParseErrc::io_error, path, std::nullopt, "is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int saved = errno;
-    throw ParseError(ParseErrc::io_error, path, std::nullopt,
-                     std::string("cannot open: ") +
-                         (saved ? std::strerror(saved) : "unknown error"));
-  }
+  // A FIFO (an include naming a pipe) or a device is refused without being
+  // opened: it could block, or never end.
   std::string text;
-  std::array<char, 65536> buffer{};
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (text.size() + got > limit)
-      throw ParseError(ParseErrc::too_large, path, std::nullopt,
-                       "larger than " + std::to_string(limit >> 20) + " MiB");
-    text.append(buffer.data(), got);
+  try {
+    text = files::read_whole_file(path, limit);
+  } catch (const files::FileError& error) {
+    throw ParseError(error.code() == files::FileErrc::too_large ? ParseErrc::too_large : ParseErrc::io_error, path,
+                     std::nullopt, error.reason());
   }
-  if (in.bad()) throw ParseError(ParseErrc::io_error, path, std::nullopt, "read error");
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   if (const std::size_t nul = text.find('\0'); nul != std::string::npos)
     throw ParseError(ParseErrc::unrecognized_format, path, line_of_offset(text, nul),

@@ -1,3 +1,9 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+
+#include "files/readable_file.hpp"
 #include "secrets/secret_source.hpp"
 
 #include <openssl/crypto.h>
@@ -39,17 +45,32 @@ SecretSet read_secrets(const std::string& env_name, const std::filesystem::path&
     return SecretSet({std::move(secret)}, "environment variable " + env_name);
   }
   if (file.empty()) throw SecretError("no secret_env or secret_file is configured");
-  std::error_code error;
-  if (std::filesystem::is_directory(file, error)) throw SecretError("secret file " + file.string() + " is a directory");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw SecretError("cannot read secret file " + file.string());
-  std::string content(static_cast<std::size_t>(kMaxSecretFile), '\0');
-  in.read(content.data(), kMaxSecretFile);
-  content.resize(static_cast<std::size_t>(in.gcount()));
-  if (in.gcount() == kMaxSecretFile && in.peek() != std::char_traits<char>::eof()) {
+  // Only a regular file is opened (a FIFO could block, a device never end), and
+  // it is read into one buffer of its final size, so every byte can be wiped.
+  std::optional<files::ReadableFile> opened;
+  try {
+    opened.emplace(file);
+  } catch (const files::FileError& error) {
+    throw SecretError("secret file " + error.path().string() + ": " + error.reason());
+  }
+  std::string content(static_cast<std::size_t>(kMaxSecretFile) + 1, '\0');
+  std::size_t got = 0;
+  while (got < content.size()) {
+    const ssize_t n = ::read(opened->fd(), content.data() + got, content.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      wipe(content);
+      throw SecretError("cannot read secret file " + file.string());
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got > static_cast<std::size_t>(kMaxSecretFile)) {
     wipe(content);
     throw SecretError("secret file " + file.string() + " is larger than 64 KiB, which no secret is");
   }
+  std::fill(content.begin() + static_cast<std::ptrdiff_t>(got), content.end(), '\0');
+  content.resize(got);
   std::vector<std::string> secrets;
   for (std::size_t start = 0; start <= content.size();) {
     std::size_t end = content.find('\n', start);

@@ -201,7 +201,9 @@ TEST_CASE("tenant names are identifiers: they become directories", "[config]") {
   CHECK(error_of("[tenants.\"a/b\"]\n") == "conf/pgverify.toml:1:10: tenants.\"a/b\": " + rule);
   CHECK(error_of("[tenants.\".hidden\"]\n") == "conf/pgverify.toml:1:10: tenants.\".hidden\": " + rule);
   CHECK(error_of("tenants.\"-rf\".source_dsn = \"host=x\"\n") == "conf/pgverify.toml:1:9: tenants.\"-rf\": " + rule);
-  CHECK(error_of("[tenants.\"caf\u00e9\"]\n") == "conf/pgverify.toml:1:10: tenants.\"caf\\xc3\\xa9\": " + rule);
+  // Shown as text::printable shows names: valid UTF-8 kept, controls spelled out.
+  CHECK(error_of("[tenants.\"caf\u00e9\"]\n") == "conf/pgverify.toml:1:10: tenants.\"caf\u00e9\": " + rule);
+  CHECK(error_of("[tenants.\"a\\nb\"]\n") == "conf/pgverify.toml:1:10: tenants.\"a\\x0ab\": " + rule);
   Config config = parse_config("[tenants.prod-eu]\n[tenants.\"qry_2.staging\"]\n[tenants.0]\n", "p.toml");
   CHECK(config.tenants.size() == 3);
 
