@@ -97,10 +97,33 @@ struct KeptFile {
   std::string what;
 };
 
-bool same_file(const fs::path& a, const fs::path& b) {
-  if (files::resolved_path(a) == files::resolved_path(b)) return true;
+// Whether writing `report` would replace `kept` or, when `kept` is a
+// directory (a directory-format dump), one of the files in it.
+bool same_file(const fs::path& report, const fs::path& kept) {
+  const fs::path resolved = files::resolved_path(report);
+  const fs::path kept_resolved = files::resolved_path(kept);
+  if (resolved == kept_resolved) return true;
   std::error_code ec;
-  return fs::equivalent(a, b, ec);  // hard links; false when either is missing
+  if (fs::is_directory(kept_resolved, ec)) {
+    const auto rel = resolved.lexically_relative(kept_resolved);
+    if (!rel.empty() && *rel.begin() != "..") return true;
+  }
+  return fs::equivalent(report, kept, ec);  // hard links; false when either is missing
+}
+
+// A report is a file of its own: not a device, pipe or descriptor (/dev/stdout
+// would be renamed over whatever standard output is; a FIFO blocks).
+std::optional<std::string> not_a_report_file(const fs::path& path) {
+  const fs::path resolved = files::resolved_path(path);
+  const std::string lexical = fs::absolute(path).lexically_normal().string();
+  for (const char* root : {"/dev/", "/proc/"})
+    if (lexical.starts_with(root) || resolved.string().starts_with(root))
+      return "is not a file of its own; write a report to standard output as FMT or FMT:-";
+  std::error_code ec;
+  const auto status = fs::status(resolved, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    return fs::is_directory(status) ? "is a directory" : "is not a regular file (a FIFO, socket or device)";
+  return std::nullopt;
 }
 
 // Refuses, before any check runs, a report path named twice or naming a file
@@ -109,6 +132,7 @@ void refuse_overwrites(const std::vector<reports::ReportTarget>& targets, const 
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (targets[i].path.empty()) continue;
     const fs::path path(targets[i].path);
+    if (auto why = not_a_report_file(path)) throw UsageError("--report: " + targets[i].path + " " + *why);
     for (std::size_t j = 0; j < i; ++j)
       if (!targets[j].path.empty() && same_file(path, targets[j].path))
         throw UsageError("--report: two reports name one file, " + targets[i].path + "; give each its own path");
@@ -161,7 +185,8 @@ const TenantConfig& chosen_tenant(const Config& config, const std::string& name)
     }
     return config.tenant(name);
   }
-  return config.tenants.begin()->second;
+  // Through tenant(), which checks the tenant's files, as with --tenant.
+  return config.tenant(config.tenants.begin()->first);
 }
 
 // What pre concluded, for the baseline: post tells a baseline of a run that

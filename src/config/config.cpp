@@ -321,6 +321,8 @@ void check_configured_file(const ConfiguredFile& file) {
     what = ec && ec != std::errc::no_such_file_or_directory ? " cannot be read (" + ec.message() + ")" : " does not exist";
   else if (file.regular && fs::is_directory(status))
     what = " is a directory, expected a file";
+  else if (!fs::is_regular_file(status) && !fs::is_directory(status))
+    what = " is not a regular file (a FIFO, socket or device would block or never end)";
   else
     return;
   const std::string rule =

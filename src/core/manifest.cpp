@@ -253,6 +253,12 @@ Manifest parse_manifest(std::string_view text, const std::string& origin, const 
 }
 
 void write_manifest(const Manifest& manifest, const std::filesystem::path& path) {
+  // Never through a link: the baseline is a file of its own in OUT, not
+  // wherever a link left there points.
+  std::error_code ec;
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec)))
+    throw ManifestError(path.string() + ": is a symbolic link; pgverify writes the baseline only as a file of its own "
+                                        "(remove the link)");
   try {
     files::write_atomically(path, to_json(manifest));
   } catch (const files::WriteError& error) {

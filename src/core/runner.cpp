@@ -37,6 +37,9 @@ std::vector<const Check*> select_checks(const std::vector<std::unique_ptr<Check>
     throw SelectionError(std::string(option) + ": unknown check id '" + id +
                          "' (run 'pgverify checks' for the list)");
   };
+  // --only "" (an unset shell variable) must not select every check.
+  if (!only.empty() && split_ids(only).empty()) throw SelectionError("--only: no check id given");
+  if (!skip.empty() && split_ids(skip).empty()) throw SelectionError("--skip: no check id given");
   std::set<const Check*> wanted, unwanted;
   for (const auto& id : split_ids(only)) {
     const Check* check = find(id, "--only");

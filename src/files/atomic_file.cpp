@@ -32,15 +32,6 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-void write_in_place(const fs::path& path, std::string_view content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) fail(path, "cannot open", errno);
-  const bool ok = write_all(fd, content);
-  const int error = errno;
-  ::close(fd);
-  if (!ok) fail(path, "write failed", error);
-}
-
 std::string temporary_suffix() {
   std::random_device random;
   std::uniform_int_distribution<unsigned> digits(0, 0xffffff);
@@ -73,7 +64,7 @@ void write_atomically(const fs::path& requested, std::string_view content) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) fail(requested, "it is a directory", 0);
-    if (!S_ISREG(info.st_mode)) return write_in_place(path, content);
+    if (!S_ISREG(info.st_mode)) fail(requested, "it is not a regular file (a FIFO, socket or device)", 0);
   }
   std::error_code ec;
   const fs::path directory = path.parent_path();

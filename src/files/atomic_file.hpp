@@ -19,8 +19,8 @@ class WriteError : public std::runtime_error {
 // it, fsync, rename over the path, fsync of the directory. Missing parent
 // directories are created. A symbolic link is followed, so the file it points
 // to is replaced and the link kept. A path that exists and is not a regular
-// file (a pipe from `>(jq)`, /dev/stdout) is written in place: renaming over a
-// device would replace the device node. A directory is a WriteError.
+// file (a directory, a FIFO that would block, a device whose node a rename
+// would replace) is a WriteError.
 void write_atomically(const std::filesystem::path& path, std::string_view content);
 
 // The path a file written to `path` ends up in: symbolic links resolved,

@@ -57,28 +57,38 @@ std::vector<std::string> dsn_secret_parts(std::string_view dsn) {
   std::vector<std::string> parts;
   if (is_uri(dsn)) {
     const std::size_t start = dsn.find("://") + 3;
-    // The userinfo ends at the last '@' before the path or query.
-    const std::size_t end_of_authority = dsn.find_first_of("/?", start);
-    const std::string_view authority = dsn.substr(start, end_of_authority == std::string_view::npos
-                                                             ? std::string_view::npos
-                                                             : end_of_authority - start);
-    const std::size_t at = authority.rfind('@');
-    if (at != std::string_view::npos) {
-      const std::string_view userinfo = authority.substr(0, at);
+    // Where the userinfo ends is what the user meant, not what libpq reads: a
+    // password holding '@', '/' or '?' unencoded ends libpq's userinfo early and
+    // spills into the host, port or path it then shows. So every '@' is taken
+    // as a possible end, and each piece between delimiters counts as well.
+    for (std::size_t at = dsn.find('@', start); at != std::string_view::npos; at = dsn.find('@', at + 1)) {
+      const std::string_view userinfo = dsn.substr(start, at - start);
       const std::size_t colon = userinfo.find(':');
-      if (colon != std::string_view::npos) {
-        add(parts, std::string(userinfo.substr(colon + 1)));
-        add(parts, text::percent_decoded(userinfo.substr(colon + 1)));
+      if (colon == std::string_view::npos) continue;
+      const std::string_view password = userinfo.substr(colon + 1);
+      add(parts, std::string(password));
+      add(parts, text::percent_decoded(password));
+      for (std::size_t p = 0; p < password.size();) {
+        const std::size_t end = password.find_first_of("@/?:#&", p);
+        const std::string_view piece = password.substr(p, end == std::string_view::npos ? std::string_view::npos : end - p);
+        if (piece.size() != password.size()) add(parts, std::string(piece));
+        if (end == std::string_view::npos) break;
+        p = end + 1;
       }
     }
-    // password= in the query string.
-    for (std::size_t at_key = dsn.find("password=", start); at_key != std::string_view::npos;
-         at_key = dsn.find("password=", at_key + 1)) {
-      const std::size_t value = at_key + 9;
-      const std::size_t end = dsn.find('&', value);
-      const std::string_view raw = dsn.substr(value, end == std::string_view::npos ? std::string_view::npos : end - value);
-      add(parts, std::string(raw));
-      add(parts, text::percent_decoded(raw));
+    // password= in the query string, its key percent-decoded as libpq decodes it.
+    if (const std::size_t query = dsn.find('?', start); query != std::string_view::npos) {
+      for (std::size_t p = query + 1; p <= dsn.size();) {
+        std::size_t end = dsn.find('&', p);
+        if (end == std::string_view::npos) end = dsn.size();
+        const std::string_view pair = dsn.substr(p, end - p);
+        if (const std::size_t eq = pair.find('='); eq != std::string_view::npos &&
+                                                   text::percent_decoded(pair.substr(0, eq)) == "password") {
+          add(parts, std::string(pair.substr(eq + 1)));
+          add(parts, text::percent_decoded(pair.substr(eq + 1)));
+        }
+        p = end + 1;
+      }
     }
     return parts;
   }

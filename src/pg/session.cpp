@@ -216,7 +216,9 @@ std::string describe_dsn(const std::string& dsn) {
   if (!endpoint->port.empty()) out += ":" + endpoint->port;
   if (!endpoint->dbname.empty()) out += "/" + endpoint->dbname;
   if (!endpoint->service.empty()) out += " (service " + endpoint->service + ")";
-  return out;
+  // A URI password holding '@' or '/' spills into what libpq takes for the host
+  // or port: what it shows of it is masked too.
+  return mask_dsn_secrets(out, dsn);
 }
 
 }  // namespace pgverify::pg

@@ -486,3 +486,60 @@ TEST_CASE("a baseline that is a FIFO, a device or far too large is exit 2 at onc
   expect_usage_error(run_briefly({"hash", "--dsn", "host=127.0.0.1 port=1", "--baseline", fifo.string()}),
                      fifo.string() + ": a FIFO (named pipe), not a regular file, so not a baseline manifest");
 }
+
+TEST_CASE("a report is a file of its own: not inside a directory dump, not a device, a FIFO or standard output by name",
+          "[cli]") {
+  testing::TempDir dir("cli-report-kind");
+  const auto config = (dir.path() / "p.toml").string();
+  const auto dump = dir.path() / "dumpdir";
+  std::filesystem::create_directories(dump);
+  write(dump / "toc.dat", "PGDMP");
+  write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1\"\n");
+  const std::vector<std::string> pre{"--config", config, "pre", "--dump", dump.string(), "--out",
+                                     (dir.path() / "o").string(), "--only", "version.psql"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = pre;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_briefly(args);
+  };
+  expect_usage_error(with({"--report", "json:" + (dump / "toc.dat").string()}), "is the dump");
+  expect_usage_error(with({"--report", "json:" + (dump / "3451.dat.gz").string()}), "is the dump");
+  CHECK(testing::read_file(dump / "toc.dat") == "PGDMP");
+  expect_usage_error(with({"--report", "json", "--report", "junit:/dev/stdout"}), "is not a file of its own");
+  expect_usage_error(with({"--report", "junit:/proc/self/fd/1"}), "is not a file of its own");
+  REQUIRE(::mkfifo((dir.path() / "fifo").c_str(), 0600) == 0);
+  expect_usage_error(with({"--report", "json:" + (dir.path() / "fifo").string()}), "is not a regular file");
+}
+
+TEST_CASE("the baseline is never written through a link out of OUT", "[cli]") {
+  testing::TempDir dir("cli-manifest-link");
+  const auto out = dir.path() / "o";
+  std::filesystem::create_directories(out);
+  write(dir.path() / "outside.txt", "keep me");
+  std::filesystem::create_symlink(dir.path() / "outside.txt", out / "manifest.json");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1\"\n");
+  const auto result =
+      testing::run_pgverify({"--config", config, "pre", "--out", out.string(), "--only", "driver.asyncpg"});
+  CHECK(result.exit_code == 3);
+  CHECK_THAT(result.out, Catch::Contains("baseline.record"));
+  CHECK(testing::read_file(dir.path() / "outside.txt") == "keep me");
+}
+
+TEST_CASE("an empty --only or --skip (an unset shell variable) selects nothing, and says so", "[cli]") {
+  testing::TempDir dir("cli-empty-only");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--only", ""}), "--only: no check id given");
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--only", ","}), "--only: no check id given");
+  expect_usage_error(testing::run_pgverify({"--config", config, "post", "--skip", " "}), "--skip: no check id given");
+}
+
+TEST_CASE("a configuration of one tenant has its files checked without --tenant too", "[cli]") {
+  testing::TempDir dir("cli-one-tenant-files");
+  const auto config = (dir.path() / "p.toml").string();
+  write(config, "[tenants.demo]\ntarget_dsn = \"host=127.0.0.1 port=1\"\n[tenants.demo.fernet]\nsecret_file = \"" +
+                    (dir.path() / "missing").string() + "\"\n");
+  expect_usage_error(testing::run_pgverify({"--config", config, "pre", "--only", "secrets.fingerprint"}),
+                     "tenants.demo.fernet.secret_file: " + (dir.path() / "missing").string() + " does not exist");
+}

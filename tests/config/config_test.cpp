@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -236,6 +238,12 @@ TEST_CASE("a file a check reads must be there when its tenant is used, named wit
   const Config directory = parse_config("[tenants.demo.fernet]\nsecret_file = \"jwt\"\n", dir / "pgverify.toml");
   CHECK_THROWS_WITH(directory.tenant("demo"), Catch::Contains("tenants.demo.fernet.secret_file: " +
                                                               (dir / "jwt").string() + " is a directory, expected a file"));
+  // A FIFO or a device blocks or never ends: refused before any check reads it.
+  const Config device = parse_config("[tenants.demo.app]\npython_requirements = \"/dev/zero\"\n", dir / "pgverify.toml");
+  CHECK_THROWS_WITH(device.tenant("demo"), Catch::Contains("python_requirements: /dev/zero is not a regular file"));
+  REQUIRE(::mkfifo((dir / "jwt.fifo").c_str(), 0600) == 0);
+  const Config fifo = parse_config("[tenants.demo.fernet]\nsecret_file = \"jwt.fifo\"\n", dir / "pgverify.toml");
+  CHECK_THROWS_WITH(fifo.tenant("demo"), Catch::Contains("jwt.fifo is not a regular file"));
   // A site-packages directory is a python_requirements.
   const Config site = parse_config("[tenants.demo.app]\npython_requirements = \"backend\"\n", dir / "pgverify.toml");
   CHECK(site.tenant("demo").app.python_requirements == (dir / "backend").string());

@@ -47,10 +47,10 @@ TEST_CASE("write_atomically keeps an existing file's permissions and a symbolic 
   CHECK((info.st_mode & 07777) == 0640);
 }
 
-TEST_CASE("write_atomically writes a device in place and refuses a directory", "[files]") {
+TEST_CASE("write_atomically refuses a device and a directory", "[files]") {
   testing::TempDir dir("atomic-special");
-  // /dev/null stays a device: renaming over it would replace the device node.
-  files::write_atomically("/dev/null", "discarded");
+  // A device is refused, and stays a device: renaming over it would replace the node.
+  CHECK_THROWS_WITH(files::write_atomically("/dev/null", "x"), Catch::Contains("not a regular file"));
   CHECK(fs::is_character_file("/dev/null"));
   CHECK_THROWS_AS(files::write_atomically(dir.path(), "x"), files::WriteError);
   CHECK_THROWS_WITH(files::write_atomically(dir.path(), "x"), Catch::Contains("is a directory"));

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "pg/dsn_mask.hpp"
+#include "pg/session.hpp"
 
 using namespace pgverify;
 
@@ -91,4 +92,28 @@ TEST_CASE("a port holding part of a mistyped URI password is not shown", "[pg][d
   REQUIRE(message);
   CHECK_FALSE(has(*message, "w0rd"));
   CHECK(*message == "invalid port number: \"****\" (a port is a number from 1 to 65535)");
+}
+
+TEST_CASE("a URI password holding '@', '/', '?' or a percent-encoded key is masked wherever libpq shows it",
+          "[pg][dsn]") {
+  struct Case {
+    std::string dsn, secret;
+  };
+  const std::vector<Case> cases{
+      {"postgresql://u:pa?ssWORD%zz@h/db", "ssWORD"},
+      {"postgresql://u:pa?ssWORD@[::1/db", "ssWORD"},
+      {"postgresql://h/db?pass%77ord=SecretVal%zz", "SecretVal"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.dsn);
+    const auto error = pg::dsn_parse_error(c.dsn);
+    REQUIRE(error);
+    CHECK_FALSE(has(*error, c.secret));
+  }
+  // libpq takes the host of "postgres:hunter2@secret@127.0.0.1" to be
+  // "secret@127.0.0.1": the description it leads to hides that piece.
+  const std::string spill = "postgresql://postgres:hunter2@secret@127.0.0.1:54017/db";
+  CHECK_FALSE(has(pg::describe_dsn(spill), "secret"));
+  CHECK_FALSE(has(pg::describe_dsn("postgresql://postgres:5432/SlashPw99@127.0.0.1:54017/db"), "SlashPw99"));
+  CHECK_FALSE(has(pg::mask_dsn_secrets("host secret@127.0.0.1 refused", spill), "secret"));
 }

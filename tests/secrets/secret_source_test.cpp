@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -30,8 +32,14 @@ TEST_CASE("a secret that cannot be read is one line naming where it was looked f
   CHECK_THROWS_WITH(secrets::read_secrets("PGV_UNIT_SECRET_NONE", ""), "environment variable PGV_UNIT_SECRET_NONE is empty");
   ::unsetenv("PGV_UNIT_SECRET_NONE");
   testing::TempDir dir("secret-src-bad");
-  CHECK_THROWS_WITH(secrets::read_secrets("", dir.path() / "missing"), "cannot read secret file " + (dir.path() / "missing").string());
-  CHECK_THROWS_WITH(secrets::read_secrets("", dir.path()), "secret file " + dir.path().string() + " is a directory");
+  CHECK_THROWS_WITH(secrets::read_secrets("", dir.path() / "missing"),
+                    "secret file " + (dir.path() / "missing").string() + ": cannot open: No such file or directory");
+  CHECK_THROWS_WITH(secrets::read_secrets("", dir.path()),
+                    "secret file " + dir.path().string() + ": a directory, not a regular file");
+  // A FIFO is refused without being opened (an open would wait for a writer).
+  REQUIRE(::mkfifo((dir.path() / "fifo").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(secrets::read_secrets("", dir.path() / "fifo"), Catch::Contains("FIFO"));
+  CHECK_THROWS_WITH(secrets::read_secrets("", "/dev/zero"), Catch::Contains("not a regular file"));
   std::ofstream(dir.path() / "blank") << "\n\n";
   CHECK_THROWS_WITH(secrets::read_secrets("", dir.path() / "blank"), Catch::EndsWith("holds no secret"));
   std::ofstream(dir.path() / "huge") << std::string(70000, 'x');
