@@ -17,7 +17,8 @@ struct DumpIdentity {
 };
 
 // Reads the dump once. A file: the SHA-256 of its bytes. A directory (pg_dump
-// -Fd): the SHA-256 of one line "NAME SIZE SHA256\n" per regular file, by name.
+// -Fd): the SHA-256 of one line "NAME SIZE SHA256\n" per file, by name; a
+// member that is not a regular file (a FIFO, a device) makes it unidentifiable.
 // std::runtime_error with a one-line message when it cannot be read;
 // on_bytes (may be empty) hears the bytes read so far.
 DumpIdentity identify_dump(const std::filesystem::path& path,
