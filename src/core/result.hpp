@@ -43,4 +43,7 @@ struct RunReport {
   Status overall() const;
 };
 
+// The one rule for a run's status: error outranks fail; warn and skip count as pass.
+Status overall_status(const std::vector<CheckResult>& results);
+
 }  // namespace pgverify

@@ -89,12 +89,11 @@ std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Con
 }
 
 ExitCode exit_code_for(const std::vector<CheckResult>& results) {
-  bool failed = false;
-  for (const auto& result : results) {
-    if (result.status == Status::error) return ExitCode::check_error;
-    if (result.status == Status::fail) failed = true;
+  switch (overall_status(results)) {
+    case Status::error: return ExitCode::check_error;
+    case Status::fail: return ExitCode::check_failed;
+    default: return ExitCode::ok;
   }
-  return failed ? ExitCode::check_failed : ExitCode::ok;
 }
 
 std::string utc_timestamp() {

@@ -25,7 +25,7 @@ std::vector<const Check*> select_checks(const std::vector<std::unique_ptr<Check>
 // Runs every selected check, even after failures; an exception becomes status error.
 std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Context& context);
 
-// The exit code for a run: error outranks fail, warn and skip count as passes.
+// The exit code for a run: its overall_status (error 3, fail 1, else 0).
 ExitCode exit_code_for(const std::vector<CheckResult>& results);
 
 // Now, as ISO 8601 UTC with seconds ("2026-11-24T18:31:22Z").

@@ -31,13 +31,15 @@ std::optional<Phase> parse_phase(std::string_view text) {
   return std::nullopt;
 }
 
-Status RunReport::overall() const {
+Status overall_status(const std::vector<CheckResult>& results) {
   bool failed = false;
-  for (const auto& check : checks) {
+  for (const auto& check : results) {
     if (check.status == Status::error) return Status::error;
     if (check.status == Status::fail) failed = true;
   }
   return failed ? Status::fail : Status::pass;
 }
+
+Status RunReport::overall() const { return overall_status(checks); }
 
 }  // namespace pgverify

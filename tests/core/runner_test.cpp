@@ -90,3 +90,19 @@ TEST_CASE("exit codes: error outranks fail; warn and skip pass", "[runner]") {
   CHECK(to_int(ExitCode::gate_refused) == 4);
   CHECK(to_int(ExitCode::usage) == 2);
 }
+
+TEST_CASE("the exit code and the reports' status come from one rule", "[runner]") {
+  const std::vector<Status> all{Status::pass, Status::warn, Status::skip, Status::fail, Status::error};
+  for (Status a : all)
+    for (Status b : all) {
+      RunReport report;
+      report.checks = {make_result(a, ""), make_result(b, "")};
+      const Status overall = report.overall();
+      INFO(to_string(a) << " + " << to_string(b));
+      CHECK(overall == overall_status(report.checks));
+      const ExitCode expected = overall == Status::error  ? ExitCode::check_error
+                                : overall == Status::fail ? ExitCode::check_failed
+                                                          : ExitCode::ok;
+      CHECK(exit_code_for(report.checks) == expected);
+    }
+}
