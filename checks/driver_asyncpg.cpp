@@ -42,7 +42,7 @@ CheckResult DriverAsyncpg::run(Context& context) const {
   std::vector<Finding> findings;
   std::vector<std::string> passed;
   bool failed = false, applicable = false;
-  for (const drivers::DriverRule& rule : m_rules) {
+  for (const pydeps::DriverRule& rule : m_rules) {
     if (target.major < rule.target_major) continue;
     applicable = true;
     const auto found = pydeps::find_package(path, rule.package);

@@ -3,20 +3,20 @@
 #include <vector>
 
 #include "core/check.hpp"
-#include "drivers/driver_rules.hpp"
+#include "pydeps/driver_rules.hpp"
 
 namespace pgverify::checks {
 
 class DriverAsyncpg final : public Check {
  public:
   // The built-in matrix (config/drivers.toml); tests may give another.
-  DriverAsyncpg() : m_rules(drivers::builtin_rules()) {}
-  explicit DriverAsyncpg(std::vector<drivers::DriverRule> rules) : m_rules(std::move(rules)) {}
+  DriverAsyncpg() : m_rules(pydeps::builtin_rules()) {}
+  explicit DriverAsyncpg(std::vector<pydeps::DriverRule> rules) : m_rules(std::move(rules)) {}
   const CheckInfo& info() const override;
   CheckResult run(Context& context) const override;
 
  private:
-  std::vector<drivers::DriverRule> m_rules;
+  std::vector<pydeps::DriverRule> m_rules;
 };
 
 }  // namespace pgverify::checks

@@ -36,7 +36,7 @@ CheckResult run_with(const fs::path& requirements, int target = 18) {
 }  // namespace
 
 TEST_CASE("the built-in driver matrix parses and holds the PG18 minimums", "[checks][driver.asyncpg]") {
-  const auto& rules = drivers::builtin_rules();
+  const auto& rules = pydeps::builtin_rules();
   auto minimum = [&](const std::string& package) {
     for (const auto& r : rules)
       if (r.package == package && r.target_major == 18) return r.min_version.to_string();
@@ -45,9 +45,9 @@ TEST_CASE("the built-in driver matrix parses and holds the PG18 minimums", "[che
   CHECK(minimum("asyncpg") == "0.31.0");
   CHECK(minimum("psycopg2") == "2.9.11");
   CHECK(minimum("psycopg") == "3.2.8");
-  CHECK_THROWS_WITH(drivers::parse_rules("[[rule]]\npackage = \"x\"\n", "r.toml"),
+  CHECK_THROWS_WITH(pydeps::parse_rules("[[rule]]\npackage = \"x\"\n", "r.toml"),
                     "r.toml: rule 1 needs package, min_version, target_major and reason");
-  CHECK_THROWS_WITH(drivers::parse_rules("[[rule]]\npackage = \"x\"\nmin_version = \"one\"\ntarget_major = 18\nreason = \"r\"\n", "r.toml"),
+  CHECK_THROWS_WITH(pydeps::parse_rules("[[rule]]\npackage = \"x\"\nmin_version = \"one\"\ntarget_major = 18\nreason = \"r\"\n", "r.toml"),
                     "r.toml: rule 1: 'one' is not a PEP 440 version");
 }
 

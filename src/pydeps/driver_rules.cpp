@@ -1,10 +1,10 @@
-#include "drivers/driver_rules.hpp"
+#include "pydeps/driver_rules.hpp"
 
 #include <toml++/toml.h>
 
 #include "pydeps/requirement.hpp"
 
-namespace pgverify::drivers {
+namespace pgverify::pydeps {
 
 std::vector<DriverRule> parse_rules(std::string_view text, std::string_view origin) {
   toml::table root;
@@ -37,4 +37,4 @@ const std::vector<DriverRule>& builtin_rules() {
   return rules;
 }
 
-}  // namespace pgverify::drivers
+}  // namespace pgverify::pydeps

@@ -1,5 +1,6 @@
-// drivers/: which client library versions a target PostgreSQL major needs
-// (config/drivers.toml, built in). Depends on pydeps/ and toml++.
+// The driver matrix of driver.asyncpg: which versions of a Python database
+// driver a target PostgreSQL major needs (config/drivers.toml, built in). A
+// Python-dependency rule, so it lives in pydeps/; toml++ reads it.
 #pragma once
 
 #include <stdexcept>
@@ -9,7 +10,7 @@
 
 #include "pydeps/pep440.hpp"
 
-namespace pgverify::drivers {
+namespace pgverify::pydeps {
 
 struct DriverRule {
   std::string package;     // PEP 503-normalised
@@ -32,4 +33,4 @@ std::vector<DriverRule> parse_rules(std::string_view toml, std::string_view orig
 // The built-in rules, parsed once.
 const std::vector<DriverRule>& builtin_rules();
 
-}  // namespace pgverify::drivers
+}  // namespace pgverify::pydeps
