@@ -202,20 +202,10 @@ PreRecord pre_record(const RunReport& report) {
 // none to identify (dump.readable says why).
 std::optional<dump::DumpIdentity> identify(const std::optional<fs::path>& dump_path) {
   if (!dump_path) return std::nullopt;
-  std::error_code ec;
-  const auto status = fs::status(*dump_path, ec);
-  if (!fs::is_regular_file(status) && !fs::is_directory(status)) return std::nullopt;
-  std::uint64_t total = 0;
-  if (fs::is_directory(status)) {
-    for (fs::directory_iterator it(*dump_path, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec)) total += it->file_size(ec);
-  } else {
-    total = fs::file_size(*dump_path, ec);
-  }
   ProgressLine progress;
   try {
-    return dump::identify_dump(*dump_path, [&](std::uint64_t bytes) {
-      if (progress.enabled()) progress.update(0, 0, "dump SHA-256", bytes, total);
+    return dump::identify_dump(*dump_path, [&](std::uint64_t done, std::uint64_t total) {
+      if (progress.enabled()) progress.update(0, 0, "dump SHA-256", done, total);
     });
   } catch (const std::exception&) {
     return std::nullopt;

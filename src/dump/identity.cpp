@@ -55,8 +55,8 @@ struct FileDigest {
 };
 
 // A regular file only: a pipe or a device could block or never end.
-FileDigest digest_file(const fs::path& path, std::uint64_t& total,
-                       const std::function<void(std::uint64_t)>& on_bytes) {
+FileDigest digest_file(const fs::path& path, std::uint64_t& done, std::uint64_t total,
+                       const std::function<void(std::uint64_t, std::uint64_t)>& on_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) fail(path, "cannot open", errno);
   struct stat info {};
@@ -78,8 +78,8 @@ FileDigest digest_file(const fs::path& path, std::uint64_t& total,
     if (got == 0) break;
     sha.update(buffer.data(), static_cast<std::size_t>(got));
     digest.size += static_cast<std::uint64_t>(got);
-    total += static_cast<std::uint64_t>(got);
-    if (on_bytes) on_bytes(total);
+    done += static_cast<std::uint64_t>(got);
+    if (on_bytes) on_bytes(done, total);
   }
   ::close(fd);
   digest.sha256 = sha.hex();
@@ -88,13 +88,14 @@ FileDigest digest_file(const fs::path& path, std::uint64_t& total,
 
 }  // namespace
 
-DumpIdentity identify_dump(const fs::path& path, const std::function<void(std::uint64_t)>& on_bytes) {
+DumpIdentity identify_dump(const fs::path& path, const std::function<void(std::uint64_t, std::uint64_t)>& on_bytes) {
   std::error_code ec;
   DumpIdentity identity;
   identity.path = fs::absolute(path, ec).lexically_normal().string();
-  std::uint64_t total = 0;
+  std::uint64_t done = 0;
   if (!fs::is_directory(path, ec)) {
-    const FileDigest digest = digest_file(path, total, on_bytes);
+    const std::uint64_t size = fs::file_size(path, ec);
+    const FileDigest digest = digest_file(path, done, ec ? 0 : size, on_bytes);
     identity.size = digest.size;
     identity.sha256 = digest.sha256;
     return identity;
@@ -104,9 +105,14 @@ DumpIdentity identify_dump(const fs::path& path, const std::function<void(std::u
     if (!it->is_directory(ec)) names.push_back(it->path().filename().string());  // a FIFO there fails below
   if (ec) fail(path, "cannot list the directory", ec.value());
   std::sort(names.begin(), names.end());
+  std::uint64_t total = 0;
+  for (const auto& name : names) {
+    const auto size = fs::file_size(path / name, ec);
+    if (!ec) total += size;
+  }
   Sha256 listing;
   for (const auto& name : names) {
-    const FileDigest digest = digest_file(path / name, total, on_bytes);
+    const FileDigest digest = digest_file(path / name, done, total, on_bytes);
     const std::string line = name + " " + std::to_string(digest.size) + " " + digest.sha256 + "\n";
     listing.update(line.data(), line.size());
     identity.size += digest.size;

@@ -20,8 +20,8 @@ struct DumpIdentity {
 // -Fd): the SHA-256 of one line "NAME SIZE SHA256\n" per file, by name; a
 // member that is not a regular file (a FIFO, a device) makes it unidentifiable.
 // std::runtime_error with a one-line message when it cannot be read;
-// on_bytes (may be empty) hears the bytes read so far.
+// on_bytes (may be empty) hears the bytes read so far and the bytes in all.
 DumpIdentity identify_dump(const std::filesystem::path& path,
-                           const std::function<void(std::uint64_t)>& on_bytes = {});
+                           const std::function<void(std::uint64_t done, std::uint64_t total)>& on_bytes = {});
 
 }  // namespace pgverify::dump

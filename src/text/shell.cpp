@@ -8,14 +8,19 @@ namespace pgverify::text {
 
 namespace {
 
-// Whether a POSIX single-quoted word can hold it as typed: no control
-// character, nothing that is not UTF-8 (a terminal would act on or mangle it).
+// Whether the code point decoded from word[at, pos) cannot stand in a quoted
+// word as typed: a control, or bytes that are not UTF-8 (decoded as U+FFFD
+// without being its encoding).
+bool needs_escape(std::string_view word, std::size_t at, std::size_t pos, char32_t code_point) {
+  return is_control(code_point) ||
+         (code_point == replacement_character && word.substr(at, pos - at) != "\xEF\xBF\xBD");
+}
+
 bool needs_ansi_c(std::string_view word) {
   for (std::size_t pos = 0; pos < word.size();) {
     const std::size_t at = pos;
     const char32_t code_point = next_code_point(word, pos);
-    if (is_control(code_point)) return true;
-    if (code_point == replacement_character && !(pos - at == 3 && word.substr(at, 3) == "\xEF\xBF\xBD")) return true;
+    if (needs_escape(word, at, pos, code_point)) return true;
   }
   return false;
 }
@@ -33,8 +38,7 @@ std::string shell_word(std::string_view word) {
     for (std::size_t pos = 0; pos < word.size();) {
       const std::size_t at = pos;
       const char32_t code_point = next_code_point(word, pos);
-      const bool ill_formed = code_point == replacement_character && word.substr(at, pos - at) != "\xEF\xBF\xBD";
-      if (is_control(code_point) || ill_formed) {
+      if (needs_escape(word, at, pos, code_point)) {
         for (std::size_t k = at; k < pos; ++k) {
           char escaped[8];
           std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(word[k]));
