@@ -78,6 +78,33 @@ void print_header(const DumpDigest& digest) {
 
 }  // namespace
 
+std::string dump_verify_json(const DumpDigest& digest, const std::optional<CheckResult>& matched) {
+  json::Value root;
+  root.set("archive", header_json(digest.toc.header));
+  json::Value& tables = root.set("tables", json::Array{});
+  for (const auto& t : digest.tables) {
+    json::Value entry;
+    entry.set("table", reports::text_value(t.name));
+    if (t.as_statements) {
+      entry.set("rows", nullptr);
+      entry.set("hash", nullptr);
+      entry.set("mode", std::string("inserts"));
+    } else {
+      entry.set("rows", t.digest.rows);
+      entry.set("hash", t.digest.hex());
+      entry.set("mode", std::string("text"));
+    }
+    tables.push(std::move(entry));
+  }
+  const hash::LargeObjectSummary summary = hash::summarize(digest.large_objects);
+  json::Value& objects = root.set("large_objects", json::Object{});
+  objects.set("count", summary.count);
+  objects.set("bytes", summary.bytes);
+  objects.set("hash", summary.digest.hex());
+  if (matched) root.set("matches_source", reports::check_value(*matched));
+  return json::dump(root);
+}
+
 int run_dump_verify(const DumpVerifyOptions& options) {
   // A wrong path is the caller's mistake (exit 2), found before anything reads
   // it: a FIFO would block the reader, /dev/zero never end.
@@ -128,30 +155,7 @@ int run_dump_verify(const DumpVerifyOptions& options) {
   }
 
   if (options.json) {
-    json::Value root;
-    root.set("archive", header_json(digest->toc.header));
-    json::Value& tables = root.set("tables", json::Array{});
-    for (const auto& t : digest->tables) {
-      json::Value entry;
-      entry.set("table", reports::text_value(t.name));
-      if (t.as_statements) {
-        entry.set("rows", nullptr);
-        entry.set("hash", nullptr);
-        entry.set("mode", std::string("inserts"));
-      } else {
-        entry.set("rows", t.digest.rows);
-        entry.set("hash", t.digest.hex());
-        entry.set("mode", std::string("text"));
-      }
-      tables.push(std::move(entry));
-    }
-    const hash::LargeObjectSummary summary = hash::summarize(digest->large_objects);
-    json::Value& objects = root.set("large_objects", json::Object{});
-    objects.set("count", summary.count);
-    objects.set("bytes", summary.bytes);
-    objects.set("hash", summary.digest.hex());
-    if (matched) root.set("matches_source", reports::check_value(*matched));
-    std::cout << json::dump(root) << '\n';
+    std::cout << dump_verify_json(*digest, matched) << '\n';
   } else {
     print_header(*digest);
     if (matched) {

@@ -3,6 +3,12 @@
 #include <optional>
 #include <string>
 
+#include "core/result.hpp"
+
+namespace pgverify {
+struct DumpDigest;
+}
+
 namespace pgverify::cli {
 
 struct DumpVerifyOptions {
@@ -17,5 +23,9 @@ struct DumpVerifyOptions {
 // with the live database as dump.matches-source does. Exit 0 readable (and
 // matching), 1 unreadable or different, 2 usage, 3 the database could not be read.
 int run_dump_verify(const DumpVerifyOptions& options);
+
+// What `dump verify --json` prints (without its final newline); `matched` is
+// the --against comparison, when there was one.
+std::string dump_verify_json(const DumpDigest& digest, const std::optional<CheckResult>& matched);
 
 }  // namespace pgverify::cli

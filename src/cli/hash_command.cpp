@@ -14,6 +14,30 @@
 
 namespace pgverify::cli {
 
+std::string hash_json(const hash::DatabaseHash& result) {
+  json::Value root;
+  json::Value& tables = root.set("tables", json::Array{});
+  for (const auto& r : result.relations) {
+    if (!r.skipped.empty()) continue;
+    json::Value entry;
+    entry.set("table", reports::text_value(r.relation.name));
+    entry.set("rows", r.digest.rows);
+    entry.set("hash", r.digest.hex());
+    entry.set("mode", std::string(to_string(result.mode)));
+    if (r.relation.kind != hash::RelationKind::table) entry.set("kind", std::string(to_string(r.relation.kind)));
+    if (!r.relation.placed_by.empty()) entry.set("placed_by", reports::text_value(r.relation.placed_by));
+    tables.push(std::move(entry));
+  }
+  if (result.large_objects_hashed) {
+    const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
+    json::Value& objects = root.set("large_objects", json::Object{});
+    objects.set("count", summary.count);
+    objects.set("bytes", summary.bytes);
+    objects.set("hash", summary.digest.hex());
+  }
+  return json::dump(root);
+}
+
 int run_hash_command(const HashCommandOptions& options) {
   hash::HashOptions hash_options;
   hash_options.mode = options.mode == "text" ? hash::Mode::text : hash::Mode::binary;
@@ -50,27 +74,7 @@ int run_hash_command(const HashCommandOptions& options) {
   }
 
   if (options.json) {
-    json::Value root;
-    json::Value& tables = root.set("tables", json::Array{});
-    for (const auto& r : result.relations) {
-      if (!r.skipped.empty()) continue;
-      json::Value entry;
-      entry.set("table", reports::text_value(r.relation.name));
-      entry.set("rows", r.digest.rows);
-      entry.set("hash", r.digest.hex());
-      entry.set("mode", std::string(to_string(result.mode)));
-      if (r.relation.kind != hash::RelationKind::table) entry.set("kind", std::string(to_string(r.relation.kind)));
-      if (!r.relation.placed_by.empty()) entry.set("placed_by", reports::text_value(r.relation.placed_by));
-      tables.push(std::move(entry));
-    }
-    if (result.large_objects_hashed) {
-      const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
-      json::Value& objects = root.set("large_objects", json::Object{});
-      objects.set("count", summary.count);
-      objects.set("bytes", summary.bytes);
-      objects.set("hash", summary.digest.hex());
-    }
-    std::cout << json::dump(root) << '\n';
+    std::cout << hash_json(result) << '\n';
     return to_int(ExitCode::ok);
   }
 

@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+namespace pgverify::hash {
+struct DatabaseHash;
+}
+
 namespace pgverify::cli {
 
 struct HashCommandOptions {
@@ -19,5 +23,8 @@ struct HashCommandOptions {
 
 // `pgverify hash`: per-table row count and content hash of a live database.
 int run_hash_command(const HashCommandOptions& options);
+
+// What `hash --json` prints (without its final newline).
+std::string hash_json(const hash::DatabaseHash& result);
 
 }  // namespace pgverify::cli

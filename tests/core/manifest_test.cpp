@@ -7,6 +7,7 @@
 
 #include "core/manifest.hpp"
 #include "hash/catalog.hpp"
+#include "support/golden.hpp"
 
 using namespace pgverify;
 
@@ -187,4 +188,71 @@ TEST_CASE("a format 3 manifest records pre's result and the dump it checked; old
   std::string odd = text;
   odd.replace(odd.find("\"status\": \"fail\""), 16, "\"status\": \"meh\"");
   CHECK_THAT(manifest_error(odd), Catch::Contains("pre has unknown status 'meh'"));
+}
+
+// Every field a manifest can hold, strings that need escaping (quotes, a
+// backslash, controls, non-ASCII), the widest integers each field takes, and
+// empty lists next to full ones.
+Manifest full_manifest() {
+  Manifest m = sample();
+  m.tenant = "demo \"q\" \\ ü";
+  m.settings = {{"TimeZone", "Europe/Zürich"}, {"bytea_output", "hex"}, {"client_encoding", "UTF8"},
+                {"extra_float_digits", "3"}, {"DateStyle", "ISO"}, {"IntervalStyle", "postgres"}};
+  TableRecord table;
+  table.name = "public.\"Odd \"\"name\"\"\"";
+  table.kind = "table";
+  table.mode = "binary";
+  table.columns = {"id", "acl::text", "\"back\\slash\"", "\"tab\tnl\ncr\rbs\bff\fone\x01us\x1f" "del\x7f\""};
+  table.column_types = {"integer", "aclitem", "text", "text"};
+  table.rows = 9223372036854775807ull;
+  table.hash = "0123456789abcdef0123456789abcdef";
+  m.tables.push_back(table);
+  TableRecord part = table;
+  part.name = "public.café_表_1";
+  part.kind = "partition";
+  part.parent = "public.café_表";
+  part.placed_by = "public.café_表";
+  part.rows = 0;
+  part.columns = {};
+  part.column_types = {};
+  m.tables.push_back(part);
+  TableRecord view = table;
+  view.name = "public.mv 🚀";
+  view.kind = "matview";
+  view.populated = false;
+  view.rows = 0;
+  m.tables.push_back(view);
+  m.sequences.push_back({"public.up", 9223372036854775807ll, 1, false});
+  m.sequences.push_back({"public.down", -9223372036854775807ll - 1, -9223372036854775807ll - 1, true});
+  m.sequences.push_back({"public.unused", std::nullopt, 5, false});
+  m.large_objects_recorded = true;
+  hash::LargeObjectDigest object;
+  object.oid = 4294967295u;
+  object.owner = "pgv_owner";
+  object.size = 9223372036854775807ull;
+  object.hash = (static_cast<hash::uint128>(0x0123456789abcdefull) << 64) | 0xfedcba9876543210ull;
+  object.acl = "pgv_reader=r/pgv_owner";
+  m.large_objects.push_back(object);
+  object.oid = 1;
+  object.owner = "";
+  object.size = 0;
+  object.acl.clear();
+  m.large_objects.push_back(object);
+  m.secret_fingerprint = "pbkdf2-sha256$100000$c2FsdA==$aGFzaA==";
+  m.pre = PreRecord{"fail", {{"dump.readable", "fail"}, {"version.psql", "pass"}}};
+  m.dump = dump::DumpIdentity{"/backups/q \"1\".dump", 9223372036854775807ull, std::string(64, 'f')};
+  m.schema = {{"table", "public.\"Odd \"\"name\"\"\"", "owner postgres"},
+              {"function", "public.f(integer)", "body md5=9e83\nline two\tand a tab"},
+              {"comment", "public.café_表", ""}};
+  return m;
+}
+
+TEST_CASE("the manifest's bytes match its golden files", "[manifest][golden]") {
+  // pre writes the baseline and post (maybe a later pgverify) reads it: its
+  // bytes are a contract, and so is each value read back.
+  const std::string full = to_json(full_manifest());
+  testing::check_golden("manifest/manifest.json", full);
+  testing::check_golden("manifest/manifest-bare.json", to_json(sample()));
+  Manifest back = parse_manifest(full, "m.json", "demo \"q\" \\ ü");
+  CHECK(to_json(back) == full);
 }

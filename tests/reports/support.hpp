@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/result.hpp"
+#include "support/golden.hpp"
 
 namespace pgverify::reports::testing {
 
@@ -73,10 +74,6 @@ inline RunReport hostile_name_report() {
   return report;
 }
 
-inline std::filesystem::path golden_path(const std::string& name) {
-  return std::filesystem::path(PGVERIFY_SOURCE_DIR) / "tests" / "golden" / "reports" / name;
-}
-
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buffer;
@@ -90,38 +87,9 @@ inline void write_file(const std::filesystem::path& path, const std::string& con
   out << content;
 }
 
-// Compares with tests/golden/reports/NAME; PGVERIFY_UPDATE_GOLDEN=1 rewrites it instead.
-// On a mismatch it names the first differing line rather than dumping both files.
+// Compares with tests/golden/reports/NAME (tests/support/golden.hpp).
 inline void check_golden(const std::string& name, const std::string& actual) {
-  const std::filesystem::path path = golden_path(name);
-  const char* update = std::getenv("PGVERIFY_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    write_file(path, actual);
-    WARN("golden file rewritten: " << path.string());
-    return;
-  }
-  INFO("golden file " << path.string()
-                      << " (rerun with PGVERIFY_UPDATE_GOLDEN=1 to regenerate it)");
-  REQUIRE(std::filesystem::exists(path));
-  const std::string expected = read_file(path);
-  if (expected == actual) {
-    SUCCEED();
-    return;
-  }
-  std::istringstream expected_lines(expected);
-  std::istringstream actual_lines(actual);
-  std::string expected_line;
-  std::string actual_line;
-  for (int line = 1;; ++line) {
-    const bool more_expected = static_cast<bool>(std::getline(expected_lines, expected_line));
-    const bool more_actual = static_cast<bool>(std::getline(actual_lines, actual_line));
-    if (!more_expected && !more_actual) break;
-    if (more_expected != more_actual || expected_line != actual_line) {
-      FAIL("first difference at line " << line << "\nexpected: " << expected_line
-                                       << "\nactual:   " << actual_line);
-    }
-  }
-  FAIL("outputs differ only in the final newline");
+  ::pgverify::testing::check_golden("reports/" + name, actual);
 }
 
 // A file in the temporary directory, removed when this goes out of scope.
