@@ -1,5 +1,5 @@
 // reports/: one renderer per output format (console, json, junit, markdown),
-// each a pure function of a RunReport. Depends on core/ and text/ only; never on checks/.
+// each a pure function of a RunReport. Depends on core/, json/ and text/ only; never on checks/.
 #pragma once
 
 #include <optional>
@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/json.hpp"
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/result.hpp"
 
 namespace pgverify::reports {
@@ -34,8 +35,8 @@ void render_console(const RunReport& report, std::ostream& out, const RenderOpti
 void render_json(const RunReport& report, std::ostream& out);
 // One check as the JSON report writes it, and text made safe for JSON (valid
 // UTF-8), for commands that print JSON of their own.
-json::Value check_value(const CheckResult& check);
-json::Value text_value(std::string_view value);
+nlohmann::ordered_json check_value(const CheckResult& check);
+nlohmann::ordered_json text_value(std::string_view value);
 // Text from servers and dumps made safe for a terminal: every character as
 // text::append_printable shows it (an ESC in a table name cannot move the
 // cursor or fake a PASS), except that each line break continues at `indent`.

@@ -8,8 +8,8 @@
 #include "core/context.hpp"
 #include "core/dump_digest.hpp"
 #include "core/exit_codes.hpp"
-#include "core/json.hpp"
 #include "hash/large_objects.hpp"
+#include "json/strict.hpp"
 #include "core/runner.hpp"
 #include "pg/dsn_mask.hpp"
 #include "dump/archive_header.hpp"
@@ -21,15 +21,15 @@ namespace pgverify::cli {
 
 namespace {
 
-json::Value header_json(const dump::ArchiveHeader& header) {
-  json::Value archive;
-  archive.set("format", std::string(to_string(header.format)));
-  archive.set("archive_version", header.version ? header.version->str() : std::string());
-  archive.set("compression", std::string(to_string(header.compression)));
-  archive.set("pg_dump_version", reports::text_value(header.pg_dump_version));
-  archive.set("server_version", reports::text_value(header.server_version));
-  archive.set("database", reports::text_value(header.database));
-  archive.set("dump_time", reports::text_value(header.dump_time));
+nlohmann::ordered_json header_json(const dump::ArchiveHeader& header) {
+  nlohmann::ordered_json archive;
+  archive["format"] = std::string(to_string(header.format));
+  archive["archive_version"] = header.version ? header.version->str() : std::string();
+  archive["compression"] = std::string(to_string(header.compression));
+  archive["pg_dump_version"] = reports::text_value(header.pg_dump_version);
+  archive["server_version"] = reports::text_value(header.server_version);
+  archive["database"] = reports::text_value(header.database);
+  archive["dump_time"] = reports::text_value(header.dump_time);
   return archive;
 }
 
@@ -79,30 +79,28 @@ void print_header(const DumpDigest& digest) {
 }  // namespace
 
 std::string dump_verify_json(const DumpDigest& digest, const std::optional<CheckResult>& matched) {
-  json::Value root;
-  root.set("archive", header_json(digest.toc.header));
-  json::Value& tables = root.set("tables", json::Array{});
+  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
   for (const auto& t : digest.tables) {
-    json::Value entry;
-    entry.set("table", reports::text_value(t.name));
+    nlohmann::ordered_json entry;
+    entry["table"] = reports::text_value(t.name);
     if (t.as_statements) {
-      entry.set("rows", nullptr);
-      entry.set("hash", nullptr);
-      entry.set("mode", std::string("inserts"));
+      entry["rows"] = nullptr;
+      entry["hash"] = nullptr;
+      entry["mode"] = "inserts";
     } else {
-      entry.set("rows", t.digest.rows);
-      entry.set("hash", t.digest.hex());
-      entry.set("mode", std::string("text"));
+      entry["rows"] = t.digest.rows;
+      entry["hash"] = t.digest.hex();
+      entry["mode"] = "text";
     }
-    tables.push(std::move(entry));
+    tables.push_back(std::move(entry));
   }
   const hash::LargeObjectSummary summary = hash::summarize(digest.large_objects);
-  json::Value& objects = root.set("large_objects", json::Object{});
-  objects.set("count", summary.count);
-  objects.set("bytes", summary.bytes);
-  objects.set("hash", summary.digest.hex());
-  if (matched) root.set("matches_source", reports::check_value(*matched));
-  return json::dump(root);
+  nlohmann::ordered_json root;
+  root["archive"] = header_json(digest.toc.header);
+  root["tables"] = std::move(tables);
+  root["large_objects"] = {{"count", summary.count}, {"bytes", summary.bytes}, {"hash", summary.digest.hex()}};
+  if (matched) root["matches_source"] = reports::check_value(*matched);
+  return json::write(root);
 }
 
 int run_dump_verify(const DumpVerifyOptions& options) {

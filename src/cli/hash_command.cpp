@@ -7,35 +7,33 @@
 #include "core/baseline.hpp"
 #include "core/manifest.hpp"
 #include "core/exit_codes.hpp"
-#include "core/json.hpp"
 #include "hash/table_hasher.hpp"
+#include "json/strict.hpp"
 #include "reports/reporter.hpp"
 #include "text/quote.hpp"
 
 namespace pgverify::cli {
 
 std::string hash_json(const hash::DatabaseHash& result) {
-  json::Value root;
-  json::Value& tables = root.set("tables", json::Array{});
+  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
   for (const auto& r : result.relations) {
     if (!r.skipped.empty()) continue;
-    json::Value entry;
-    entry.set("table", reports::text_value(r.relation.name));
-    entry.set("rows", r.digest.rows);
-    entry.set("hash", r.digest.hex());
-    entry.set("mode", std::string(to_string(result.mode)));
-    if (r.relation.kind != hash::RelationKind::table) entry.set("kind", std::string(to_string(r.relation.kind)));
-    if (!r.relation.placed_by.empty()) entry.set("placed_by", reports::text_value(r.relation.placed_by));
-    tables.push(std::move(entry));
+    nlohmann::ordered_json entry;
+    entry["table"] = reports::text_value(r.relation.name);
+    entry["rows"] = r.digest.rows;
+    entry["hash"] = r.digest.hex();
+    entry["mode"] = std::string(to_string(result.mode));
+    if (r.relation.kind != hash::RelationKind::table) entry["kind"] = std::string(to_string(r.relation.kind));
+    if (!r.relation.placed_by.empty()) entry["placed_by"] = reports::text_value(r.relation.placed_by);
+    tables.push_back(std::move(entry));
   }
+  nlohmann::ordered_json root;
+  root["tables"] = std::move(tables);
   if (result.large_objects_hashed) {
     const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
-    json::Value& objects = root.set("large_objects", json::Object{});
-    objects.set("count", summary.count);
-    objects.set("bytes", summary.bytes);
-    objects.set("hash", summary.digest.hex());
+    root["large_objects"] = {{"count", summary.count}, {"bytes", summary.bytes}, {"hash", summary.digest.hex()}};
   }
-  return json::dump(root);
+  return json::write(root);
 }
 
 int run_hash_command(const HashCommandOptions& options) {

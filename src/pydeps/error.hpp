@@ -2,7 +2,7 @@
 // PEP 440 versions and specifiers, PEP 508 requirements and markers, and readers
 // for requirements.txt / pip freeze output, poetry.lock, uv.lock, Pipfile.lock
 // and site-packages directories. Depends on nothing else in pgverify but the
-// small JSON value in core/json.hpp (and toml++ for the TOML lock files).
+// strict JSON reader in json/ (and toml++ for the TOML lock files).
 #pragma once
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 
 #include <toml++/toml.h>
 
-#include "core/json.hpp"
+#include "json/strict.hpp"
 #include "pydeps/requirement.hpp"
 #include "pydeps/text.hpp"
 
@@ -118,7 +118,7 @@ namespace {
 // Where `"key":` appears first after `from`; pipenv writes each key once per
 // line, so this finds an entry's line without positions from the JSON parser.
 std::size_t find_key(std::string_view text, std::string_view key, std::size_t from) {
-  const std::string quoted = "\"" + json::escape(key) + "\"";
+  const std::string quoted = json::write(nlohmann::ordered_json(std::string(key)));
   for (std::size_t at = text.find(quoted, from); at != std::string_view::npos;
        at = text.find(quoted, at + 1)) {
     std::size_t after = at + quoted.size();
@@ -132,10 +132,10 @@ std::size_t find_key(std::string_view text, std::string_view key, std::size_t fr
 
 std::vector<LockEntry> read_pipfile_lock(const fs::path& path, std::string_view package) {
   const std::string text = read_text_file(path);
-  json::Value root;
+  nlohmann::ordered_json root;
   try {
     root = json::parse(text);
-  } catch (const json::ParseError& error) {
+  } catch (const json::SyntaxError& error) {
     throw ParseError(ParseErrc::bad_json, path, line_of_offset(text, error.offset()),
                      "invalid JSON: " + std::string(error.what()));
   }
@@ -144,15 +144,15 @@ std::vector<LockEntry> read_pipfile_lock(const fs::path& path, std::string_view 
 
   std::vector<LockEntry> entries;
   for (std::string_view section : {"default", "develop"}) {
-    const json::Value* packages = root.find(section);
-    if (!packages) continue;
+    const auto packages = root.find(section);
+    if (packages == root.end()) continue;
     const std::size_t section_at = find_key(text, section, 0);
     const std::size_t section_line =
         section_at == std::string_view::npos ? 0 : line_of_offset(text, section_at);
     if (!packages->is_object())
       throw ParseError(ParseErrc::bad_lock_entry, path, section_line,
                        quote(section) + " is not a JSON object");
-    for (const auto& [name, value] : packages->as_object()) {
+    for (const auto& [name, value] : packages->items()) {
       if (normalize_name(name) != package) continue;
       LockEntry out;
       out.name = name;
@@ -165,29 +165,29 @@ std::vector<LockEntry> read_pipfile_lock(const fs::path& path, std::string_view 
       if (!value.is_object())
         throw ParseError(ParseErrc::bad_lock_entry, path, line,
                          "entry " + quote(name) + " is not a JSON object");
-      if (const json::Value* version = value.find("version")) {
+      if (const auto version = value.find("version"); version != value.end()) {
         if (!version->is_string())
           throw ParseError(ParseErrc::bad_lock_entry, path, line,
                            "'version' of " + quote(name) + " is not a string");
         try {
-          SpecifierSet specifiers = SpecifierSet::parse(version->as_string());
+          SpecifierSet specifiers = SpecifierSet::parse(version->get_ref<const std::string&>());
           out.version = specifiers.exact_version();
           if (!out.version && !specifiers.empty()) out.range = std::move(specifiers);
         } catch (const InvalidSpecifier& error) {
           // pipenv writes "*" for an unconstrained entry.
-          if (trim_space(version->as_string()) != "*")
+          if (trim_space(version->get_ref<const std::string&>()) != "*")
             throw ParseError(ParseErrc::bad_specifier, path, line, error.what());
         }
       }
-      if (const json::Value* markers = value.find("markers")) {
+      if (const auto markers = value.find("markers"); markers != value.end()) {
         if (!markers->is_string())
           throw ParseError(ParseErrc::bad_lock_entry, path, line,
                            "'markers' of " + quote(name) + " is not a string");
-        out.markers.push_back(parse_marker_at(path, line, markers->as_string()));
+        out.markers.push_back(parse_marker_at(path, line, markers->get_ref<const std::string&>()));
       }
       for (std::string_view key : {"git", "file", "path"}) {
-        if (const json::Value* source = value.find(key); source && source->is_string()) {
-          out.url = source->as_string();
+        if (const auto source = value.find(key); source != value.end() && source->is_string()) {
+          out.url = source->get<std::string>();
           break;
         }
       }

@@ -76,7 +76,8 @@ TEST_CASE("a manifest that cannot be used is a clear error", "[manifest]") {
   SECTION("a field of the wrong type") {
     std::string wrong = text;
     wrong.replace(wrong.find("\"server_version_num\": 170012"), 28, "\"server_version_num\": \"x\"");
-    CHECK(manifest_error(wrong) == "m.json: malformed manifest (expected a JSON integer)");
+    CHECK(manifest_error(wrong) ==
+          "m.json: malformed manifest (field 'source.server_version_num' must be an integer from 0 to 2147483647)");
   }
 }
 
@@ -255,4 +256,103 @@ TEST_CASE("the manifest's bytes match its golden files", "[manifest][golden]") {
   testing::check_golden("manifest/manifest-bare.json", to_json(sample()));
   Manifest back = parse_manifest(full, "m.json", "demo \"q\" \\ ü");
   CHECK(to_json(back) == full);
+}
+
+TEST_CASE("a manifest's numbers keep all 64 bits; one out of range is an error naming the field", "[manifest]") {
+  Manifest m = sample();
+  TableRecord table;
+  table.name = "public.t";
+  table.kind = "table";
+  table.mode = "text";
+  table.hash = std::string(32, 'a');
+  table.rows = 18446744073709551615ull;  // the old writer wrote -1, then refused it as negative
+  m.tables.push_back(table);
+  m.dump = dump::DumpIdentity{"/d", 9223372036854775808ull, std::string(64, 'f')};
+  const std::string text = to_json(m);
+  CHECK_THAT(text, Catch::Contains("\"rows\": 18446744073709551615"));
+  const Manifest back = parse_manifest(text, "m.json", "demo");
+  CHECK(back.tables.at(0).rows == 18446744073709551615ull);
+  CHECK(back.dump->size == 9223372036854775808ull);
+
+  auto with_rows = [&](const std::string& rows) {
+    std::string changed = text;
+    changed.replace(changed.find("18446744073709551615"), 20, rows);
+    return manifest_error(changed);
+  };
+  // Beyond 64 bits (read as a double), a fraction, an exponent: not a row count.
+  const std::string must = "m.json: malformed manifest (field 'tables[0].rows' must be an integer from 0 to "
+                           "18446744073709551615)";
+  CHECK(with_rows("18446744073709551616") == must);
+  CHECK(with_rows("1.0") == must);
+  CHECK(with_rows("1e3") == must);
+  CHECK(with_rows("\"5\"") == must);
+  CHECK(with_rows("-1") == "m.json: table public.t has a negative row count");
+  // The old reader took these as 1 and as null.
+  CHECK_THAT(with_rows("01"), Catch::StartsWith("m.json: not a readable manifest, truncated or corrupt (syntax error"));
+  CHECK(with_rows("1e400").rfind("m.json: not a readable manifest, truncated or corrupt (number overflow parsing '1e400' "
+                                 "at offset ",
+                                 0) == 0);
+
+  std::string sequence = to_json(full_manifest());
+  sequence.replace(sequence.find("\"last_value\": 9223372036854775807"), 33, "\"last_value\": 9223372036854775808");
+  CHECK(manifest_error(sequence, "demo \"q\" \\ ü") ==
+        "m.json: malformed manifest (field 'sequences[0].last_value' must be an integer from -9223372036854775808 to "
+        "9223372036854775807)");
+}
+
+TEST_CASE("a manifest must be UTF-8 JSON with each field once", "[manifest]") {
+  const std::string text = to_json(sample());
+  SECTION("a member twice is corrupt, not a choice of one") {
+    std::string twice = text;
+    twice.replace(twice.find("\"tenant\": \"demo\""), 16, "\"tenant\": \"demo\", \"tenant\": \"other\"");
+    CHECK_THAT(manifest_error(twice), Catch::StartsWith("m.json: not a readable manifest, truncated or corrupt "
+                                                        "(duplicate key \"tenant\" in a JSON object at offset "));
+  }
+  SECTION("bytes that are not UTF-8 are corrupt") {
+    std::string latin1 = text;
+    latin1.replace(latin1.find("qrydb"), 5, "q\xfc");
+    CHECK_THAT(manifest_error(latin1), Catch::Contains("ill-formed UTF-8 byte at offset"));
+  }
+  SECTION("nesting as deep as the reader allows is a clear error") {
+    std::string deep = text;
+    deep.replace(deep.find("\"tables\": []"), 12, "\"tables\": " + std::string(100000, '[') + std::string(100000, ']'));
+    CHECK_THAT(manifest_error(deep), Catch::Contains("JSON nested too deeply"));
+  }
+  SECTION("a name that is not UTF-8 is not written as another name") {
+    // JSON holds UTF-8 only: writing U+FFFD would record a table post cannot find.
+    Manifest m = sample();
+    m.settings = {{"client_encoding", "SQL_ASCII"}};
+    TableRecord table;
+    table.name = "public.b\xfcro";
+    table.kind = "table";
+    table.mode = "text";
+    table.hash = std::string(32, 'a');
+    m.tables.push_back(table);
+    try {
+      to_json(m);
+      FAIL("a manifest with a name that is not UTF-8 was written");
+    } catch (const ManifestError& error) {
+      CHECK(std::string(error.what()) ==
+            "tables[0].table 'public.b\\xfcro' is not UTF-8 (read in client_encoding SQL_ASCII): a manifest is JSON, "
+            "which holds UTF-8 only");
+    }
+  }
+}
+
+TEST_CASE("a manifest with many entries round-trips", "[manifest]") {
+  // The old writer handed out references that the next member could move.
+  Manifest m = full_manifest();
+  for (int i = 0; i < 3000; ++i) {
+    TableRecord table = m.tables.front();
+    table.name = "public.t" + std::to_string(i);
+    m.tables.push_back(table);
+    m.sequences.push_back({"public.s" + std::to_string(i), i, 1, false});
+    m.schema.push_back({"table", table.name, "owner postgres"});
+  }
+  const std::string text = to_json(m);
+  const Manifest back = parse_manifest(text, "m.json", m.tenant);
+  CHECK(back.tables.size() == m.tables.size());
+  CHECK(back.tables.back().name == "public.t2999");
+  CHECK(back.sequences.back().last_value == 2999);
+  CHECK(to_json(back) == text);
 }

@@ -356,6 +356,15 @@ TEST_CASE("find_package: malformed files name the file and line", "[pydeps]") {
       {"Pipfile.lock", "{\n  \"default\": {\n    \"asyncpg\": \"0.30.0\"\n  }\n}\n",
        ParseErrc::bad_lock_entry, 3, "is not a JSON object"},
       {"Pipfile.lock", "[1]", ParseErrc::bad_json, 1, "expected a JSON object"},
+      // Two entries of one name: pipenv never writes them, and which one would count is anyone's guess.
+      {"Pipfile.lock",
+       "{\n  \"default\": {\n    \"asyncpg\": {\"version\": \"==0.30.0\"},\n    \"asyncpg\": {\"version\": "
+       "\"==0.31.0\"}\n  }\n}\n",
+       ParseErrc::bad_json, 4, "duplicate key \"asyncpg\" in a JSON object"},
+      {"Pipfile.lock", "{\n  \"default\": {\n    \"b\xfcro\": {}\n  }\n}\n", ParseErrc::bad_json, 3,
+       "ill-formed UTF-8 byte"},
+      {"Pipfile.lock", "{\n  \"default\": {\n    \"asyncpg\": {\"version\": 1e400}\n  }\n}\n",
+       ParseErrc::bad_json, 3, "number overflow"},
   };
   for (const auto& c : cases) {
     const fs::path path = dir.path() / c.file;

@@ -1,6 +1,6 @@
 #include <sstream>
 
-#include "core/json.hpp"
+#include "json/strict.hpp"
 #include "reports/reporter.hpp"
 #include "tests/reports/support.hpp"
 
@@ -16,7 +16,7 @@ std::string render_to_string(const RunReport& report) {
 
 // Parses the XML with Python's parser and returns what a consumer would see,
 // as JSON: the totals and, per testcase, its outcome element, message and text.
-json::Value parse_with_python(const std::string& xml) {
+nlohmann::ordered_json parse_with_python(const std::string& xml) {
   if (!testing::have_command("python3")) FAIL("python3 is needed to check the JUnit XML");
   const testing::TempFile file("junit.xml", xml);
   static const std::string script = R"PY(
@@ -55,44 +55,44 @@ print(json.dumps({"root": root.tagName, "totals": totals(root), "suites": suites
 
 TEST_CASE("the JUnit report is well-formed XML with matching counts", "[reports][junit]") {
   const RunReport report = testing::sample_report();
-  const json::Value parsed = parse_with_python(render_to_string(report));
-  CHECK(parsed.find("root")->as_string() == "testsuites");
+  const nlohmann::ordered_json parsed = parse_with_python(render_to_string(report));
+  CHECK(parsed.at("root") == "testsuites");
 
-  const json::Value& totals = *parsed.find("totals");
-  CHECK(totals.find("name")->as_string() == "pgverify");
-  CHECK(totals.find("tests")->as_string() == "7");
-  CHECK(totals.find("failures")->as_string() == "2");
-  CHECK(totals.find("errors")->as_string() == "1");
-  CHECK(totals.find("skipped")->as_string() == "1");
-  CHECK(totals.find("time")->as_string() == "62.836");
+  const nlohmann::ordered_json& totals = parsed.at("totals");
+  CHECK(totals.at("name") == "pgverify");
+  CHECK(totals.at("tests") == "7");
+  CHECK(totals.at("failures") == "2");
+  CHECK(totals.at("errors") == "1");
+  CHECK(totals.at("skipped") == "1");
+  CHECK(totals.at("time") == "62.836");
 
-  const json::Array& suites = parsed.find("suites")->as_array();
+  const nlohmann::ordered_json& suites = parsed.at("suites");
   REQUIRE(suites.size() == 1);
-  CHECK(suites[0].find("name")->as_string() == "pgverify.post");
-  CHECK(suites[0].find("tests")->as_string() == "7");
+  CHECK(suites[0].at("name") == "pgverify.post");
+  CHECK(suites[0].at("tests") == "7");
 
-  const json::Array& cases = parsed.find("cases")->as_array();
+  const nlohmann::ordered_json& cases = parsed.at("cases");
   REQUIRE(cases.size() == report.checks.size());
   const char* outcomes[] = {"", "", "skipped", "failure", "failure", "error", ""};
   for (std::size_t i = 0; i < cases.size(); ++i) {
     INFO("testcase " << report.checks[i].id);
-    CHECK(cases[i].find("classname")->as_string() == "pgverify.post");
-    CHECK(cases[i].find("name")->as_string() == report.checks[i].id);
-    CHECK(cases[i].find("outcome")->as_string() == outcomes[i]);
+    CHECK(cases[i].at("classname") == "pgverify.post");
+    CHECK(cases[i].at("name") == report.checks[i].id);
+    CHECK(cases[i].at("outcome") == outcomes[i]);
   }
-  CHECK(cases[1].find("out")->as_string().find("asyncpg before 0.31.0") != std::string::npos);
-  CHECK(cases[2].find("message")->as_string() == "no health_url configured for tenant \"demo\"");
+  CHECK(cases[1].at("out").get_ref<const std::string&>().find("asyncpg before 0.31.0") != std::string::npos);
+  CHECK(cases[2].at("message") == "no health_url configured for tenant \"demo\"");
   // Attribute escaping round-trips quotes, <, &, ' and the line break exactly.
-  CHECK(cases[3].find("message")->as_string() == report.checks[3].summary);
-  const std::string& failure_text = cases[3].find("text")->as_string();
+  CHECK(cases[3].at("message") == report.checks[3].summary);
+  const std::string& failure_text = cases[3].at("text").get_ref<const std::string&>();
   CHECK(failure_text.find("public.\"weird|table\": row count differs: <lost> & \"found\" 'rows'\n"
                           "second line\n  expected: 10000\n  actual:   9999\n") == 0);
   CHECK(failure_text.find("public.café_表: vector ✓ 🚀 differs\tafter tab; ESC \\x1b[31mred") !=
         std::string::npos);
   CHECK(failure_text.find("bad byte \xEF\xBF\xBD here") != std::string::npos);
-  CHECK(cases[4].find("text")->as_string().empty());
-  CHECK(cases[5].find("message")->as_string() == report.checks[5].summary);
-  CHECK(cases[5].find("time")->as_string() == "61.234");
+  CHECK(cases[4].at("text") == "");
+  CHECK(cases[5].at("message") == report.checks[5].summary);
+  CHECK(cases[5].at("time") == "61.234");
 }
 
 TEST_CASE("the JUnit report passes xmllint when it is installed", "[reports][junit]") {
@@ -116,10 +116,10 @@ TEST_CASE("the JUnit report survives every control character", "[reports][junit]
   report.checks.push_back({nasty, Status::fail, nasty, std::chrono::milliseconds(1),
                            {{nasty, nasty, nasty, nasty, nasty}}});
   report.checks.push_back({"x", Status::skip, nasty, std::chrono::milliseconds(1), {}});
-  const json::Value parsed = parse_with_python(render_to_string(report));
-  const json::Array& cases = parsed.find("cases")->as_array();
+  const nlohmann::ordered_json parsed = parse_with_python(render_to_string(report));
+  const nlohmann::ordered_json& cases = parsed.at("cases");
   REQUIRE(cases.size() == 2);
-  const std::string& message = cases[0].find("message")->as_string();
+  const std::string& message = cases[0].at("message").get_ref<const std::string&>();
   CHECK(message.find("\\x00") == 0);
   CHECK(message.find("\t\n") != std::string::npos);
   CHECK(message.find("\\ufffe\\uffff]]><![CDATA[&#0;") != std::string::npos);

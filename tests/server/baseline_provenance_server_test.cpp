@@ -28,20 +28,20 @@ TEST_CASE("pre records its result and the dump's SHA-256; post names the baselin
   Runbook runbook(17, "prov_ok", "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 500) g;");
   const auto dump = runbook.dump();
   testing::pre_restore(runbook);
-  const json::Value manifest = json::parse(testing::read_file(runbook.manifest()));
-  REQUIRE(manifest.find("pre"));
-  CHECK(manifest.find("pre")->find("status")->as_string() == "pass");
-  REQUIRE(manifest.find("dump"));
-  CHECK(manifest.find("dump")->find("sha256")->as_string() == sha256_of(dump));
-  CHECK(manifest.find("dump")->find("size")->as_int() == static_cast<std::int64_t>(std::filesystem::file_size(dump)));
-  CHECK(manifest.find("dump")->find("path")->as_string() == std::filesystem::absolute(dump).lexically_normal().string());
+  const nlohmann::ordered_json manifest = json::parse(testing::read_file(runbook.manifest()));
+  REQUIRE(manifest.contains("pre"));
+  CHECK(manifest.at("pre").at("status") == "pass");
+  REQUIRE(manifest.contains("dump"));
+  CHECK(manifest.at("dump").at("sha256") == sha256_of(dump));
+  CHECK(manifest.at("dump").at("size") == std::filesystem::file_size(dump));
+  CHECK(manifest.at("dump").at("path") == std::filesystem::absolute(dump).lexically_normal().string());
 
   const PgverifyRun post = runbook.post();
   INFO(post.transcript());
   CHECK(post.process.exit_code == 0);
   CHECK(post.status_of("baseline.pre-result") == "pass");
   REQUIRE(post.report);
-  CHECK(post.report->find("baseline")->as_string() == runbook.manifest().string());
+  CHECK(post.report->at("baseline") == runbook.manifest().string());
 }
 
 TEST_CASE("a baseline of a pre whose dump was cut warns in post, and fails it with --strict", "[server][baseline]") {

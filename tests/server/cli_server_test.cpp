@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "checks/registry.hpp"
-#include "core/json.hpp"
+#include "json/strict.hpp"
 #include "core/runner.hpp"
 #include "support/servers.hpp"
 
@@ -50,8 +50,8 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     INFO(pre.out << pre.err);
     CHECK(pre.exit_code == 1);
     CHECK_THAT(pre.out, Catch::Contains("FAIL   version.pg-dump") && Catch::Contains("FAIL   version.pg-restore"));
-    json::Value report = json::parse(testing::read_file(out / "pre.json"));
-    CHECK(report.find("status")->as_string() == "fail");
+    const nlohmann::ordered_json report = json::parse(testing::read_file(out / "pre.json"));
+    CHECK(report.at("status") == "fail");
     CHECK_THAT(testing::read_file(out / "pre.xml"), Catch::Contains("<failure"));
     // The baseline is recorded even when checks fail.
     CHECK(std::filesystem::exists(out / "manifest.json"));
@@ -66,10 +66,10 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     REQUIRE(pre.exit_code == 0);
     for (const char* file : {"pre.json", "pre.xml", "pre.md", "manifest.json"})
       CHECK(std::filesystem::file_size(out / file) > 0);
-    json::Value report = json::parse(testing::read_file(out / "pre.json"));
-    CHECK(report.find("phase")->as_string() == "pre");
+    const nlohmann::ordered_json report = json::parse(testing::read_file(out / "pre.json"));
+    CHECK(report.at("phase") == "pre");
     // Every pre check ran (app.health and the like are post only).
-    CHECK(report.find("checks")->as_array().size() == select_checks(all_checks(), Phase::pre, {}, {}).size());
+    CHECK(report.at("checks").size() == select_checks(all_checks(), Phase::pre, {}, {}).size());
 
     // post before the restore: vector is not there yet.
     auto post_args = std::vector<std::string>{"--config", config.string(), "post", "--tenant", "demo", "--out", out.string()};
@@ -84,8 +84,8 @@ TEST_CASE("pre and post on a real PG17 -> PG18 upgrade write every report and ga
     auto post = testing::run_pgverify(post_args);
     INFO(post.out << post.err);
     CHECK(post.exit_code == 0);
-    json::Value post_report = json::parse(testing::read_file(out / "post.json"));
-    CHECK(post_report.find("status")->as_string() == "pass");
+    const nlohmann::ordered_json post_report = json::parse(testing::read_file(out / "post.json"));
+    CHECK(post_report.at("status") == "pass");
     CHECK_THAT(testing::read_file(out / "post.md"), Catch::Contains("ext.vector"));
   }
 }
@@ -152,14 +152,14 @@ TEST_CASE("hash and dump verify show each table on its one line whatever its nam
   std::size_t width = 5;
   for (const auto& [raw, shown] : names) width = std::max(width, shown.size());
   std::vector<std::string> expected{"TABLE" + std::string(width - 5 + 2, ' ') + "ROWS        HASH (text)"};
-  const json::Value document = json::parse(json_out.out);
-  for (const auto& table : document.find("tables")->as_array()) {
-    const std::string& name = table.find("table")->as_string();
+  const nlohmann::ordered_json document = json::parse(json_out.out);
+  for (const auto& table : document.at("tables")) {
+    const std::string& name = table.at("table").get_ref<const std::string&>();
     REQUIRE(shown_of.count(name) == 1);
     const std::string& shown = shown_of[name];
-    CHECK(table.find("rows")->as_int() == 2);
+    CHECK(table.at("rows") == 2);
     expected.push_back(shown + std::string(width - shown.size() + 2, ' ') + "2" + std::string(11, ' ') +
-                       table.find("hash")->as_string());
+                       table.at("hash").get<std::string>());
   }
   REQUIRE(expected.size() == names.size() + 1);
 

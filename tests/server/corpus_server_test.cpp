@@ -51,19 +51,18 @@ std::vector<std::string> problems_of_clean_run(const PgverifyRun& run, const std
     problems.push_back("no report: " + run.report_problem);
     return problems;
   }
-  const json::Value* status = run.report->find("status");
-  if (!status || !status->is_string() || status->as_string() != "pass") problems.push_back("report status is not pass");
-  const json::Value* checks = run.report->find("checks");
-  if (!checks || !checks->is_array()) {
+  const nlohmann::ordered_json& report = *run.report;
+  if (!report.is_object() || report.value("status", "") != "pass") problems.push_back("report status is not pass");
+  if (!report.is_object() || !report.contains("checks") || !report.at("checks").is_array()) {
     problems.push_back("the report lists no checks");
     return problems;
   }
   std::map<std::string, std::vector<ReportFinding>> by_check;
   for (const auto& finding : run.findings()) by_check[finding.check].push_back(finding);
-  for (const auto& check : checks->as_array()) {
-    const std::string id = check.find("id")->as_string();
-    const std::string check_status = check.find("status")->as_string();
-    const std::string summary = check.find("summary") ? check.find("summary")->as_string() : "";
+  for (const auto& check : report.at("checks")) {
+    const std::string id = check.at("id");
+    const std::string check_status = check.at("status");
+    const std::string summary = check.value("summary", "");
     if (check_status == "pass" || check_status == "skip") continue;
     if (check_status == "warn" && stale_matview_allowed) {
       for (const auto& finding : by_check[id])

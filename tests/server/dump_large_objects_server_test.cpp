@@ -12,7 +12,7 @@
 #include "checks/dump_matches_source.hpp"
 #include "checks/dump_readable.hpp"
 #include "core/dump_digest.hpp"
-#include "core/json.hpp"
+#include "json/strict.hpp"
 #include "hash/table_hasher.hpp"
 #include "support/dump_support.hpp"
 #include "support/servers.hpp"
@@ -313,11 +313,11 @@ TEST_CASE("dump.matches-source compares large objects: -B fails, changed bytes a
   SECTION("pgverify dump verify prints them, and --against compares them") {
     const auto json = testing::run_pgverify({"dump", "verify", whole.string(), "--json"});
     REQUIRE(json.exit_code == 0);
-    const json::Value root = json::parse(json.out);
-    const json::Value& objects = *root.find("large_objects");
-    CHECK(objects.find("count")->as_int() == 5);
-    CHECK(objects.find("bytes")->as_int() == static_cast<std::int64_t>(hash::summarize(s.live).bytes));
-    CHECK(objects.find("hash")->as_string() == hash::summarize(s.live).digest.hex());
+    const nlohmann::ordered_json root = json::parse(json.out);
+    const nlohmann::ordered_json& objects = root.at("large_objects");
+    CHECK(objects.at("count") == 5);
+    CHECK(objects.at("bytes") == hash::summarize(s.live).bytes);
+    CHECK(objects.at("hash") == hash::summarize(s.live).digest.hex());
     const auto console = testing::run_pgverify({"dump", "verify", whole.string(), "--against", s.db.dsn()});
     CHECK(console.exit_code == 0);
     const hash::LargeObjectSummary live = hash::summarize(s.live);

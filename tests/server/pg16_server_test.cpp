@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "checks/registry.hpp"
-#include "core/json.hpp"
+#include "json/strict.hpp"
 #include "core/runner.hpp"
 #include "support/servers.hpp"
 
@@ -31,9 +31,8 @@ INSERT INTO messages (body) VALUES ('not embedded yet');
 // Each check's status in a phase's JSON report.
 std::map<std::string, std::string> statuses_in(const std::filesystem::path& json_report) {
   std::map<std::string, std::string> statuses;
-  const json::Value report = json::parse(testing::read_file(json_report));
-  for (const auto& check : report.find("checks")->as_array())
-    statuses[check.find("id")->as_string()] = check.find("status")->as_string();
+  const nlohmann::ordered_json report = json::parse(testing::read_file(json_report));
+  for (const auto& check : report.at("checks")) statuses[check.at("id")] = check.at("status");
   return statuses;
 }
 

@@ -50,9 +50,17 @@ std::string exec_on(const std::string& dsn, const std::string& sql) {
   return problem;
 }
 
-std::string string_member(const json::Value& object, std::string_view key) {
-  const json::Value* value = object.find(key);
-  return value && value->is_string() ? value->as_string() : "";
+std::string string_member(const nlohmann::ordered_json& object, std::string_view key) {
+  if (!object.is_object()) return "";
+  const auto value = object.find(key);
+  return value != object.end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+// The array member of a report object; nullptr when it is not there or not an array.
+const nlohmann::ordered_json* array_member(const nlohmann::ordered_json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  const auto value = object.find(key);
+  return value != object.end() && value->is_array() ? &*value : nullptr;
 }
 
 }  // namespace
@@ -79,9 +87,9 @@ std::string ReportFinding::text() const {
 
 std::string PgverifyRun::status_of(const std::string& check) const {
   if (!report) return "";
-  const json::Value* checks = report->find("checks");
-  if (!checks || !checks->is_array()) return "";
-  for (const auto& c : checks->as_array())
+  const nlohmann::ordered_json* checks = array_member(*report, "checks");
+  if (!checks) return "";
+  for (const auto& c : *checks)
     if (string_member(c, "id") == check) return string_member(c, "status");
   return "";
 }
@@ -89,12 +97,12 @@ std::string PgverifyRun::status_of(const std::string& check) const {
 std::vector<ReportFinding> PgverifyRun::findings() const {
   std::vector<ReportFinding> out;
   if (!report) return out;
-  const json::Value* checks = report->find("checks");
-  if (!checks || !checks->is_array()) return out;
-  for (const auto& c : checks->as_array()) {
-    const json::Value* list = c.find("findings");
-    if (!list || !list->is_array()) continue;
-    for (const auto& f : list->as_array())
+  const nlohmann::ordered_json* checks = array_member(*report, "checks");
+  if (!checks) return out;
+  for (const auto& c : *checks) {
+    const nlohmann::ordered_json* list = array_member(c, "findings");
+    if (!list) continue;
+    for (const auto& f : *list)
       out.push_back({string_member(c, "id"), string_member(c, "status"), string_member(f, "object"),
                      string_member(f, "expected"), string_member(f, "actual"), string_member(f, "message"),
                      string_member(f, "hint")});
@@ -107,13 +115,13 @@ std::string PgverifyRun::transcript() const {
   out << "exit " << process.exit_code << (process.timed_out ? " (timed out)" : "") << "\n";
   if (!report) {
     out << "no JSON report: " << report_problem << "\nstdout:\n" << process.out << "\n";
-  } else if (const json::Value* checks = report->find("checks"); checks && checks->is_array()) {
-    for (const auto& c : checks->as_array()) {
+  } else if (const nlohmann::ordered_json* checks = array_member(*report, "checks")) {
+    for (const auto& c : *checks) {
       const std::string status = string_member(c, "status");
       if (status == "pass" || status == "skip") continue;
       out << status << " " << string_member(c, "id") << ": " << string_member(c, "summary") << "\n";
-      if (const json::Value* list = c.find("findings"); list && list->is_array())
-        for (const auto& f : list->as_array())
+      if (const nlohmann::ordered_json* list = array_member(c, "findings"))
+        for (const auto& f : *list)
           out << "  - " << string_member(f, "object") << ": " << string_member(f, "message")
               << " (expected: " << string_member(f, "expected") << "; actual: " << string_member(f, "actual") << ")\n";
     }

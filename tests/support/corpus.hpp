@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "json/strict.hpp"
 #include "exec/process.hpp"
 #include "support/servers.hpp"
 
@@ -41,7 +41,7 @@ struct ReportFinding {
 // A run of the pgverify binary and the JSON report it wrote.
 struct PgverifyRun {
   exec::ProcessResult process;
-  std::optional<json::Value> report;  // nullopt when it was not written or did not parse
+  std::optional<nlohmann::ordered_json> report;  // nullopt when it was not written or did not parse
   std::string report_problem;         // why report is nullopt
 
   // The status of a check in the report; "" when the check is not in it.
