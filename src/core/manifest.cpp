@@ -137,26 +137,26 @@ class Fields {
   const std::string& m_origin;
 };
 
-// JSON holds only UTF-8, and the names the hash session reads come in the
-// source's client_encoding (a LATIN1 database's are LATIN1 bytes). Writing
-// U+FFFD instead would record another name, which post would then miss on
-// the target: such a manifest is refused, naming the first field.
-void require_utf8(const ordered_json& value, const std::string& path, const Manifest& manifest) {
+// Names reach the manifest as UTF-8 today (a LATIN1 database's too; a
+// server sends nothing it cannot convert), but nothing in the manifest's
+// types says so. JSON holds only UTF-8, and writing U+FFFD would record
+// another name, which post would then miss on the target: a string that is
+// not UTF-8 is refused, naming its field.
+void require_utf8(const ordered_json& value, const std::string& path) {
   auto check = [&](const std::string& text, const std::string& where) {
     if (text::valid_utf8(text) == text) return;
-    throw ManifestError(where + " " + text::quote_bytes(text, 80, '\'') + " is not UTF-8 (read in client_encoding " +
-                        text::printable(manifest.setting("client_encoding")) +
-                        "): a manifest is JSON, which holds UTF-8 only");
+    throw ManifestError(where + " " + text::quote_bytes(text, 80, '\'') +
+                        " is not UTF-8: a manifest is JSON, which holds UTF-8 only");
   };
   if (value.is_string()) {
     check(value.get_ref<const std::string&>(), path);
   } else if (value.is_array()) {
-    for (std::size_t i = 0; i < value.size(); ++i) require_utf8(value[i], path + "[" + std::to_string(i) + "]", manifest);
+    for (std::size_t i = 0; i < value.size(); ++i) require_utf8(value[i], path + "[" + std::to_string(i) + "]");
   } else if (value.is_object()) {
     for (const auto& [key, member] : value.items()) {
       const std::string where = path.empty() ? key : path + "." + key;
       check(key, where);
-      require_utf8(member, where, manifest);
+      require_utf8(member, where);
     }
   }
 }
@@ -251,7 +251,7 @@ std::string to_json(const Manifest& manifest) {
   if (manifest.dump)
     root["dump"] = {{"path", manifest.dump->path}, {"size", manifest.dump->size}, {"sha256", manifest.dump->sha256}};
   root["schema"] = std::move(schema);
-  require_utf8(root, "", manifest);
+  require_utf8(root, "");
   return json::write(root) + "\n";
 }
 
