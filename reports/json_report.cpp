@@ -1,5 +1,5 @@
 // The JSON report: exactly the contract in DESIGN.md, because pipelines parse it.
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "reports/reporter.hpp"
 #include "reports/text.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "core/result.hpp"
 
 namespace pgverify::reports {

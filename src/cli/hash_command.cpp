@@ -4,10 +4,10 @@
 
 #include "cli/progress.hpp"
 #include "cli/usage_error.hpp"
-#include "core/baseline.hpp"
-#include "core/manifest.hpp"
+#include "evidence/baseline.hpp"
+#include "evidence/manifest.hpp"
 #include "core/exit_codes.hpp"
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "hash/table_hasher.hpp"
 #include "reports/reporter.hpp"
 #include "text/quote.hpp"

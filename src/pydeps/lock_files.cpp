@@ -2,7 +2,7 @@
 
 #include <toml++/toml.h>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "pydeps/requirement.hpp"
 #include "pydeps/text.hpp"
 

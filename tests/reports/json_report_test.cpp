@@ -1,6 +1,6 @@
 #include <sstream>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "reports/reporter.hpp"
 #include "tests/reports/support.hpp"
 

@@ -11,8 +11,8 @@
 
 #include "checks/dump_matches_source.hpp"
 #include "checks/dump_readable.hpp"
-#include "core/dump_digest.hpp"
-#include "core/json.hpp"
+#include "evidence/dump_digest.hpp"
+#include "json/json.hpp"
 #include "hash/table_hasher.hpp"
 #include "support/dump_support.hpp"
 #include "support/servers.hpp"

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "checks/registry.hpp"
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "core/runner.hpp"
 #include "support/servers.hpp"
 

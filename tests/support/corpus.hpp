@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "exec/process.hpp"
 #include "support/servers.hpp"
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 
 using namespace pgverify;
 

@@ -1,9 +1,9 @@
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 
 #include <fstream>
 #include <sstream>
 
-#include "core/json.hpp"
+#include "json/json.hpp"
 #include "files/readable_file.hpp"
 #include "hash/digest.hpp"
 #include "files/atomic_file.hpp"
