@@ -52,10 +52,6 @@ std::string describe_client(const pg::ClientVersion& version) {
   return version.program + " " + version.text.substr(0, version.text.find(' '));
 }
 
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
 int compare_dotted_versions(std::string_view a, std::string_view b) {
   auto next = [](std::string_view& text) {
     std::size_t dot = text.find('.');
@@ -79,33 +75,6 @@ int compare_dotted_versions(std::string_view a, std::string_view b) {
     }
   }
   return 0;
-}
-
-}  // namespace pgverify::checks
-
-#include "core/baseline.hpp"
-
-namespace pgverify::checks {
-
-const hash::DatabaseHash& target_hash(Context& context) {
-  if (context.target_hash) return *context.target_hash;
-  if (context.target_hash_error) std::rethrow_exception(context.target_hash_error);
-  try {
-    if (!context.baseline) throw std::runtime_error("no baseline manifest to compare with");
-    if (context.tenant.target_dsn.empty())
-      throw std::runtime_error("target_dsn is not configured for tenant '" + context.tenant.name + "'");
-    const Manifest& baseline = *context.baseline;
-    // The baseline's mode wins over today's configuration: both sides must be read alike.
-    hash::HashOptions options = hash_options_for(context.tenant, baseline_mode(baseline));
-    read_like_baseline(baseline, options);
-    options.large_objects = baseline.large_objects_recorded;
-    options.on_progress = context.on_hash_progress;
-    context.target_hash = hash::hash_database(context.connector, context.tenant.target_dsn, options);
-    return *context.target_hash;
-  } catch (...) {
-    context.target_hash_error = std::current_exception();
-    throw;
-  }
 }
 
 const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, const std::string& name) {
@@ -176,10 +145,6 @@ std::string placed_by_restore_note(std::size_t count) {
          " compared through the table hash-partitioned on an enum above " + (count == 1 ? "it" : "them") +
          " (the restore places their rows anew)";
 }
-
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
 
 CheckResult compared_with_baseline(const std::string& counted, std::initializer_list<Tally> problems,
                                    std::size_t extra, std::vector<Finding> findings) {
@@ -255,10 +220,6 @@ Finding extra_on_target(std::string object, const std::string& kind, std::string
           "Check whether it belongs to this tenant; a restore does not add objects of its own."};
 }
 
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
 bool fernet_secret_configured(const TenantConfig& tenant) {
   return !tenant.fernet.secret_env.empty() || !tenant.fernet.secret_file.empty();
 }
@@ -266,43 +227,6 @@ bool fernet_secret_configured(const TenantConfig& tenant) {
 std::string fernet_secret_key(const TenantConfig& tenant) {
   return "tenants." + tenant.name + ".fernet." + (tenant.fernet.secret_env.empty() ? "secret_file" : "secret_env");
 }
-
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
-const DumpDigest& dump_digest(Context& context) {
-  if (context.dump_digest) return *context.dump_digest;
-  if (context.dump_digest_error) std::rethrow_exception(context.dump_digest_error);
-  try {
-    DumpDigestOptions options;
-    options.jobs = context.tenant.hash.jobs;
-    options.filter.include = context.tenant.hash.include;
-    options.filter.exclude = context.tenant.hash.exclude;
-    options.on_progress = context.on_dump_progress;
-    context.dump_digest = digest_dump(*context.dump_path, options);
-  } catch (...) {
-    context.dump_digest_error = std::current_exception();
-    throw;
-  }
-  return *context.dump_digest;
-}
-
-const hash::DatabaseHash& source_text_hash(Context& context) {
-  if (!context.source_text_hash) {
-    hash::HashOptions options = hash_options_for(context.tenant, hash::Mode::text);
-    // As pg_dump read the rows: the session's own TimeZone and bytea_output
-    // (database and role defaults), the dump's encoding (pg_dump -E).
-    options.output = {"", "", context.dump_digest ? context.dump_digest->toc.encoding() : ""};
-    options.on_progress = context.on_hash_progress;
-    context.source_text_hash = hash::hash_database(context.connector, context.tenant.source_dsn, options);
-  }
-  return *context.source_text_hash;
-}
-
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
 
 namespace {
 

@@ -40,20 +40,8 @@ std::string client_key(const Context& context, const std::string& tool);
 // "pg_dump 17.12" style, for summaries.
 std::string describe_client(const pg::ClientVersion& version);
 
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
 // Compares dotted numeric versions ("0.8.0" < "0.8.10"); non-numeric parts compare as text.
 int compare_dotted_versions(std::string_view a, std::string_view b);
-
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
-// post: the target hashed the way the baseline was (its mode, TimeZone, the
-// tenant's filters), once per run; later calls reuse it, or rethrow its error.
-const hash::DatabaseHash& target_hash(Context& context);
 
 // The target's digest of a relation, by name; nullptr when the target has none.
 const hash::RelationDigest* find_relation(const hash::DatabaseHash& hashed, const std::string& name);
@@ -94,10 +82,6 @@ std::optional<Finding> placed_group_finding(const PlacedGroup& group, bool by_ha
 // through their table hash-partitioned on an enum"; empty when none.
 std::string placed_by_restore_note(std::size_t count);
 
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
 // The post checks that compare the target with the baseline end alike: fail
 // when any problem was counted ("COUNTED; 2 behind, 0 missing"), warn when the
 // target only has objects the baseline does not ("COUNTED; 1 extra on the
@@ -136,30 +120,11 @@ std::string describe_acl_change(const std::string& expected, const std::string& 
 // is "table", "sequence", ...
 Finding extra_on_target(std::string object, const std::string& kind, std::string actual);
 
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
 // Whether the tenant names a Fernet secret (secret_env or secret_file).
 bool fernet_secret_configured(const TenantConfig& tenant);
 
 // "tenants.demo.fernet.secret_env" or ".secret_file", whichever is configured.
 std::string fernet_secret_key(const TenantConfig& tenant);
-
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
-
-// pre: the dump (context.dump_path) read and hashed once per run with the
-// tenant's jobs and filters; later calls reuse it or rethrow its error.
-const DumpDigest& dump_digest(Context& context);
-
-// pre: the source hashed in text mode with the tenant's jobs and filters, once.
-const hash::DatabaseHash& source_text_hash(Context& context);
-
-}  // namespace pgverify::checks
-
-namespace pgverify::checks {
 
 // A session on the tenant's source or target. An empty DSN is never handed to
 // libpq (which would quietly use PGHOST and friends, possibly the other

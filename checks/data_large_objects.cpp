@@ -40,7 +40,7 @@ CheckResult DataLargeObjects::run(Context& context) const {
   if (!baseline.large_objects_recorded)
     return make_result(Status::skip,
                        "the baseline records no large objects (an older manifest); run pgverify pre again to record them");
-  const hash::DatabaseHash& target = target_hash(context);
+  const hash::DatabaseHash& target = context.evidence.target_hash();
   std::map<std::uint32_t, const hash::LargeObjectDigest*> actual;
   for (const auto& object : target.large_objects) actual[object.oid] = &object;
 

@@ -28,7 +28,7 @@ const CheckInfo& DataRowCounts::info() const {
 
 CheckResult DataRowCounts::run(Context& context) const {
   const Manifest& baseline = *context.baseline;
-  const hash::DatabaseHash& target = target_hash(context);
+  const hash::DatabaseHash& target = context.evidence.target_hash();
 
   std::vector<Finding> findings;
   std::size_t missing_tables = 0, wrong_counts = 0, matching = 0, refreshed = 0;

@@ -53,7 +53,7 @@ const CheckInfo& DataTableHashes::info() const {
 
 CheckResult DataTableHashes::run(Context& context) const {
   const Manifest& baseline = *context.baseline;
-  const hash::DatabaseHash& target = target_hash(context);
+  const hash::DatabaseHash& target = context.evidence.target_hash();
 
   std::vector<Finding> findings;
   std::size_t matching = 0, differ = 0, refreshed = 0;

@@ -231,11 +231,11 @@ CheckResult DumpMatchesSource::run(Context& context) const {
     return make_result(Status::skip, "no dump given (--dump or tenants." + context.tenant.name + ".dump_path)");
   const DumpDigest* digest = nullptr;
   try {
-    digest = &dump_digest(context);
+    digest = &context.evidence.dump_digest();
   } catch (const dump::DumpError& error) {
     return make_result(Status::skip, "the dump cannot be read (see dump.readable): " + error.reason());
   }
-  const hash::DatabaseHash& source = source_text_hash(context);
+  const hash::DatabaseHash& source = context.evidence.source_text_hash();
   const std::set<std::string> schema_only = tables_in_toc(digest->toc);
 
   std::vector<Finding> findings;

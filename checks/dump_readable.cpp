@@ -63,7 +63,7 @@ CheckResult DumpReadable::run(Context& context) const {
   if (!context.dump_path)
     return make_result(Status::skip, "no dump given (--dump or tenants." + context.tenant.name + ".dump_path)");
   try {
-    const DumpDigest& digest = dump_digest(context);
+    const DumpDigest& digest = context.evidence.dump_digest();
     const dump::ArchiveHeader& header = digest.toc.header;
     std::string what = std::string(to_string(header.format)) + " archive";
     if (header.version) what += " " + header.version->str();

@@ -1,6 +1,7 @@
 // checks/: one file pair per check, named after its id (version.pg-dump ->
 // version_pg_dump.{hpp,cpp}), and the registry below. Checks depend on core/,
-// config/, pg/, exec/ and dump/; never on cli/ or reports/.
+// evidence/ and the folders below them (CMakeLists.txt: pgverify_layer(checks));
+// never on phases/, cli/ or reports/.
 #pragma once
 
 #include <memory>

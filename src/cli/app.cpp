@@ -18,19 +18,15 @@
 #include "cli/catalog.hpp"
 #include "cli/dump_command.hpp"
 #include "cli/hash_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/usage_error.hpp"
 #include "config/config.hpp"
 #include "core/exit_codes.hpp"
-#include "cli/progress.hpp"
-#include "core/baseline.hpp"
-#include "core/manifest.hpp"
 #include "core/runner.hpp"
-#include "dump/identity.hpp"
 #include "files/atomic_file.hpp"
-#include "pg/run_connector.hpp"
-#include "text/quote.hpp"
-#include "dump/archive_header.hpp"
+#include "phases/run_phase.hpp"
 #include "reports/reporter.hpp"
+#include "text/quote.hpp"
 
 namespace pgverify::cli {
 
@@ -42,7 +38,7 @@ struct GlobalOptions {
   std::optional<std::string> config;
 };
 
-struct PhaseOptions {
+struct PhaseArgs {
   std::string tenant;
   std::optional<std::string> dump;
   std::optional<std::string> baseline;
@@ -189,128 +185,54 @@ const TenantConfig& chosen_tenant(const Config& config, const std::string& name)
   return config.tenant(config.tenants.begin()->first);
 }
 
-// What pre concluded, for the baseline: post tells a baseline of a run that
-// passed from one that did not.
-PreRecord pre_record(const RunReport& report) {
-  PreRecord record;
-  record.status = std::string(to_string(report.overall()));
-  for (const auto& check : report.checks) record.checks.emplace_back(check.id, std::string(to_string(check.status)));
-  return record;
-}
-
-// The dump pre checked, read once more for its SHA-256; nullopt when there is
-// none to identify (dump.readable says why).
-std::optional<dump::DumpIdentity> identify(const std::optional<fs::path>& dump_path) {
-  if (!dump_path) return std::nullopt;
-  ProgressLine progress;
-  try {
-    return dump::identify_dump(*dump_path, [&](std::uint64_t done, std::uint64_t total) {
-      if (progress.enabled()) progress.update(0, 0, "dump SHA-256", done, total);
-    });
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-int run_phase(const GlobalOptions& global, const PhaseOptions& options, Phase phase) {
+int run_phase_command(const GlobalOptions& global, const PhaseArgs& args, Phase phase) {
   Config config = load_config(global);
-  const TenantConfig& tenant = chosen_tenant(config, options.tenant);
-  auto targets = parse_reports(options.reports);
-  auto selected = select_checks(all_checks(), phase, options.only, options.skip);
-  const fs::path out_dir = options.out ? fs::path(*options.out) : default_out_dir(tenant.name);
-  const fs::path manifest_path =
-      phase == Phase::post && options.baseline ? fs::path(*options.baseline) : out_dir / "manifest.json";
-  std::vector<KeptFile> kept{{manifest_path, phase == Phase::pre ? "where pre writes the baseline" : "the baseline"},
+  const TenantConfig& tenant = chosen_tenant(config, args.tenant);
+  auto targets = parse_reports(args.reports);
+  const fs::path out_dir = args.out ? fs::path(*args.out) : default_out_dir(tenant.name);
+  PhaseOptions options;
+  options.baseline = phase == Phase::post && args.baseline ? fs::path(*args.baseline) : out_dir / "manifest.json";
+  if (args.dump) options.dump = fs::path(*args.dump);
+  options.strict = args.strict;
+  options.only = args.only;
+  options.skip = args.skip;
+  options.config_path = config.path;
+
+  std::vector<KeptFile> kept{{options.baseline, phase == Phase::pre ? "where pre writes the baseline" : "the baseline"},
                              {config.path, "the configuration file"}};
-  if (options.dump) kept.push_back({*options.dump, "the dump"});
+  if (args.dump) kept.push_back({*args.dump, "the dump"});
   if (!tenant.dump_path.empty()) kept.push_back({tenant.dump_path, "the tenant's dump"});
   if (!tenant.app.python_requirements.empty())
     kept.push_back({tenant.app.python_requirements, "the tenant's python_requirements"});
   if (!tenant.fernet.secret_file.empty()) kept.push_back({tenant.fernet.secret_file, "the tenant's secret_file"});
   refuse_overwrites(targets, kept);
 
-  // Every check, and the baseline, connects through one RunConnector: an
-  // unreachable server costs one connect timeout in the run, not one a check.
-  pg::LibpqConnector libpq;
-  pg::RunConnector connector(libpq);
-  exec::SystemToolRunner tools;
-  Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
-  if (options.dump) {
-    // Given on the command line, it must be there now (a tenant's dump_path may not be taken yet).
-    if (auto wrong = dump::validate_dump_path(*options.dump)) throw UsageError("--dump: " + *wrong);
-    context.dump_path = fs::path(*options.dump);
-  } else if (!tenant.dump_path.empty())
-    context.dump_path = fs::path(tenant.dump_path);
-
-  std::optional<Manifest> baseline;
-  if (phase == Phase::post) {
-    bool needed = false;
-    for (const Check* check : selected) needed = needed || check->info().needs_baseline;
-    if (needed) {
-      try {
-        baseline = read_manifest(manifest_path, tenant.name);
-      } catch (const ManifestError& error) {
-        throw UsageError(error.what());
-      }
-      context.baseline = &*baseline;
-      context.baseline_path = manifest_path;
-    }
-  }
-  context.strict = options.strict;
-  context.config_path = config.path;
-
-  ProgressLine check_progress;
-  context.on_hash_progress = progress_callback(check_progress);
-  if (check_progress.enabled())
-    context.on_dump_progress = [&check_progress](const dump::ReadProgress& p) {
-      check_progress.update(p.tables_done, p.tables_total, "dump tables read", p.bytes_read, p.bytes_total);
+  ProgressLine line;
+  options.progress.hashing = progress_callback(line);
+  if (line.enabled()) {
+    options.progress.dump_reading = [&line](const dump::ReadProgress& p) {
+      line.update(p.tables_done, p.tables_total, "dump tables read", p.bytes_read, p.bytes_total);
     };
+    options.progress.dump_identifying = [&line](std::uint64_t done, std::uint64_t total) {
+      line.update(0, 0, "dump SHA-256", done, total);
+    };
+  }
+  options.progress.stage_done = [&line] { line.finish(); };
 
   RunReport report;
-  report.tool_version = PGVERIFY_VERSION;
-  report.phase = phase;
-  report.tenant = tenant.name;
-  report.config_path = config.path.string();
-  if (context.baseline) report.baseline_path = manifest_path.string();
-  report.started = utc_timestamp();
-  report.checks = run_checks(selected, context);
-  check_progress.finish();
-
-  if (phase == Phase::pre) {
-    // The baseline is written whatever the checks said: post needs it either
-    // way. When it cannot be, that is part of the run's result, in every
-    // report: a CI job reading the JSON must not see a pass without a baseline.
-    const auto started = std::chrono::steady_clock::now();
-    try {
-      if (tenant.source_dsn.empty()) throw std::runtime_error("source_dsn is not configured");
-      ProgressLine progress;
-      Manifest manifest = capture_baseline(connector, tenant, progress_callback(progress),
-                                           context.source_text_hash ? &*context.source_text_hash : nullptr);
-      progress.finish();
-      manifest.pre = pre_record(report);
-      manifest.dump = identify(context.dump_path);
-      write_manifest(manifest, manifest_path);
-      report.baseline_path = manifest_path.string();
-    } catch (const std::exception& error) {
-      const std::string summary = "cannot record the baseline in " + manifest_path.string() + ": " + error.what();
-      std::cerr << "pgverify: error: " << text::printable(summary) << '\n';
-      CheckResult failed = make_result(Status::error, summary,
-                                       {{manifest_path.string(), "the source's baseline", "not written", error.what(),
-                                         "post has nothing to compare the target with until pre records a baseline: "
-                                         "fix the cause above and run pre again."}});
-      failed.id = "baseline.record";
-      failed.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-      report.checks.push_back(std::move(failed));
-    }
+  try {
+    report = run_phase(tenant, phase, options);
+  } catch (const PhaseInputError& error) {
+    throw UsageError(error.what());
   }
-  report.finished = utc_timestamp();
-  const ExitCode code = exit_code_for(report.checks);
-
+  for (const auto& check : report.checks)
+    if (check.id == "baseline.record" && check.status == Status::error)
+      std::cerr << "pgverify: error: " << text::printable(check.summary) << '\n';
   write_reports(report, targets);
-  return to_int(code);
+  return to_int(exit_code_for(report.checks));
 }
 
-void add_phase_options(CLI::App& command, PhaseOptions& options, Phase phase) {
+void add_phase_options(CLI::App& command, PhaseArgs& options, Phase phase) {
   command.add_option("--tenant", options.tenant,
                      "Tenant from the configuration (default: its only tenant, when it has one)");
   if (phase == Phase::pre) {
@@ -391,7 +313,7 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   verify->add_flag("--json", dump_options.json, "Print JSON");
 
-  PhaseOptions pre_options, post_options;
+  PhaseArgs pre_options, post_options;
   CLI::App* pre = app.add_subcommand("pre", "Before the upgrade: clients, dump and source; records the baseline");
   add_phase_options(*pre, pre_options, Phase::pre);
   CLI::App* post = app.add_subcommand("post", "After the restore: the target against the baseline");
@@ -437,8 +359,8 @@ int run(int argc, char** argv) {
       return run_hash_command(hash_options);
     }
     if (*verify) return run_dump_verify(dump_options);
-    if (*pre) return run_phase(global, pre_options, Phase::pre);
-    if (*post) return run_phase(global, post_options, Phase::post);
+    if (*pre) return run_phase_command(global, pre_options, Phase::pre);
+    if (*post) return run_phase_command(global, post_options, Phase::post);
   } catch (const UsageError& e) {
     return fail(e, ExitCode::usage);
   } catch (const ConfigError& e) {

@@ -6,7 +6,7 @@
 #include "checks/dump_matches_source.hpp"
 #include "cli/progress.hpp"
 #include "core/context.hpp"
-#include "core/dump_digest.hpp"
+#include "evidence/dump_digest.hpp"
 #include "core/exit_codes.hpp"
 #include "hash/large_objects.hpp"
 #include "json/strict.hpp"
@@ -139,17 +139,17 @@ int run_dump_verify(const DumpVerifyOptions& options) {
     pg::LibpqConnector connector;
     exec::SystemToolRunner tools;
     Context context{Phase::pre, tenant, connector, tools, std::filesystem::path(options.path), nullptr};
-    context.dump_digest = std::move(*digest);
+    context.evidence.provide_dump_digest(std::move(*digest));
     ProgressLine hashing;
     if (hashing.enabled())
-      context.on_hash_progress = [&](const hash::Progress& p) {
+      context.evidence.on_hash_progress = [&](const hash::Progress& p) {
         hashing.update(p.tables_done, p.tables_total, "source tables hashed", p.bytes_read, p.bytes_estimated);
       };
     const checks::DumpMatchesSource check;
     matched = check.run(context);
     matched->id = std::string(check.info().id);
     hashing.finish();
-    digest = std::move(context.dump_digest);
+    digest = context.evidence.dump_digest();
   }
 
   if (options.json) {

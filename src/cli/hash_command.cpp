@@ -4,8 +4,8 @@
 
 #include "cli/progress.hpp"
 #include "cli/usage_error.hpp"
-#include "core/baseline.hpp"
-#include "core/manifest.hpp"
+#include "evidence/baseline.hpp"
+#include "evidence/manifest.hpp"
 #include "core/exit_codes.hpp"
 #include "hash/table_hasher.hpp"
 #include "json/strict.hpp"

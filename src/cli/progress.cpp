@@ -54,6 +54,8 @@ void ProgressLine::update(std::size_t done, std::size_t total, const std::string
 }
 
 void ProgressLine::finish() {
+  // The next stage drawn on this line takes its ETA from its own start.
+  m_start = std::chrono::steady_clock::now();
   if (!m_drawn) return;
   std::fprintf(stderr, "\r\033[K");
   std::fflush(stderr);

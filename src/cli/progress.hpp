@@ -18,6 +18,7 @@ class ProgressLine {
   bool enabled() const { return m_enabled; }
   void update(std::size_t done, std::size_t total, const std::string& unit, std::uint64_t bytes,
               std::uint64_t bytes_estimated);
+  // Clears the line; the next update starts a new stage (its ETA from now).
   void finish();
 
  private:

@@ -28,7 +28,5 @@ std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Con
 // The exit code for a run: its overall_status (error 3, fail 1, else 0).
 ExitCode exit_code_for(const std::vector<CheckResult>& results);
 
-// Now, as ISO 8601 UTC with seconds ("2026-11-24T18:31:22Z").
-std::string utc_timestamp();
 
 }  // namespace pgverify

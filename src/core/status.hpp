@@ -1,5 +1,6 @@
 // core/: the check model (status, result, check, context), the runner and the
-// exit codes. Depends on nothing else in pgverify but config/ for tenant settings.
+// exit codes. Depends on config/ (the tenant), evidence/ (what checks compare),
+// pg/ and exec/ (the interfaces checks talk through) and text/.
 #pragma once
 
 #include <optional>

@@ -1,7 +1,7 @@
 // hash/: order-independent table hashing. Rows stream out of PostgreSQL with
 // COPY; each row's bytes get an XXH3-128 hash; a table's digest is the row
 // count and the sum of the row hashes modulo 2^128, so chunks, workers and row
-// order combine by addition. Depends on pg/ only.
+// order combine by addition. The folder depends on pg/ and text/ only.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // http/: asking an application whether it is ready (GET of its health URL with
 // libcurl), patiently: a backend that restarts after the restore needs a while
-// before it answers. Depends on nothing else in pgverify.
+// before it answers. The folder depends on text/ only (libcurl).
 #pragma once
 
 #include <chrono>

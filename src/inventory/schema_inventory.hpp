@@ -1,11 +1,11 @@
 // inventory/: what a database's schema holds and where its sequences stand, read
 // from the PostgreSQL catalogs (10 to 18) so that pre can record the source and
-// post can compare the target with it. Depends on pg/ and core/manifest.hpp only.
+// post can compare the target with it. Depends on pg/ only.
 #pragma once
 
 #include <vector>
 
-#include "core/manifest.hpp"
+#include "inventory/records.hpp"
 #include "pg/session.hpp"
 
 namespace pgverify::inventory {

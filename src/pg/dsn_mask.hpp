@@ -3,7 +3,7 @@
 // "missing "=" after "LEAKY""), and that part may be a password, or the rest
 // of one with a space in it. Every message that quotes a connection string
 // or libpq's complaint about one passes through mask_dsn_secrets. Depends on
-// nothing else in pgverify.
+// nothing else in pgverify but text/masking.
 #pragma once
 
 #include <optional>

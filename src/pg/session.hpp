@@ -1,5 +1,6 @@
 // pg/: talking to PostgreSQL. A Session interface the checks use (so unit tests
-// can script a fake) and its libpq implementation. Depends on core/ only.
+// can script a fake) and its libpq implementation. The folder depends on exec/
+// (client_version) and text/ only.
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // ever showing them. Fernet (https://github.com/fernet/spec, version 0x80) on
 // OpenSSL, the ways an application turns its secret into a Fernet key, and a
 // slow salted fingerprint of a secret for manifests. Depends on nothing else in
-// pgverify. No secret, key, token or decrypted value ever goes into an exception
+// pgverify but files/ (a secret_file is read as any file the user names). No secret, key, token or decrypted value ever goes into an exception
 // message or any other text these functions produce; key bytes are wiped with
 // OPENSSL_cleanse when their holder goes away.
 #pragma once

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/dump_command.hpp"
-#include "core/dump_digest.hpp"
+#include "evidence/dump_digest.hpp"
 #include "support/golden.hpp"
 
 using namespace pgverify;

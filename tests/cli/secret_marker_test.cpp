@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 #include "secrets/fernet.hpp"
 #include "secrets/key_derivation.hpp"
 #include "support/http_server.hpp"

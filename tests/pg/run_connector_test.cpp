@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "checks/registry.hpp"
-#include "core/baseline.hpp"
+#include "evidence/baseline.hpp"
 #include "core/runner.hpp"
 #include "pg/run_connector.hpp"
 #include "support/check_fixture.hpp"

@@ -9,8 +9,8 @@
 
 #include "checks/dump_matches_source.hpp"
 #include "checks/dump_readable.hpp"
-#include "core/baseline.hpp"
-#include "core/dump_digest.hpp"
+#include "evidence/baseline.hpp"
+#include "evidence/dump_digest.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;
@@ -135,13 +135,13 @@ TEST_CASE("the baseline reuses the source's text-mode hash that dump.matches-sou
   const auto path = d.dump("reuse.dump", {"-Fc"});
   Context context{Phase::pre, d.tenant, d.connector, d.tools, path, nullptr};
   REQUIRE(checks::DumpMatchesSource().run(context).status == Status::pass);
-  REQUIRE(context.source_text_hash);
+  REQUIRE(context.evidence.source_text_hash_taken());
   auto records = [](const Manifest& m) {
     std::string out;
     for (const auto& t : m.tables) out += t.name + " " + std::to_string(t.rows) + " " + t.hash + " " + t.mode + "\n";
     return out;
   };
-  const Manifest reused = capture_baseline(d.connector, d.tenant, {}, &*context.source_text_hash);
+  const Manifest reused = capture_baseline(d.connector, d.tenant, {}, context.evidence.source_text_hash_taken());
   const Manifest fresh = capture_baseline(d.connector, d.tenant, {});
   CHECK(records(reused) == records(fresh));
   CHECK(reused.settings == fresh.settings);

@@ -11,7 +11,7 @@
 
 #include "checks/dump_matches_source.hpp"
 #include "checks/dump_readable.hpp"
-#include "core/dump_digest.hpp"
+#include "evidence/dump_digest.hpp"
 #include "json/strict.hpp"
 #include "hash/table_hasher.hpp"
 #include "support/dump_support.hpp"

@@ -15,7 +15,7 @@
 #include <fstream>
 #include <map>
 
-#include "core/dump_digest.hpp"
+#include "evidence/dump_digest.hpp"
 #include "hash/table_hasher.hpp"
 #include "support/corpus.hpp"
 #include "support/dump_support.hpp"

@@ -43,7 +43,7 @@ INSERT INTO plain VALUES (1);
   INFO(result.summary << "\n" << findings);
   CHECK(result.status == Status::pass);
   CHECK(result.findings.empty());
-  const auto* settings = checks::find_relation(checks::source_text_hash(context), "public.ext_settings");
+  const auto* settings = checks::find_relation(context.evidence.source_text_hash(), "public.ext_settings");
   REQUIRE(settings);
   CHECK(settings->relation.extension_config);
   CHECK(settings->digest.rows == 50);  // the rows pg_dump dumps: id > 150

@@ -10,7 +10,7 @@
 
 #include "checks/data_row_counts.hpp"
 #include "checks/data_table_hashes.hpp"
-#include "core/baseline.hpp"
+#include "evidence/baseline.hpp"
 #include "hash/table_hasher.hpp"
 #include "support/servers.hpp"
 

@@ -12,7 +12,7 @@
 #include "checks/data_sequences.hpp"
 #include "checks/roles_exist_on_target.hpp"
 #include "checks/schema_objects.hpp"
-#include "core/baseline.hpp"
+#include "evidence/baseline.hpp"
 #include "inventory/schema_inventory.hpp"
 #include "support/servers.hpp"
 

@@ -7,7 +7,7 @@
 #include "checks/version_pg_dump.hpp"
 #include "checks/version_pg_restore.hpp"
 #include "checks/version_psql.hpp"
-#include "core/baseline.hpp"
+#include "evidence/baseline.hpp"
 #include "dump/archive_header.hpp"
 #include "support/servers.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "config/config.hpp"
 #include "core/check.hpp"
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 #include "support/fakes.hpp"
 
 namespace pgverify::testing {

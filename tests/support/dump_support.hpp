@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/dump_digest.hpp"
+#include "evidence/dump_digest.hpp"
 #include "hash/large_objects.hpp"
 #include "hash/table_hasher.hpp"
 #include "pg/session.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 #include "hash/digest.hpp"
 #include "support/fakes.hpp"
 

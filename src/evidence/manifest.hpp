@@ -12,6 +12,7 @@
 
 #include "dump/identity.hpp"
 #include "hash/large_objects.hpp"
+#include "inventory/records.hpp"
 
 namespace pgverify {
 
@@ -42,24 +43,6 @@ struct TableRecord {
   // Below a table hash-partitioned on an enum: its rows are compared through
   // that table (hash::RelationSpec::placed_by); empty otherwise.
   std::string placed_by;
-};
-
-struct SequenceRecord {
-  std::string name;  // schema-qualified
-  std::optional<std::int64_t> last_value;  // nullopt: never used (no nextval yet)
-  // Which way it moves: a descending sequence (increment < 0) is ahead when
-  // its value is lower. 1 in a format 1 manifest, which did not record it.
-  std::int64_t increment = 1;
-  bool cycle = false;
-};
-
-// One object of the schema inventory: its kind (table, column, index,
-// constraint, view, function, trigger, extension, owner, ...), its identity,
-// and the detail that must match (a type, a definition, an owner).
-struct SchemaObject {
-  std::string kind;
-  std::string name;
-  std::string detail;
 };
 
 // What pre concluded when it wrote the baseline, so post can tell a baseline

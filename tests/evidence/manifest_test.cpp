@@ -5,7 +5,7 @@
 
 #include <unistd.h>
 
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 #include "hash/catalog.hpp"
 #include "support/golden.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/dump_digest.hpp"
+#include "evidence/dump_digest.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 
 #include <fstream>
 #include <limits>

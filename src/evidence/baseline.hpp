@@ -7,7 +7,7 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "core/manifest.hpp"
+#include "evidence/manifest.hpp"
 #include "hash/table_hasher.hpp"
 #include "pg/session.hpp"
 

@@ -1,9 +1,9 @@
-#include "core/baseline.hpp"
+#include "evidence/baseline.hpp"
 
-#include "core/runner.hpp"
 #include "inventory/schema_inventory.hpp"
 #include "secrets/fingerprint.hpp"
 #include "secrets/secret_source.hpp"
+#include "text/timestamp.hpp"
 
 namespace pgverify {
 

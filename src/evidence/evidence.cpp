@@ -1,0 +1,57 @@
+#include "evidence/evidence.hpp"
+
+#include <stdexcept>
+
+#include "evidence/baseline.hpp"
+
+namespace pgverify {
+
+const hash::DatabaseHash& Evidence::target_hash() {
+  return m_target_hash.get([&] {
+    if (!m_sources.baseline) throw std::runtime_error("no baseline manifest to compare with");
+    const TenantConfig& tenant = m_sources.tenant;
+    if (tenant.target_dsn.empty())
+      throw std::runtime_error("target_dsn is not configured for tenant '" + tenant.name + "'");
+    const Manifest& baseline = *m_sources.baseline;
+    // The baseline's mode wins over today's configuration: both sides must be read alike.
+    hash::HashOptions options = hash_options_for(tenant, baseline_mode(baseline));
+    read_like_baseline(baseline, options);
+    options.large_objects = baseline.large_objects_recorded;
+    options.on_progress = on_hash_progress;
+    return hash::hash_database(m_sources.connector, tenant.target_dsn, options);
+  });
+}
+
+const DumpDigest& Evidence::dump_digest() {
+  return m_dump_digest.get([&] {
+    if (!m_sources.dump_path) throw std::runtime_error("no dump to read");
+    DumpDigestOptions options;
+    options.jobs = m_sources.tenant.hash.jobs;
+    options.filter.include = m_sources.tenant.hash.include;
+    options.filter.exclude = m_sources.tenant.hash.exclude;
+    options.on_progress = on_dump_progress;
+    return digest_dump(*m_sources.dump_path, options);
+  });
+}
+
+const hash::DatabaseHash& Evidence::source_text_hash() {
+  return m_source_text_hash.get([&] {
+    hash::HashOptions options = hash_options_for(m_sources.tenant, hash::Mode::text);
+    // As pg_dump read the rows: the session's own TimeZone and bytea_output
+    // (database and role defaults), the dump's encoding (pg_dump -E).
+    options.output = {"", "", m_dump_digest.value ? m_dump_digest.value->toc.encoding() : ""};
+    options.on_progress = on_hash_progress;
+    return hash::hash_database(m_sources.connector, m_sources.tenant.source_dsn, options);
+  });
+}
+
+const hash::DatabaseHash* Evidence::source_text_hash_taken() const {
+  return m_source_text_hash.value ? &*m_source_text_hash.value : nullptr;
+}
+
+void Evidence::provide_dump_digest(DumpDigest digest) {
+  m_dump_digest.value = std::move(digest);
+  m_dump_digest.error = nullptr;
+}
+
+}  // namespace pgverify
