@@ -258,15 +258,26 @@ TEST_CASE("the manifest's bytes match its golden files", "[manifest][golden]") {
   CHECK(to_json(back) == full);
 }
 
-TEST_CASE("a manifest's numbers keep all 64 bits; one out of range is an error naming the field", "[manifest]") {
+namespace {
+
+// sample() with one text-mode table of that name and row count.
+Manifest with_table(const std::string& name, std::uint64_t rows) {
   Manifest m = sample();
   TableRecord table;
-  table.name = "public.t";
+  table.name = name;
   table.kind = "table";
   table.mode = "text";
   table.hash = std::string(32, 'a');
-  table.rows = 18446744073709551615ull;  // the old writer wrote -1, then refused it as negative
+  table.rows = rows;
   m.tables.push_back(table);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a manifest's numbers keep all 64 bits; one out of range is an error naming the field", "[manifest]") {
+  // The old writer wrote 18446744073709551615 as -1, then refused it as negative.
+  Manifest m = with_table("public.t", 18446744073709551615ull);
   m.dump = dump::DumpIdentity{"/d", 9223372036854775808ull, std::string(64, 'f')};
   const std::string text = to_json(m);
   CHECK_THAT(text, Catch::Contains("\"rows\": 18446744073709551615"));
@@ -320,13 +331,7 @@ TEST_CASE("a manifest must be UTF-8 JSON with each field once", "[manifest]") {
   }
   SECTION("a name that is not UTF-8 is not written as another name") {
     // JSON holds UTF-8 only: writing U+FFFD would record a table post cannot find.
-    Manifest m = sample();
-    TableRecord table;
-    table.name = "public.b\xfcro";
-    table.kind = "table";
-    table.mode = "text";
-    table.hash = std::string(32, 'a');
-    m.tables.push_back(table);
+    const Manifest m = with_table("public.b\xfcro", 0);
     try {
       to_json(m);
       FAIL("a manifest with a name that is not UTF-8 was written");
