@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <set>
 #include <string_view>
 
@@ -235,7 +236,17 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   } catch (const dump::DumpError& error) {
     return make_result(Status::skip, "the dump cannot be read (see dump.readable): " + error.reason());
   }
-  const hash::DatabaseHash& source = context.evidence.source_text_hash();
+  // What a dump of only some tables lacks is not judged: tables left out
+  // take their privileges, comments and publications with them.
+  std::function<inventory::DumpableExtras()> source_extras;
+  if (context.tenant.hash.include.empty() && context.tenant.hash.exclude.empty())
+    source_extras = [&context] { return inventory::count_dumpable_extras(*connect_source(context)); };
+  return compare_dump_with_source(*digest, context.evidence.source_text_hash(), source_extras);
+}
+
+CheckResult compare_dump_with_source(const DumpDigest& dump, const hash::DatabaseHash& source,
+                                     const std::function<inventory::DumpableExtras()>& source_extras) {
+  const DumpDigest* digest = &dump;
   const std::set<std::string> schema_only = tables_in_toc(digest->toc);
 
   std::vector<Finding> findings;
@@ -312,13 +323,10 @@ CheckResult DumpMatchesSource::run(Context& context) const {
   if (objects.involved)
     counted += ", " + std::to_string(objects.matching) + " of " + std::to_string(source.large_objects.size()) +
                " source large objects with the same bytes";
-  // What a dump of only some tables lacks is not judged: tables left out
-  // take their privileges, comments and publications with them.
+  // Only when every source table is in the dump: a dump of some tables lacks
+  // their privileges, comments and publications for that reason.
   std::size_t lacking = 0;
-  if (context.tenant.hash.include.empty() && context.tenant.hash.exclude.empty() && missing == 0) {
-    auto session = connect_source(context);
-    lacking = judge_extras(inventory::count_dumpable_extras(*session), *digest, findings);
-  }
+  if (source_extras && missing == 0) lacking = judge_extras(source_extras(), *digest, findings);
 
   // Tables always tell both counts; the rest only what applies.
   std::vector<Tally> problems{{differ, "differ"}, {missing, "missing"}};

@@ -5,12 +5,12 @@
 
 #include "checks/dump_matches_source.hpp"
 #include "cli/progress.hpp"
-#include "core/context.hpp"
 #include "evidence/dump_digest.hpp"
 #include "core/exit_codes.hpp"
 #include "hash/large_objects.hpp"
+#include "hash/table_hasher.hpp"
+#include "inventory/dump_extras.hpp"
 #include "json/strict.hpp"
-#include "core/runner.hpp"
 #include "pg/dsn_mask.hpp"
 #include "dump/archive_header.hpp"
 #include "cli/usage_error.hpp"
@@ -131,25 +131,22 @@ int run_dump_verify(const DumpVerifyOptions& options) {
 
   std::optional<CheckResult> matched;
   if (options.against) {
-    // The comparison is dump.matches-source's, run on this dump and database.
-    TenantConfig tenant;
-    tenant.name = "dump-verify";
-    tenant.source_dsn = *options.against;
-    tenant.hash.jobs = options.jobs;
-    pg::LibpqConnector connector;
-    exec::SystemToolRunner tools;
-    Context context{Phase::pre, tenant, connector, tools, std::filesystem::path(options.path), nullptr};
-    context.evidence.provide_dump_digest(std::move(*digest));
+    // The comparison dump.matches-source makes, of this dump and database.
+    hash::HashOptions hash_options;
+    hash_options.jobs = options.jobs;
+    hash_options = hashed_as_dumped(hash_options, digest->toc.encoding());
     ProgressLine hashing;
     if (hashing.enabled())
-      context.evidence.on_hash_progress = [&](const hash::Progress& p) {
+      hash_options.on_progress = [&](const hash::Progress& p) {
         hashing.update(p.tables_done, p.tables_total, "source tables hashed", p.bytes_read, p.bytes_estimated);
       };
-    const checks::DumpMatchesSource check;
-    matched = check.run(context);
-    matched->id = std::string(check.info().id);
+    pg::LibpqConnector connector;
+    const hash::DatabaseHash source = hash::hash_database(connector, *options.against, hash_options);
     hashing.finish();
-    digest = context.evidence.dump_digest();
+    matched = checks::compare_dump_with_source(*digest, source, [&] {
+      return inventory::count_dumpable_extras(*connector.connect(*options.against));
+    });
+    matched->id = std::string(checks::DumpMatchesSource().info().id);
   }
 
   if (options.json) {

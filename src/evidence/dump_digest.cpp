@@ -289,4 +289,10 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
   return result;
 }
 
+hash::HashOptions hashed_as_dumped(hash::HashOptions options, std::string_view dump_encoding) {
+  options.mode = hash::Mode::text;
+  options.output = {"", "", std::string(dump_encoding)};
+  return options;
+}
+
 }  // namespace pgverify

@@ -18,6 +18,7 @@
 #include "hash/catalog.hpp"
 #include "hash/digest.hpp"
 #include "hash/large_objects.hpp"
+#include "hash/table_hasher.hpp"
 
 namespace pgverify {
 
@@ -65,6 +66,12 @@ struct DumpDigestOptions {
 // object. Throws dump::DumpError naming the table or large object and byte
 // offset when anything is unreadable.
 DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOptions& options);
+
+// `options` made to hash the live source as pg_dump read it, so it compares
+// with a dump's digest: text mode, the session's own TimeZone and bytea_output
+// (database and role defaults), the dump's encoding (pg_dump -E; empty: the
+// session's).
+hash::HashOptions hashed_as_dumped(hash::HashOptions options, std::string_view dump_encoding);
 
 // Whether read_entry_data can read the archive's tables apart (and so in parallel).
 bool tables_readable_apart(const dump::ArchiveToc& toc);

@@ -36,10 +36,8 @@ const DumpDigest& Evidence::dump_digest() {
 
 const hash::DatabaseHash& Evidence::source_text_hash() {
   return m_source_text_hash.get([&] {
-    hash::HashOptions options = hash_options_for(m_sources.tenant, hash::Mode::text);
-    // As pg_dump read the rows: the session's own TimeZone and bytea_output
-    // (database and role defaults), the dump's encoding (pg_dump -E).
-    options.output = {"", "", m_dump_digest.value ? m_dump_digest.value->toc.encoding() : ""};
+    hash::HashOptions options = hashed_as_dumped(hash_options_for(m_sources.tenant, hash::Mode::text),
+                                                 m_dump_digest.value ? m_dump_digest.value->toc.encoding() : "");
     options.on_progress = on_hash_progress;
     return hash::hash_database(m_sources.connector, m_sources.tenant.source_dsn, options);
   });
