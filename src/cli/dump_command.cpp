@@ -5,6 +5,7 @@
 
 #include "checks/dump_matches_source.hpp"
 #include "cli/progress.hpp"
+#include "cli/table_listing.hpp"
 #include "evidence/dump_digest.hpp"
 #include "core/exit_codes.hpp"
 #include "hash/large_objects.hpp"
@@ -18,6 +19,28 @@
 #include "text/quote.hpp"
 
 namespace pgverify::cli {
+
+// A dump's tables as pgverify hash lists a live database's (text mode, as
+// pg_dump read them), so the two compare by eye and by program.
+TableListing dump_listing(const DumpDigest& digest) {
+  TableListing listing;
+  listing.mode = "text";
+  for (const auto& t : digest.tables) {
+    ListedTable table;
+    table.name = t.name;
+    // pg_dump --inserts: read to the end, but no rows to count or hash.
+    if (t.as_statements) {
+      table.mode = "inserts";
+      table.note = "INSERT statements, not hashed";
+    } else {
+      table.mode = "text";
+      table.digest = t.digest;
+    }
+    listing.tables.push_back(std::move(table));
+  }
+  listing.large_objects = hash::summarize(digest.large_objects);
+  return listing;
+}
 
 namespace {
 
@@ -52,53 +75,15 @@ void print_header(const DumpDigest& digest) {
             << (as_statements ? " (" + std::to_string(as_statements) + " as INSERT statements)" : std::string())
             << ", " << digest.rows() << " rows, " << digest.toc.extensions().size()
             << " extensions, " << digest.toc.sequences_set().size() << " sequence values\n\n";
-  std::vector<std::string> names;
-  std::size_t width = 5;
-  for (const auto& t : digest.tables) {
-    names.push_back(safe(t.name));
-    width = std::max(width, names.back().size());
-  }
-  std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH (text)\n";
-  for (std::size_t i = 0; i < digest.tables.size(); ++i) {
-    const auto& t = digest.tables[i];
-    std::cout << names[i] << std::string(width - names[i].size() + 2, ' ');
-    // pg_dump --inserts: read to the end, but no rows to count or hash.
-    if (t.as_statements) {
-      std::cout << "-           INSERT statements, not hashed\n";
-      continue;
-    }
-    const std::string rows = std::to_string(t.digest.rows);
-    std::cout << rows << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << t.digest.hex() << '\n';
-  }
-  // As pgverify hash prints a live database's, so the two compare by eye.
-  const hash::LargeObjectSummary objects = hash::summarize(digest.large_objects);
-  std::cout << "large objects: " << objects.count << " (" << objects.bytes << " bytes), hash " << objects.digest.hex()
-            << '\n';
+  print_listing(std::cout, dump_listing(digest));
 }
 
 }  // namespace
 
 std::string dump_verify_json(const DumpDigest& digest, const std::optional<CheckResult>& matched) {
-  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
-  for (const auto& t : digest.tables) {
-    nlohmann::ordered_json entry;
-    entry["table"] = reports::text_value(t.name);
-    if (t.as_statements) {
-      entry["rows"] = nullptr;
-      entry["hash"] = nullptr;
-      entry["mode"] = "inserts";
-    } else {
-      entry["rows"] = t.digest.rows;
-      entry["hash"] = t.digest.hex();
-      entry["mode"] = "text";
-    }
-    tables.push_back(std::move(entry));
-  }
-  const hash::LargeObjectSummary summary = hash::summarize(digest.large_objects);
   nlohmann::ordered_json root;
   root["archive"] = header_json(digest.toc.header);
-  root["tables"] = std::move(tables);
-  root["large_objects"] = {{"count", summary.count}, {"bytes", summary.bytes}, {"hash", summary.digest.hex()}};
+  add_listing_json(root, dump_listing(digest));
   if (matched) root["matches_source"] = reports::check_value(*matched);
   return json::write(root);
 }

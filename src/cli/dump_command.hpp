@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/table_listing.hpp"
 #include "core/result.hpp"
 
 namespace pgverify {
@@ -23,6 +24,9 @@ struct DumpVerifyOptions {
 // with the live database as dump.matches-source does. Exit 0 readable (and
 // matching), 1 unreadable or different, 2 usage, 3 the database could not be read.
 int run_dump_verify(const DumpVerifyOptions& options);
+
+// A dump's tables for the listing pgverify hash shares.
+TableListing dump_listing(const DumpDigest& digest);
 
 // What `dump verify --json` prints (without its final newline); `matched` is
 // the --against comparison, when there was one.

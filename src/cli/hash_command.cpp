@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/progress.hpp"
+#include "cli/table_listing.hpp"
 #include "cli/usage_error.hpp"
 #include "evidence/baseline.hpp"
 #include "evidence/manifest.hpp"
@@ -14,25 +15,30 @@
 
 namespace pgverify::cli {
 
-std::string hash_json(const hash::DatabaseHash& result) {
-  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
+TableListing hash_listing(const hash::DatabaseHash& result) {
+  TableListing listing;
+  listing.mode = std::string(to_string(result.mode));
   for (const auto& r : result.relations) {
-    if (!r.skipped.empty()) continue;
-    nlohmann::ordered_json entry;
-    entry["table"] = reports::text_value(r.relation.name);
-    entry["rows"] = r.digest.rows;
-    entry["hash"] = r.digest.hex();
-    entry["mode"] = std::string(to_string(result.mode));
-    if (r.relation.kind != hash::RelationKind::table) entry["kind"] = std::string(to_string(r.relation.kind));
-    if (!r.relation.placed_by.empty()) entry["placed_by"] = reports::text_value(r.relation.placed_by);
-    tables.push_back(std::move(entry));
+    ListedTable table;
+    table.name = r.relation.name;
+    table.mode = listing.mode;
+    if (r.relation.kind != hash::RelationKind::table) table.kind = std::string(to_string(r.relation.kind));
+    table.placed_by = r.relation.placed_by;
+    if (r.skipped.empty()) {
+      table.digest = r.digest;
+    } else {
+      table.note = "(" + r.skipped + ")";
+      table.in_json = false;
+    }
+    listing.tables.push_back(std::move(table));
   }
+  if (result.large_objects_hashed) listing.large_objects = hash::summarize(result.large_objects);
+  return listing;
+}
+
+std::string hash_json(const hash::DatabaseHash& result) {
   nlohmann::ordered_json root;
-  root["tables"] = std::move(tables);
-  if (result.large_objects_hashed) {
-    const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
-    root["large_objects"] = {{"count", summary.count}, {"bytes", summary.bytes}, {"hash", summary.digest.hex()}};
-  }
+  add_listing_json(root, hash_listing(result));
   return json::write(root);
 }
 
@@ -76,35 +82,7 @@ int run_hash_command(const HashCommandOptions& options) {
     return to_int(ExitCode::ok);
   }
 
-  // Names come from the database: each on its one line, whatever it holds.
-  std::vector<std::string> names;
-  std::size_t width = 5;
-  for (const auto& r : result.relations) {
-    names.push_back(text::printable(r.relation.name));
-    width = std::max(width, names.back().size());
-  }
-  std::cout << "TABLE" << std::string(width - 5 + 2, ' ') << "ROWS        HASH ("
-            << to_string(result.mode) << ")\n";
-  for (std::size_t i = 0; i < result.relations.size(); ++i) {
-    const auto& r = result.relations[i];
-    std::string rows = std::to_string(r.digest.rows);
-    std::cout << names[i] << std::string(width - names[i].size() + 2, ' ');
-    if (!r.skipped.empty()) {
-      std::cout << "-           (" << r.skipped << ")\n";
-      continue;
-    }
-    std::cout << rows << std::string(rows.size() < 12 ? 12 - rows.size() : 1, ' ') << r.digest.hex();
-    if (r.relation.kind == hash::RelationKind::partitioned) std::cout << "  (sum of partitions)";
-    // A restore places these rows anew (an enum hashes by OID): compare the table above.
-    if (!r.relation.placed_by.empty())
-      std::cout << "  (rows placed by the restore: compare " << text::printable(r.relation.placed_by) << ")";
-    std::cout << '\n';
-  }
-  if (result.large_objects_hashed) {
-    const hash::LargeObjectSummary summary = hash::summarize(result.large_objects);
-    std::cout << "large objects: " << summary.count << " (" << summary.bytes << " bytes), hash "
-              << summary.digest.hex() << '\n';
-  }
+  print_listing(std::cout, hash_listing(result));
   return to_int(ExitCode::ok);
 }
 

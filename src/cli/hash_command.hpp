@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/table_listing.hpp"
+
 namespace pgverify::hash {
 struct DatabaseHash;
 }
@@ -25,6 +27,9 @@ struct HashCommandOptions {
 int run_hash_command(const HashCommandOptions& options);
 
 // What `hash --json` prints (without its final newline).
+// A database's hashes for the listing pgverify dump verify shares.
+TableListing hash_listing(const hash::DatabaseHash& result);
+
 std::string hash_json(const hash::DatabaseHash& result);
 
 }  // namespace pgverify::cli

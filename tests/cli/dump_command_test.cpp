@@ -1,6 +1,8 @@
 // `pgverify dump verify --json`: the bytes scripts compare, pinned by golden files.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "cli/dump_command.hpp"
 #include "evidence/dump_digest.hpp"
 #include "support/golden.hpp"
@@ -57,4 +59,10 @@ TEST_CASE("dump verify --json matches its golden files", "[cli][golden]") {
     plain.toc.header.format = dump::ArchiveFormat::plain;
     testing::check_golden("cli/dump-verify-plain.json", cli::dump_verify_json(plain, std::nullopt) + "\n");
   }
+}
+
+TEST_CASE("dump verify prints its table listing as its golden file shows", "[cli][golden]") {
+  std::ostringstream out;
+  cli::print_listing(out, cli::dump_listing(sample_digest()));
+  testing::check_golden("cli/dump-verify.txt", out.str());
 }

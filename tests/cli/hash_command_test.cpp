@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <sstream>
 
 #include "cli/hash_command.hpp"
 #include "hash/table_hasher.hpp"
@@ -55,4 +56,15 @@ TEST_CASE("hash --json matches its golden files", "[cli][golden]") {
   testing::check_golden("cli/hash.json", cli::hash_json(sample_hash()) + "\n");
   hash::DatabaseHash empty;
   testing::check_golden("cli/hash-empty.json", cli::hash_json(empty) + "\n");
+}
+
+TEST_CASE("hash prints its table listing as its golden file shows", "[cli][golden]") {
+  hash::DatabaseHash hashed = sample_hash();
+  hash::RelationDigest skipped = hashed.relations.front();
+  skipped.relation.name = "public.unreadable";
+  skipped.skipped = "permission denied";
+  hashed.relations.push_back(skipped);
+  std::ostringstream out;
+  cli::print_listing(out, cli::hash_listing(hashed));
+  testing::check_golden("cli/hash.txt", out.str());
 }
