@@ -4,8 +4,11 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 
+#include "dump/byte_source.hpp"
+#include "dump/tar_member.hpp"
 #include "exec/workers.hpp"
 #include "pg/ident.hpp"
 
@@ -213,6 +216,13 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     const std::uint64_t total = dump::archive_bytes(result.toc, entries);
     std::mutex mutex;
     std::vector<std::uint32_t> oids_read;
+    // One walk over a tar archive's headers for every reader, not one a table.
+    std::optional<dump::FileSource> tar_file;
+    std::optional<dump::TarMembers> tar_members;
+    if (result.toc.header.format == dump::ArchiveFormat::tar) {
+      tar_file.emplace(result.toc.path);
+      tar_members.emplace(*tar_file);
+    }
     auto read_items = [&](std::stop_token stop) {
       DigestSink sink(options.filter, stop);
       std::vector<std::uint32_t> oids;
@@ -222,6 +232,7 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
           std::uint64_t last = 0;
           bool started = false;
           dump::DataReadOptions read;
+          read.tar_members = tar_members ? &*tar_members : nullptr;
           read.on_progress = [&](const dump::ReadProgress& p) {
             // The last report of an entry jumps to the end of the archive; not read here.
             if (p.bytes_read >= p.bytes_total) return;
