@@ -18,6 +18,7 @@
 #include "cli/catalog.hpp"
 #include "cli/dump_command.hpp"
 #include "cli/hash_command.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "cli/usage_error.hpp"
 #include "config/config.hpp"
@@ -257,9 +258,7 @@ int fail(const std::exception& error, ExitCode code) {
   return to_int(code);
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   CLI::App app{
       "pgverify: proves a PostgreSQL major-version upgrade by dump and restore kept every row, "
       "and refuses to go on when it did not.",
@@ -373,6 +372,14 @@ int run(int argc, char** argv) {
     return fail(e, ExitCode::check_error);
   }
   return to_int(ExitCode::usage);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // First: before any thread starts, so that every thread inherits its signal mask.
+  InterruptHandling interrupts;
+  return run_command(argc, argv);
 }
 
 }  // namespace pgverify::cli

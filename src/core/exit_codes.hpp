@@ -3,6 +3,7 @@
 namespace pgverify {
 
 // Every exit code pgverify can return, in one place (documented in the README).
+// An interrupted run returns none: it ends by the signal (cli/interrupt).
 enum class ExitCode : int {
   ok = 0,            // every check passed (warnings allowed)
   check_failed = 1,  // at least one check failed

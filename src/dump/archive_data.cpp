@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <map>
+#include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "dump/copy_stream.hpp"
 #include "dump/plain_dump.hpp"
@@ -428,74 +427,8 @@ void read_directory_blobs(const ArchiveToc& toc, const TocEntry& entry, ReadCont
   lines.finish();
 }
 
-struct MemberRange {
-  std::uint64_t begin = 0;
-  std::uint64_t size = 0;
-  std::uint64_t header_at = 0;
-};
-
-// The members of a tar archive, found with one walk over the headers that
-// stops as soon as it has what was asked for. Large objects (blob_OID.dat)
-// are kept by number, everything else by name: memory is one range a member
-// walked past, the walk never repeated.
-class TarIndex {
- public:
-  explicit TarIndex(const ByteSource& file) : m_file(file) {}
-
-  const MemberRange* find(const std::string& name) {
-    while (true) {
-      if (auto number = blob_number(name)) {
-        if (auto it = m_blobs.find(*number); it != m_blobs.end()) return &it->second;
-      } else if (auto it = m_named.find(name); it != m_named.end()) {
-        return &it->second;
-      }
-      if (!step()) return nullptr;
-    }
-  }
-
- private:
-  // "blob_424201.dat" → 424201.
-  static std::optional<std::uint64_t> blob_number(std::string_view name) {
-    constexpr std::string_view prefix = "blob_", suffix = ".dat";
-    if (name.size() <= prefix.size() + suffix.size() || name.substr(0, prefix.size()) != prefix ||
-        name.substr(name.size() - suffix.size()) != suffix)
-      return std::nullopt;
-    const auto digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-    if (digits.size() > 10 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return std::nullopt;
-    std::uint64_t value = 0;
-    for (char c : digits) value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    return value;
-  }
-
-  // Reads the next header; false at the end of the archive (or where it is cut).
-  bool step() {
-    if (m_done || m_at >= m_file.size()) return false;
-    std::array<std::uint8_t, kTarBlockSize> block{};
-    if (m_file.read_at(m_at, block) < block.size() ||  // a cut archive: the members it lost are reported
-        std::all_of(block.begin(), block.end(), [](std::uint8_t b) { return b == 0; })) {  // end of archive
-      m_done = true;
-      return false;
-    }
-    const TarMember member = read_tar_member(m_file, m_at);
-    const MemberRange range{member.data_offset, member.size, member.header_offset};
-    if (auto number = blob_number(member.name)) m_blobs.emplace(*number, range);
-    else m_named.emplace(member.name, range);  // the first of two alike wins, as in pg_restore's walk
-    const std::uint64_t padded = member.size + (kTarBlockSize - member.size % kTarBlockSize) % kTarBlockSize;
-    if (padded < member.size || padded > m_file.size() - std::min(m_file.size(), member.data_offset)) m_done = true;
-    m_at = member.data_offset + padded;
-    return true;
-  }
-
-  const ByteSource& m_file;
-  std::uint64_t m_at = 0;
-  bool m_done = false;
-  std::map<std::string, MemberRange> m_named;
-  std::unordered_map<std::uint64_t, MemberRange> m_blobs;
-};
-
 // A member's range, checked to lie inside the file.
-const MemberRange& member_in_file(const ByteSource& file, const MemberRange& m, const std::string& name,
+const TarMemberRange& member_in_file(const ByteSource& file, const TarMemberRange& m, const std::string& name,
                                   const std::string& holding) {
   if (m.size > file.size() - std::min(file.size(), m.begin))
     throw DumpError(DumpErrc::truncated, file.path(), file.size(),
@@ -512,25 +445,25 @@ const MemberRange& member_in_file(const ByteSource& file, const MemberRange& m, 
 // archive is "DUMPID.dat", a member pg_dump never writes; the list is
 // "blobs.toc" (pg_tar's one BLOBS entry before archive 1.16) or
 // "blobs_DUMPID.toc" (1.16, pg_dump 17 and 18: one entry per group of objects).
-void read_tar_blobs(const ArchiveToc& toc, const ByteSource& file, TarIndex& index, const TocEntry& entry,
+void read_tar_blobs(const ArchiveToc& toc, const ByteSource& file, TarMembers& index, const TocEntry& entry,
                     ReadContext& context) {
   constexpr ArchiveVersion kVersionBlobGroups{1, 16, 0};
   const std::string list_name =
       *toc.header.version >= kVersionBlobGroups ? "blobs_" + std::to_string(entry.dump_id) + ".toc" : "blobs.toc";
-  const MemberRange* list = index.find(list_name);
+  const TarMemberRange* list = index.find(list_name);
   if (!list)
     throw DumpError(DumpErrc::missing_large_object_toc, file.path(), std::nullopt,
                     "the tar archive has no member " + quote_bytes(list_name) + " listing the large objects of " +
                         blobs_label(entry));
-  const MemberRange& toc_member = member_in_file(file, *list, list_name, entry_label(entry));
+  const TarMemberRange& toc_member = member_in_file(file, *list, list_name, entry_label(entry));
   BlobsTocReader lines(file.path(), toc_member.begin, [&](const BlobsTocLine& line, std::uint64_t at) {
     context.objects.add(line.oid, entry, file.path(), at);
-    const MemberRange* m = index.find(line.file);
+    const TarMemberRange* m = index.find(line.file);
     if (!m)
       throw DumpError(DumpErrc::missing_large_object_member, file.path(), std::nullopt,
                       "the tar archive has no member " + quote_bytes(line.file) + " holding the data of " +
                           large_object_label(line.oid, entry));
-    const MemberRange& object = member_in_file(file, *m, line.file, "the data of " + large_object_label(line.oid, entry));
+    const TarMemberRange& object = member_in_file(file, *m, line.file, "the data of " + large_object_label(line.oid, entry));
     stream_object(file, object.begin, object.begin + object.size, entry, line.oid, kind_of_file(line.file), context,
                   "its tar member ends here", object.begin);
   });
@@ -540,25 +473,27 @@ void read_tar_blobs(const ArchiveToc& toc, const ByteSource& file, TarIndex& ind
   lines.finish();
 }
 
-void read_tar_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context) {
+void read_tar_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context,
+                      TarMembers* shared) {
   FileSource file(toc.path);
   for (const TocEntry* e : wanted) {
     if (e->is_table_data() && e->filename.empty())
       throw DumpError(DumpErrc::missing_tar_member, toc.path, e->entry_offset,
                       "the TOC names no data member for " + table_label(*e));
   }
-  TarIndex index(file);
+  std::optional<TarMembers> own;
+  TarMembers& index = shared ? *shared : own.emplace(file);
   for (const TocEntry* e : wanted) {
     if (e->is_large_objects()) {
       read_tar_blobs(toc, file, index, *e, context);
       continue;
     }
-    const MemberRange* m = index.find(e->filename);
+    const TarMemberRange* m = index.find(e->filename);
     if (!m)
       throw DumpError(DumpErrc::missing_tar_member, toc.path, std::nullopt,
                       "the tar archive has no member " + quote_bytes(e->filename) + " holding the data of " +
                           table_label(*e));
-    const MemberRange& range = member_in_file(file, *m, e->filename, "the data of " + table_label(*e));
+    const TarMemberRange& range = member_in_file(file, *m, e->filename, "the data of " + table_label(*e));
     stream_range(file, range.begin, range.begin + range.size, *e, kind_of_file(e->filename), context,
                  "its tar member ends here", range.begin);
   }
@@ -615,7 +550,8 @@ std::uint64_t directory_blobs_bytes(const ArchiveToc& toc, const TocEntry& entry
   return total;
 }
 
-void read_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context) {
+void read_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wanted, ReadContext& context,
+                  TarMembers* tar_members) {
   switch (toc.header.format) {
     case ArchiveFormat::custom: {
       FileSource file(toc.path);
@@ -629,7 +565,7 @@ void read_entries(const ArchiveToc& toc, const std::vector<const TocEntry*>& wan
       }
       break;
     case ArchiveFormat::tar:
-      read_tar_entries(toc, wanted, context);
+      read_tar_entries(toc, wanted, context, tar_members);
       break;
     case ArchiveFormat::plain:
       detail::read_plain_tables(toc, wanted, context);
@@ -671,7 +607,7 @@ std::vector<std::uint32_t> read_entries_data(const ArchiveToc& toc, const std::v
   ProgressTracker progress(options.on_progress, archive_bytes(toc, entries), count_tables(entries));
   detail::LargeObjectTally objects;
   ReadContext context{sink, progress, options.max_row_bytes, objects};
-  read_entries(toc, entries, context);
+  read_entries(toc, entries, context, options.tar_members);
   progress.finish();
   return objects.take();
 }
@@ -684,7 +620,7 @@ void read_table_data(const ArchiveToc& toc, RowSink& sink, const DataReadOptions
   else if (toc.header.format == ArchiveFormat::directory) progress.set_bytes_read(file_size_or_zero(toc.header.header_file));
   detail::LargeObjectTally objects;
   ReadContext context{sink, progress, options.max_row_bytes, objects};
-  read_entries(toc, entries, context);
+  read_entries(toc, entries, context, options.tar_members);
   check_large_objects(toc, objects.take());
   progress.finish();
 }

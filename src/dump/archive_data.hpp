@@ -48,10 +48,16 @@ struct ReadProgress {
 // real dump holds a longer COPY row.
 inline constexpr std::size_t kMaxRowBytes = 1024u * 1024 * 1024;
 
+class TarMembers;
+
 struct DataReadOptions {
   // Called about every 4 MiB read, after every table and once at the end.
   std::function<void(const ReadProgress&)> on_progress;
   std::size_t max_row_bytes = kMaxRowBytes;
+  // For a tar archive, the member index readers of its entries apart share,
+  // so that its headers are walked once for all of them instead of once a
+  // read (dump/tar_member.hpp); each read walks on its own when not set.
+  TarMembers* tar_members = nullptr;
 };
 
 // Streams every table's data and every large object (toc.entries_with_data())

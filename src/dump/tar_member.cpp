@@ -1,5 +1,6 @@
 #include "dump/tar_member.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -50,21 +51,22 @@ std::optional<std::uint64_t> parse_tar_number(std::string_view f) {
   return value;
 }
 
-}  // namespace
-
-bool has_tar_magic(std::span<const std::uint8_t> first_block) {
-  return first_block.size() >= kMagicAt + 5 &&
-         std::memcmp(first_block.data() + kMagicAt, "ustar", 5) == 0;
+// "blob_424201.dat" → 424201.
+std::optional<std::uint64_t> blob_number(std::string_view name) {
+  constexpr std::string_view prefix = "blob_", suffix = ".dat";
+  if (name.size() <= prefix.size() + suffix.size() || name.substr(0, prefix.size()) != prefix ||
+      name.substr(name.size() - suffix.size()) != suffix)
+    return std::nullopt;
+  const auto digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (digits.size() > 10 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : digits) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  return value;
 }
 
-TarMember read_tar_member(const ByteSource& file, std::uint64_t offset) {
-  Block block{};
-  const std::size_t got = file.read_at(offset, block);
-  if (got < block.size())
-    throw DumpError(DumpErrc::truncated, file.path(), offset,
-                    "truncated inside a tar header: needs 512 bytes, the file ends at byte offset " +
-                        std::to_string(offset + got));
-
+// The header block read at offset, checked as read_tar_member says.
+TarMember parse_tar_member(const ByteSource& file, std::uint64_t offset, const Block& block) {
   const auto declared = parse_tar_number(field(block, kChecksumAt, kChecksumLen));
   if (!declared)
     throw DumpError(DumpErrc::bad_tar_header, file.path(), offset + kChecksumAt,
@@ -101,6 +103,54 @@ TarMember read_tar_member(const ByteSource& file, std::uint64_t offset) {
   member.data_offset = offset + kTarBlockSize;
   member.size = *size;
   return member;
+}
+
+}  // namespace
+
+bool has_tar_magic(std::span<const std::uint8_t> first_block) {
+  return first_block.size() >= kMagicAt + 5 &&
+         std::memcmp(first_block.data() + kMagicAt, "ustar", 5) == 0;
+}
+
+TarMember read_tar_member(const ByteSource& file, std::uint64_t offset) {
+  Block block{};
+  const std::size_t got = file.read_at(offset, block);
+  if (got < block.size())
+    throw DumpError(DumpErrc::truncated, file.path(), offset,
+                    "truncated inside a tar header: needs 512 bytes, the file ends at byte offset " +
+                        std::to_string(offset + got));
+  return parse_tar_member(file, offset, block);
+}
+
+const TarMemberRange* TarMembers::find(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  const auto number = blob_number(name);
+  while (true) {
+    if (number) {
+      if (auto it = m_blobs.find(*number); it != m_blobs.end()) return &it->second;
+    } else if (auto it = m_named.find(name); it != m_named.end()) {
+      return &it->second;
+    }
+    if (!step()) return nullptr;
+  }
+}
+
+bool TarMembers::step() {
+  if (m_done || m_at >= m_file.size()) return false;
+  Block block{};
+  if (m_file.read_at(m_at, block) < block.size() ||  // a cut archive: the members it lost are reported
+      std::all_of(block.begin(), block.end(), [](std::uint8_t b) { return b == 0; })) {  // end of archive
+    m_done = true;
+    return false;
+  }
+  const TarMember member = parse_tar_member(m_file, m_at, block);
+  const TarMemberRange range{member.data_offset, member.size, member.header_offset};
+  if (auto number = blob_number(member.name)) m_blobs.emplace(*number, range);
+  else m_named.emplace(member.name, range);
+  const std::uint64_t padded = member.size + (kTarBlockSize - member.size % kTarBlockSize) % kTarBlockSize;
+  if (padded < member.size || padded > m_file.size() - std::min(m_file.size(), member.data_offset)) m_done = true;
+  m_at = member.data_offset + padded;
+  return true;
 }
 
 }  // namespace pgverify::dump

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <span>
 #include <string>
+#include <unordered_map>
 
 #include "dump/byte_source.hpp"
 
@@ -29,5 +32,41 @@ bool has_tar_magic(std::span<const std::uint8_t> first_block);
 // written (POSIX "ustar\0" "00", GNU "ustar  \0", pre-9.3 pg_dump "ustar00\0").
 // Throws DumpError: truncated, bad_tar_header.
 TarMember read_tar_member(const ByteSource& file, std::uint64_t offset);
+
+// Where a member's bytes are.
+struct TarMemberRange {
+  std::uint64_t begin = 0;      // its data's offset
+  std::uint64_t size = 0;       // as its header declares it (maybe past the end of a cut file)
+  std::uint64_t header_at = 0;
+};
+
+// The members of a tar archive, found with one walk over the headers that
+// goes only as far as the lookups need, and is never repeated: each header is
+// read once, however many readers ask (several threads may share one, as
+// digest_dump's readers of a tar archive do). Large objects (blob_OID.dat) are
+// kept by number, everything else by name: memory is one range a member walked
+// past. The first of two members of one name wins, as in pg_restore's walk.
+class TarMembers {
+ public:
+  // The source must outlive this; the ranges found hold for any source of the same file.
+  explicit TarMembers(const ByteSource& file) : m_file(file) {}
+  TarMembers(const TarMembers&) = delete;
+  TarMembers& operator=(const TarMembers&) = delete;
+
+  // The member, or nullptr when the archive ends (or is cut) before one of
+  // that name. Throws DumpError for a damaged header on the way to it. The
+  // range stays valid as long as this.
+  const TarMemberRange* find(const std::string& name);
+
+ private:
+  bool step();  // reads the next header; false at the end of the archive
+
+  const ByteSource& m_file;
+  std::mutex m_mutex;
+  std::uint64_t m_at = 0;
+  bool m_done = false;
+  std::map<std::string, TarMemberRange> m_named;
+  std::unordered_map<std::uint64_t, TarMemberRange> m_blobs;
+};
 
 }  // namespace pgverify::dump

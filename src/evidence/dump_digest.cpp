@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <optional>
+#include <stop_token>
 
+#include "dump/byte_source.hpp"
+#include "dump/tar_member.hpp"
+#include "exec/workers.hpp"
 #include "pg/ident.hpp"
 
 namespace pgverify {
@@ -22,8 +23,8 @@ struct Cancelled {};
 // each large object's bytes as they stream by.
 class DigestSink final : public dump::RowSink {
  public:
-  DigestSink(const hash::TableFilter& filter, const std::atomic<bool>* cancelled = nullptr)
-      : m_filter(filter), m_cancelled(cancelled) {}
+  explicit DigestSink(const hash::TableFilter& filter, std::stop_token stop = {})
+      : m_filter(filter), m_stop(std::move(stop)) {}
   void begin_table(const dump::TocEntry& entry) override {
     m_current = nullptr;
     if (!m_filter.matches(entry.plain_name(), entry.relation())) return;  // read past, not hashed
@@ -40,7 +41,7 @@ class DigestSink final : public dump::RowSink {
     m_current = &table;
   }
   void row(std::string_view row) override {
-    if (m_cancelled && (++m_rows & 1023) == 0 && m_cancelled->load(std::memory_order_relaxed)) throw Cancelled{};
+    if ((++m_rows & 1023) == 0 && m_stop.stop_requested()) throw Cancelled{};
     if (m_current) m_current->digest.add_row(row.data(), row.size());
   }
   void end_table(const dump::TocEntry&) override {
@@ -48,12 +49,12 @@ class DigestSink final : public dump::RowSink {
     m_current = nullptr;
   }
   void begin_large_object(const dump::TocEntry&, std::uint32_t oid) override {
-    if (m_cancelled && m_cancelled->load(std::memory_order_relaxed)) throw Cancelled{};
+    if (m_stop.stop_requested()) throw Cancelled{};
     m_object.reset();
     m_oid = oid;
   }
   void large_object_data(std::string_view bytes) override {
-    if (m_cancelled && (++m_pieces & 63) == 0 && m_cancelled->load(std::memory_order_relaxed)) throw Cancelled{};
+    if ((++m_pieces & 63) == 0 && m_stop.stop_requested()) throw Cancelled{};
     m_object.update(bytes.data(), bytes.size());
   }
   void end_large_object() override {
@@ -68,7 +69,7 @@ class DigestSink final : public dump::RowSink {
 
  private:
   const hash::TableFilter& m_filter;
-  const std::atomic<bool>* m_cancelled;
+  std::stop_token m_stop;
   DumpTable* m_current = nullptr;
   std::uint64_t m_rows = 0;
   hash::ObjectHasher m_object;
@@ -213,49 +214,45 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
     std::atomic<std::size_t> next{0}, done{0};
     std::atomic<std::uint64_t> bytes{0};
     const std::uint64_t total = dump::archive_bytes(result.toc, entries);
-    std::atomic<bool> cancelled{false};
-    std::exception_ptr failure;
     std::mutex mutex;
-    std::condition_variable finished;
     std::vector<std::uint32_t> oids_read;
-    int running = jobs;
-    std::vector<std::thread> workers;
-    for (int w = 0; w < jobs; ++w) {
-      workers.emplace_back([&] {
-        DigestSink sink(options.filter, &cancelled);
-        std::vector<std::uint32_t> oids;
-        try {
-          for (std::size_t i; !cancelled && (i = next++) < items.size();) {
-            // The reader reports positions in the archive; what was read is their advance.
-            std::uint64_t last = 0;
-            bool started = false;
-            dump::DataReadOptions read;
-            read.on_progress = [&](const dump::ReadProgress& p) {
-              // The last report of an entry jumps to the end of the archive; not read here.
-              if (p.bytes_read >= p.bytes_total) return;
-              if (started && p.bytes_read > last) bytes += p.bytes_read - last;
-              last = p.bytes_read;
-              started = true;
-            };
-            auto read_oids = dump::read_entries_data(result.toc, items[i], sink, read);
-            oids.insert(oids.end(), read_oids.begin(), read_oids.end());
-            for (const dump::TocEntry* e : items[i])
-              if (e->is_table_data()) ++done;
-          }
-        } catch (const Cancelled&) {
-        } catch (...) {
-          std::lock_guard lock(mutex);
-          if (!failure) failure = std::current_exception();
-          cancelled = true;
-        }
-        std::lock_guard lock(mutex);
-        merge_into(tables, std::move(sink.tables));
-        objects.insert(objects.end(), sink.large_objects.begin(), sink.large_objects.end());
-        oids_read.insert(oids_read.end(), oids.begin(), oids.end());
-        --running;
-        finished.notify_all();
-      });
+    // One walk over a tar archive's headers for every reader, not one a table.
+    std::optional<dump::FileSource> tar_file;
+    std::optional<dump::TarMembers> tar_members;
+    if (result.toc.header.format == dump::ArchiveFormat::tar) {
+      tar_file.emplace(result.toc.path);
+      tar_members.emplace(*tar_file);
     }
+    auto read_items = [&](std::stop_token stop) {
+      DigestSink sink(options.filter, stop);
+      std::vector<std::uint32_t> oids;
+      try {
+        for (std::size_t i; !stop.stop_requested() && (i = next++) < items.size();) {
+          // The reader reports positions in the archive; what was read is their advance.
+          std::uint64_t last = 0;
+          bool started = false;
+          dump::DataReadOptions read;
+          read.tar_members = tar_members ? &*tar_members : nullptr;
+          read.on_progress = [&](const dump::ReadProgress& p) {
+            // The last report of an entry jumps to the end of the archive; not read here.
+            if (p.bytes_read >= p.bytes_total) return;
+            if (started && p.bytes_read > last) bytes += p.bytes_read - last;
+            last = p.bytes_read;
+            started = true;
+          };
+          auto read_oids = dump::read_entries_data(result.toc, items[i], sink, read);
+          oids.insert(oids.end(), read_oids.begin(), read_oids.end());
+          for (const dump::TocEntry* e : items[i])
+            if (e->is_table_data()) ++done;
+        }
+      } catch (const Cancelled&) {
+        return;  // another reader failed: its exception is the one that counts
+      }
+      std::lock_guard lock(mutex);
+      merge_into(tables, std::move(sink.tables));
+      objects.insert(objects.end(), sink.large_objects.begin(), sink.large_objects.end());
+      oids_read.insert(oids_read.end(), oids.begin(), oids.end());
+    };
     auto report = [&] {
       if (!options.on_progress) return;
       dump::ReadProgress p;
@@ -265,17 +262,7 @@ DumpDigest digest_dump(const std::filesystem::path& path, const DumpDigestOption
       p.tables_total = tables_total;
       options.on_progress(p);
     };
-    {
-      std::unique_lock lock(mutex);
-      while (running > 0) {
-        finished.wait_for(lock, std::chrono::milliseconds(200));
-        lock.unlock();
-        report();
-        lock.lock();
-      }
-    }
-    for (auto& worker : workers) worker.join();
-    if (failure) std::rethrow_exception(failure);
+    exec::run_workers(static_cast<std::size_t>(jobs), read_items, report);
     // Each entry was read apart: what only all of them together show.
     dump::check_large_objects(result.toc, std::move(oids_read));
     result.bytes_total = total;

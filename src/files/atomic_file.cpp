@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -32,6 +33,11 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
+// remove_all was called: the process is about to be ended by its caller.
+[[noreturn]] void wait_for_the_end() {
+  while (true) ::pause();
+}
+
 std::string temporary_suffix() {
   std::random_device random;
   std::uniform_int_distribution<unsigned> digits(0, 0xffffff);
@@ -41,6 +47,48 @@ std::string temporary_suffix() {
 }
 
 }  // namespace
+
+int TemporaryFiles::create(const fs::path& path, unsigned mode) {
+  std::lock_guard lock(m_mutex);
+  if (m_closed) {
+    errno = ECANCELED;
+    return -1;
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, static_cast<mode_t>(mode));
+  if (fd >= 0) m_paths.insert(path.string());
+  return fd;
+}
+
+bool TemporaryFiles::commit(const fs::path& path, const fs::path& target) {
+  std::lock_guard lock(m_mutex);
+  if (m_closed) {
+    errno = ECANCELED;
+    return false;
+  }
+  if (::rename(path.c_str(), target.c_str()) != 0) return false;
+  m_paths.erase(path.string());
+  return true;
+}
+
+void TemporaryFiles::discard(const fs::path& path) {
+  std::lock_guard lock(m_mutex);
+  if (m_paths.erase(path.string())) ::unlink(path.c_str());
+}
+
+std::size_t TemporaryFiles::remove_all() {
+  std::lock_guard lock(m_mutex);
+  m_closed = true;
+  std::size_t removed = 0;
+  for (const std::string& path : m_paths) removed += ::unlink(path.c_str()) == 0 ? 1 : 0;
+  m_paths.clear();
+  return removed;
+}
+
+TemporaryFiles& temporary_files() {
+  // Never destroyed: an interrupt handled while the process exits still finds it.
+  static TemporaryFiles* instance = new TemporaryFiles;
+  return *instance;
+}
 
 fs::path resolved_path(const fs::path& path) {
   std::error_code ec;
@@ -75,7 +123,9 @@ void write_atomically(const fs::path& requested, std::string_view content) {
   // a file a shell redirection creates.
   const bool replacing = ::stat(path.c_str(), &info) == 0;
   const fs::path temporary = path.string() + temporary_suffix();
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+  TemporaryFiles& temporaries = temporary_files();
+  const int fd = temporaries.create(temporary, 0666);
+  if (fd < 0 && errno == ECANCELED) wait_for_the_end();
   if (fd < 0) fail(requested, "cannot create a file in " + directory.string(), errno);
   if (replacing) (void)::fchmod(fd, info.st_mode & 07777);
   bool ok = write_all(fd, content) && ::fsync(fd) == 0;
@@ -84,12 +134,13 @@ void write_atomically(const fs::path& requested, std::string_view content) {
     ok = false;
     error = errno;
   }
-  if (ok && ::rename(temporary.c_str(), path.c_str()) != 0) {
+  if (ok && !temporaries.commit(temporary, path)) {
     ok = false;
     error = errno;
   }
   if (!ok) {
-    ::unlink(temporary.c_str());
+    temporaries.discard(temporary);
+    if (error == ECANCELED) wait_for_the_end();
     fail(requested, "write failed", error);
   }
   // The rename itself is durable only once the directory is.

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
 
+#include "exec/workers.hpp"
 #include "hash/binary_copy.hpp"
 
 namespace pgverify::hash {
@@ -194,14 +193,13 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
   std::size_t next_unit = 0;
   std::atomic<std::uint64_t> bytes_read{0};
   std::atomic<std::size_t> tables_done{0};
-  std::exception_ptr failure;
 
-  auto work = [&](pg::Session& session) {
+  auto work = [&](pg::Session& session, const std::stop_token& stop) {
     for (;;) {
       std::size_t index;
       {
         std::lock_guard lock(mutex);
-        if (failure || next_unit == units.size()) return;
+        if (stop.stop_requested() || next_unit == units.size()) return;
         index = next_unit++;
       }
       const WorkUnit& unit = units[index];
@@ -227,31 +225,6 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
       if (--units_left[unit.relation] == 0) tables_done.fetch_add(1);
     }
   };
-  auto guarded = [&](auto&& body) {
-    try {
-      body();
-    } catch (...) {
-      std::lock_guard lock(mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  };
-
-  std::vector<std::thread> threads;
-  if (jobs == 1) {
-    threads.emplace_back([&] { guarded([&] { work(*coordinator); }); });
-  } else {
-    for (int j = 0; j < jobs && j < static_cast<int>(units.size()); ++j) {
-      threads.emplace_back([&] {
-        guarded([&] {
-          auto session = connector.connect(dsn);
-          prepare_session(*session, applied);
-          session->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
-                           quote_literal(snapshot));
-          work(*session);
-        });
-      });
-    }
-  }
 
   // Report progress from this thread while the workers read.
   auto report = [&] {
@@ -260,18 +233,16 @@ DatabaseHash hash_database(pg::Connector& connector, const std::string& dsn, con
     progress.tables_done = tables_done.load();
     options.on_progress(progress);
   };
-  std::atomic<bool> finished{false};
-  std::thread joiner([&] {
-    for (auto& t : threads) t.join();
-    finished = true;
-  });
-  while (!finished) {
-    report();
-    for (int i = 0; i < 20 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  joiner.join();
+  const std::size_t workers = jobs == 1 ? 1 : std::min(static_cast<std::size_t>(jobs), units.size());
+  exec::run_workers(workers, [&](std::stop_token stop) {
+    if (jobs == 1) return work(*coordinator, stop);
+    auto session = connector.connect(dsn);
+    prepare_session(*session, applied);
+    session->execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
+                     quote_literal(snapshot));
+    work(*session, stop);
+  }, report);
   report();
-  if (failure) std::rethrow_exception(failure);
   if (options.large_objects) {
     result.large_objects = hash_large_objects(*coordinator);
     result.large_objects_hashed = true;

@@ -23,16 +23,15 @@ std::optional<ClientVersion> parse_client_version(std::string_view output) {
 
 ClientVersion probe_client_version(exec::ToolRunner& runner, const std::string& program) {
   exec::ProcessResult result = runner.run({program, "--version"});
-  if (result.timed_out) throw exec::ProcessError(program + " --version did not finish");
+  if (result.end == exec::ProcessEnd::timed_out) throw exec::ProcessError(program + " --version did not finish");
+  if (result.end == exec::ProcessEnd::cancelled) throw exec::ProcessError(program + " --version was cancelled");
   auto version = parse_client_version(result.out);
   if (result.exit_code != 0 || !version) {
     std::string said = result.err.empty() ? result.out : result.err;
     said = said.substr(0, said.find('\n'));
     if (said.size() > 200) said.resize(200);
-    std::string status = result.exit_code < 0 ? "was killed"
-                                              : "exited with status " + std::to_string(result.exit_code);
     throw exec::ProcessError(program + " --version " +
-                             (result.exit_code != 0 ? status : "did not report a PostgreSQL version") +
+                             (result.exit_code != 0 ? exec::describe_end(result) : "did not report a PostgreSQL version") +
                              (said.empty() ? "" : ": " + said));
   }
   return *version;

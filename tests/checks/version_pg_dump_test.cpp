@@ -37,7 +37,7 @@ TEST_CASE("version.pg-dump fails when pg_dump cannot be run, naming the key", "[
   REQUIRE(result.findings.size() == 1);
   CHECK(result.findings[0].object == "tenants.demo.clients.pg_dump");
   CHECK(result.findings[0].message == "pg_dump: not found");
-  f.tools.result("pg_dump", {1, false, "", "pg_dump: error: something\n"});
+  f.tools.exited("pg_dump", 1, "", "pg_dump: error: something\n");
   CHECK(f.run(checks::VersionPgDump()).findings.at(0).message ==
         "pg_dump --version exited with status 1: pg_dump: error: something");
 }

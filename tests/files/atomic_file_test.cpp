@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
@@ -68,4 +69,29 @@ TEST_CASE("resolved_path tells two spellings of one file apart from two files", 
   fs::create_directory_symlink(dir.path() / "a", dir.path() / "alias");
   CHECK(files::resolved_path(dir.path() / "alias" / "m.json") == files::resolved_path(dir.path() / "a" / "m.json"));
   CHECK(files::resolved_path(dir.path() / "a" / "m.json") != files::resolved_path(dir.path() / "m.json"));
+}
+
+TEST_CASE("TemporaryFiles removes every file still being written, and then creates none", "[files]") {
+  testing::TempDir dir("atomic-temporaries");
+  files::TemporaryFiles temporaries;
+  const fs::path kept = dir.path() / "kept.tmp", left = dir.path() / "left.tmp", target = dir.path() / "report.json";
+  const int kept_fd = temporaries.create(kept, 0600);
+  const int left_fd = temporaries.create(left, 0600);
+  REQUIRE(kept_fd >= 0);
+  REQUIRE(left_fd >= 0);
+  ::close(kept_fd);
+  ::close(left_fd);
+  CHECK(temporaries.create(kept, 0600) == -1);  // O_EXCL
+  REQUIRE(temporaries.commit(kept, target));
+  CHECK(temporaries.remove_all() == 1);
+  CHECK(fs::exists(target));
+  CHECK_FALSE(fs::exists(left));
+  CHECK(entries(dir.path()) == 1);
+
+  errno = 0;
+  CHECK(temporaries.create(dir.path() / "late.tmp", 0600) == -1);
+  CHECK(errno == ECANCELED);
+  CHECK_FALSE(fs::exists(dir.path() / "late.tmp"));
+  CHECK_FALSE(temporaries.commit(left, target));
+  CHECK(errno == ECANCELED);
 }

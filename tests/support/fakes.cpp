@@ -66,10 +66,25 @@ std::unique_ptr<pg::Session> FakeConnector::connect(const std::string& dsn) {
   return std::make_unique<FakeSession>(it->second);
 }
 
-exec::ProcessResult FakeTools::run(const std::vector<std::string>& argv) {
-  auto it = m_outputs.find(argv.at(0));
-  if (it == m_outputs.end()) throw exec::ProcessError(argv.at(0) + ": not found");
-  return it->second;
+void FakeTools::exited(const std::string& program, int code, const std::string& out, const std::string& err) {
+  exec::ProcessResult result;
+  result.exit_code = code;
+  result.out = out;
+  result.err = err;
+  m_outputs[program] = result;
+}
+
+exec::ProcessResult FakeTools::run(const exec::ProcessRequest& request) {
+  requests.push_back(request);
+  auto it = m_outputs.find(request.argv.at(0));
+  if (it == m_outputs.end()) throw exec::ProcessError(request.argv.at(0) + ": not found");
+  exec::ProcessResult result = it->second;
+  for (auto [output, text] : {std::pair{&request.out, &result.out}, std::pair{&request.err, &result.err}})
+    if (output->sink) {
+      output->sink->write(*text);
+      text->clear();
+    }
+  return result;
 }
 
 }  // namespace pgverify::testing

@@ -54,11 +54,14 @@ class FakeConnector final : public pg::Connector {
 class FakeTools final : public exec::ToolRunner {
  public:
   // `program --version` prints this line (e.g. "pg_dump (PostgreSQL) 17.12").
-  void version(const std::string& program, const std::string& line) {
-    m_outputs[program] = {0, false, line + "\n", ""};
-  }
+  void version(const std::string& program, const std::string& line) { exited(program, 0, line + "\n"); }
+  // `program` prints this and exits with the code.
+  void exited(const std::string& program, int code, const std::string& out, const std::string& err = "");
   void result(const std::string& program, exec::ProcessResult result) { m_outputs[program] = result; }
-  exec::ProcessResult run(const std::vector<std::string>& argv) override;
+  // Outputs the request streams go to its sinks, as the real runner's would.
+  using exec::ToolRunner::run;
+  exec::ProcessResult run(const exec::ProcessRequest& request) override;
+  std::vector<exec::ProcessRequest> requests;  // every run asked for, in order
 
  private:
   std::map<std::string, exec::ProcessResult> m_outputs;
