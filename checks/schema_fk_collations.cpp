@@ -1,4 +1,4 @@
-#include "checks/schema_fk_collations.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 
