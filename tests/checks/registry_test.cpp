@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checks/registry.hpp"
@@ -88,6 +89,22 @@ TEST_CASE("each check has its files named after its id and one declaration", "[r
   for (std::string line; std::getline(in, line);)
     if (line.rfind("PGVERIFY_CHECK(", 0) == 0) lines.push_back(line.substr(15, line.size() - 17));
   CHECK(lines == declared_in_order);
+}
+
+TEST_CASE("no check's texts are still the TODO scripts/new-check wrote", "[registry]") {
+  for (const auto& check : all_checks()) {
+    const CheckInfo& info = check->info();
+    const std::pair<const char*, std::string_view> texts[] = {{"summary", info.summary},
+                                                              {"rationale", info.rationale},
+                                                              {"remediation", info.remediation},
+                                                              {"options", info.options},
+                                                              {"applies_to", info.applies_to}};
+    for (const auto& [field, text] : texts) {
+      INFO(info.id << "'s " << field << " is still TODO: write it in the check's CheckInfo, then run "
+                   "scripts/new-check --readme");
+      CHECK(text.find("TODO") == std::string_view::npos);
+    }
+  }
 }
 
 TEST_CASE("the README's check list is the one 'pgverify checks --markdown' prints", "[registry]") {
