@@ -1,4 +1,4 @@
-#include "checks/app_health.hpp"
+#include "checks/checks.hpp"
 
 #include "http/health_probe.hpp"
 

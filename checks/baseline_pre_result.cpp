@@ -1,4 +1,4 @@
-#include "checks/baseline_pre_result.hpp"
+#include "checks/checks.hpp"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "checks/data_large_objects.hpp"
+#include "checks/checks.hpp"
 
 #include <map>
 

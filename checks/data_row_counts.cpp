@@ -1,4 +1,4 @@
-#include "checks/data_row_counts.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

@@ -1,4 +1,4 @@
-#include "checks/data_sequences.hpp"
+#include "checks/checks.hpp"
 
 #include <map>
 

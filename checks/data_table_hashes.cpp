@@ -1,4 +1,4 @@
-#include "checks/data_table_hashes.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 #include "text/shell.hpp"

@@ -1,4 +1,4 @@
-#include "checks/dump_readable.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

@@ -1,4 +1,4 @@
-#include "checks/ext_available.hpp"
+#include "checks/checks.hpp"
 
 #include <map>
 

@@ -1,4 +1,4 @@
-#include "checks/ext_vector.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

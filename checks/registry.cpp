@@ -1,27 +1,9 @@
 #include "checks/registry.hpp"
 
-#include "checks/app_health.hpp"
-#include "checks/baseline_pre_result.hpp"
-#include "checks/data_large_objects.hpp"
-#include "checks/data_row_counts.hpp"
-#include "checks/data_sequences.hpp"
-#include "checks/data_table_hashes.hpp"
+#include "checks/checks.hpp"
 #include "checks/driver_asyncpg.hpp"
 #include "checks/dump_matches_source.hpp"
-#include "checks/dump_readable.hpp"
-#include "checks/ext_available.hpp"
-#include "checks/ext_vector.hpp"
-#include "checks/roles_exist_on_target.hpp"
-#include "checks/roles_md5_passwords.hpp"
-#include "checks/schema_fk_collations.hpp"
-#include "checks/schema_objects.hpp"
-#include "checks/secrets_fernet.hpp"
-#include "checks/secrets_fingerprint.hpp"
-#include "checks/server_data_checksums.hpp"
 #include "checks/source_port_forward.hpp"
-#include "checks/version_pg_dump.hpp"
-#include "checks/version_pg_restore.hpp"
-#include "checks/version_psql.hpp"
 
 namespace pgverify {
 

@@ -1,5 +1,5 @@
-// checks/: one file pair per check, named after its id (version.pg-dump ->
-// version_pg_dump.{hpp,cpp}), and the registry below. Checks depend on core/,
+// checks/: one .cpp per check, named after its id (version.pg-dump ->
+// version_pg_dump.cpp) and declared in checks.hpp, and the registry below. Checks depend on core/,
 // evidence/ and the folders below them (CMakeLists.txt: pgverify_layer(checks));
 // never on phases/, cli/ or reports/.
 #pragma once

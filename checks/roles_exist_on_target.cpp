@@ -1,4 +1,4 @@
-#include "checks/roles_exist_on_target.hpp"
+#include "checks/checks.hpp"
 
 #include <algorithm>
 #include <map>

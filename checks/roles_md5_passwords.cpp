@@ -1,4 +1,4 @@
-#include "checks/roles_md5_passwords.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

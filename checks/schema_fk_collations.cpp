@@ -1,4 +1,4 @@
-#include "checks/schema_fk_collations.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 
@@ -48,17 +48,16 @@ const CheckInfo& SchemaFkCollations::info() const {
           "Before the dump, give both columns the same collation (ALTER TABLE ... ALTER COLUMN "
           "... TYPE text COLLATE ...), or recreate the foreign key after changing one side.",
       .options = "source_dsn; target_major or target_dsn",
-      .applies_to = "targets on PostgreSQL 18 or later; sources on 12 or later (nondeterministic "
-                    "collations start there)",
+      .applies_to = "foreign keys of sources on PostgreSQL 12 or later (nondeterministic collations start "
+                    "there; an older source passes)",
+      // PostgreSQL 18 starts refusing them; earlier targets accept them.
+      .target = {.min = 18},
   };
   return info;
 }
 
 CheckResult SchemaFkCollations::run(Context& context) const {
   const KnownMajor target = target_major(context);
-  if (target.major < 18)
-    return make_result(Status::skip, "the target is PostgreSQL " + std::to_string(target.major) +
-                                         ", which accepts such foreign keys (from " + target.from + ")");
   auto source = connect_source(context);
   if (source->server_version_num() < 120000)
     return make_result(Status::pass, "the source predates nondeterministic collations");

@@ -1,4 +1,4 @@
-#include "checks/schema_objects.hpp"
+#include "checks/checks.hpp"
 
 #include <map>
 #include <tuple>

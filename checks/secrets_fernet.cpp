@@ -1,4 +1,4 @@
-#include "checks/secrets_fernet.hpp"
+#include "checks/checks.hpp"
 
 #include <ctime>
 #include <map>

@@ -1,4 +1,4 @@
-#include "checks/secrets_fingerprint.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 #include "secrets/fingerprint.hpp"

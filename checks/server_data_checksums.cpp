@@ -1,4 +1,4 @@
-#include "checks/server_data_checksums.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

@@ -1,4 +1,4 @@
-#include "checks/version_pg_dump.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

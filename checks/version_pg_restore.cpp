@@ -1,4 +1,4 @@
-#include "checks/version_pg_restore.hpp"
+#include "checks/checks.hpp"
 
 #include <filesystem>
 

@@ -1,4 +1,4 @@
-#include "checks/version_psql.hpp"
+#include "checks/checks.hpp"
 
 #include "checks/common.hpp"
 

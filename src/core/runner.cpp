@@ -66,6 +66,21 @@ std::vector<const Check*> select_checks(const std::vector<std::unique_ptr<Check>
   return selected;
 }
 
+std::optional<CheckResult> outside_versions(const CheckInfo& info, Evidence& evidence) {
+  auto outside = [](const VersionRange& range, const std::optional<ServerMajor>& known,
+                    const char* servers, const char* server) -> std::optional<CheckResult> {
+    if (!known || range.contains(known->major)) return std::nullopt;
+    return make_result(Status::skip, "applies to " + describe_range(range, servers) + "; the " + server + " is " +
+                                         format_major(known->major) + " (" + known->from + ")");
+  };
+  // Each major is learned only for a check that has a range for it.
+  if (!info.source.any())
+    if (auto skipped = outside(info.source, evidence.source_major(), "sources", "source")) return skipped;
+  if (!info.target.any())
+    if (auto skipped = outside(info.target, evidence.target_major(), "targets", "target")) return skipped;
+  return std::nullopt;
+}
+
 std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Context& context) {
   std::vector<CheckResult> results;
   results.reserve(checks.size());
@@ -73,7 +88,10 @@ std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Con
     auto start = std::chrono::steady_clock::now();
     CheckResult result;
     try {
-      result = check->run(context);
+      if (auto skipped = outside_versions(check->info(), context.evidence))
+        result = std::move(*skipped);
+      else
+        result = check->run(context);
     } catch (const std::exception& error) {
       result = make_result(Status::error, std::string("could not run: ") + error.what());
     } catch (...) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,7 +23,15 @@ std::vector<const Check*> select_checks(const std::vector<std::unique_ptr<Check>
                                         const std::vector<std::string>& only,
                                         const std::vector<std::string>& skip);
 
-// Runs every selected check, even after failures; an exception becomes status error.
+// A skip saying why when the run's source or target major is known and outside
+// the versions the check applies to (CheckInfo::source, ::target): "applies to
+// targets on PostgreSQL 18 and later; the target is 17 (target_major)".
+// nullopt when it applies, or when the major cannot be learned: the check then
+// runs and reports the problem itself.
+std::optional<CheckResult> outside_versions(const CheckInfo& info, Evidence& evidence);
+
+// Runs every selected check, even after failures; an exception becomes status
+// error. A check outside its versions is skipped without running.
 std::vector<CheckResult> run_checks(const std::vector<const Check*>& checks, Context& context);
 
 // The exit code for a run: its overall_status (error 3, fail 1, else 0).

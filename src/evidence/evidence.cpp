@@ -43,6 +43,36 @@ const hash::DatabaseHash& Evidence::source_text_hash() {
   });
 }
 
+namespace {
+
+// The major of the server at `dsn`; nullopt when none is configured or it cannot be reached.
+std::optional<ServerMajor> ask_major(pg::Connector& connector, const std::string& dsn) {
+  if (dsn.empty()) return std::nullopt;
+  try {
+    auto session = connector.connect(dsn);
+    return ServerMajor{pg::major_of(session->server_version_num()), session->describe()};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+const std::optional<ServerMajor>& Evidence::source_major() {
+  return m_source_major.get([&]() -> std::optional<ServerMajor> {
+    if (m_sources.baseline && m_sources.baseline->server_version_num > 0)
+      return ServerMajor{pg::major_of(m_sources.baseline->server_version_num), "the baseline"};
+    return ask_major(m_sources.connector, m_sources.tenant.source_dsn);
+  });
+}
+
+const std::optional<ServerMajor>& Evidence::target_major() {
+  return m_target_major.get([&]() -> std::optional<ServerMajor> {
+    if (m_sources.tenant.target_major) return ServerMajor{*m_sources.tenant.target_major, "target_major"};
+    return ask_major(m_sources.connector, m_sources.tenant.target_dsn);
+  });
+}
+
 const hash::DatabaseHash* Evidence::source_text_hash_taken() const {
   return m_source_text_hash.value ? &*m_source_text_hash.value : nullptr;
 }

@@ -1,13 +1,15 @@
 // evidence/evidence: what the checks of one run compare, each piece taken once.
 // The target hashed like the baseline (post), the dump read to its end (pre),
-// the source hashed as pg_dump reads it (pre). The first check that asks takes
-// it; later ones get the same value, or the same error again.
+// the source hashed as pg_dump reads it (pre), the servers' majors (the runner).
+// The first check that asks takes it; later ones get the same value, or the
+// same error again.
 #pragma once
 
 #include <exception>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "config/config.hpp"
 #include "evidence/dump_digest.hpp"
@@ -16,6 +18,13 @@
 #include "pg/session.hpp"
 
 namespace pgverify {
+
+// A server's major and where it was learned, for messages: "target_major",
+// "the baseline", or the server's description ("target:5432/qrydb").
+struct ServerMajor {
+  int major = 0;
+  std::string from;
+};
 
 // What the evidence is taken from.
 struct EvidenceSources {
@@ -46,6 +55,15 @@ class Evidence {
   // session's TimeZone and bytea_output, the dump's encoding when it was read).
   const hash::DatabaseHash& source_text_hash();
 
+  // The source's and the target's major, for the runner to compare with the
+  // versions checks apply to (CheckInfo::source, ::target). The target's is
+  // target_major when configured, else asked of the target server; the
+  // source's is the one the baseline recorded, else asked of the source
+  // server. nullopt when there is no such server or it cannot be asked: the
+  // checks that need it say why.
+  const std::optional<ServerMajor>& source_major();
+  const std::optional<ServerMajor>& target_major();
+
   // The source's text-mode hash when a check took it (the baseline reuses it).
   const hash::DatabaseHash* source_text_hash_taken() const;
   // A digest read before the run (dump verify reads the dump itself).
@@ -75,6 +93,8 @@ class Evidence {
   Once<hash::DatabaseHash> m_target_hash;
   Once<DumpDigest> m_dump_digest;
   Once<hash::DatabaseHash> m_source_text_hash;
+  Once<std::optional<ServerMajor>> m_source_major;
+  Once<std::optional<ServerMajor>> m_target_major;
 };
 
 }  // namespace pgverify

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "checks/app_health.hpp"
+#include "checks/checks.hpp"
 #include "core/runner.hpp"
 #include "reports/reporter.hpp"
 #include "support/check_fixture.hpp"

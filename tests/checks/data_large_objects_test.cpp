@@ -3,7 +3,7 @@
 #include <xxhash.h>
 
 #include "checks/common.hpp"
-#include "checks/data_large_objects.hpp"
+#include "checks/checks.hpp"
 #include "support/check_fixture.hpp"
 #include "support/fake_tables.hpp"
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "checks/data_row_counts.hpp"
+#include "checks/checks.hpp"
 #include "support/check_fixture.hpp"
 #include "support/fake_tables.hpp"
 

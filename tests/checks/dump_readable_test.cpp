@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "checks/dump_readable.hpp"
+#include "checks/checks.hpp"
 #include "support/check_fixture.hpp"
 #include "support/plain_dump.hpp"
 #include "support/servers.hpp"

@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "checks/registry.hpp"
 #include "cli/catalog.hpp"
@@ -34,16 +38,72 @@ TEST_CASE("check ids are unique, sorted, dashed and documented", "[registry]") {
   }
 }
 
-TEST_CASE("each check has its file pair named after its id", "[registry]") {
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// data.row-counts -> DataRowCounts
+std::string class_name_of(std::string_view id) {
+  std::string name;
+  bool upper = true;
+  for (char c : id) {
+    if (c == '.' || c == '-') {
+      upper = true;
+    } else {
+      name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    }
+  }
+  return name;
+}
+
+}  // namespace
+
+TEST_CASE("each check has its files named after its id and one declaration", "[registry]") {
   namespace fs = std::filesystem;
+  const fs::path root(PGVERIFY_SOURCE_DIR);
+  const std::string declarations = read_text(root / "checks" / "checks.hpp");
+  std::vector<std::string> declared_in_order;
   for (const auto& check : all_checks()) {
     std::string stem(check->info().id);
     std::replace(stem.begin(), stem.end(), '.', '_');
     std::replace(stem.begin(), stem.end(), '-', '_');
-    INFO(stem);
-    CHECK(fs::exists(fs::path(PGVERIFY_SOURCE_DIR) / "checks" / (stem + ".hpp")));
-    CHECK(fs::exists(fs::path(PGVERIFY_SOURCE_DIR) / "checks" / (stem + ".cpp")));
-    CHECK(fs::exists(fs::path(PGVERIFY_SOURCE_DIR) / "tests" / "checks" / (stem + "_test.cpp")));
+    const std::string name = class_name_of(check->info().id);
+    INFO(stem << " (class " << name << ")");
+    CHECK(fs::exists(root / "checks" / (stem + ".cpp")));
+    CHECK(fs::exists(root / "tests" / "checks" / (stem + "_test.cpp")));
+    // Declared in one place: a line of checks/checks.hpp, or a header of its
+    // own when it declares more than info() and run().
+    const bool in_checks_hpp = declarations.find("\nPGVERIFY_CHECK(" + name + ");\n") != std::string::npos;
+    CHECK(in_checks_hpp != fs::exists(root / "checks" / (stem + ".hpp")));
+    if (in_checks_hpp) declared_in_order.push_back(name);
+  }
+  // checks/checks.hpp declares registered checks only, in id order.
+  std::vector<std::string> lines;
+  std::istringstream in(declarations);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("PGVERIFY_CHECK(", 0) == 0) lines.push_back(line.substr(15, line.size() - 17));
+  CHECK(lines == declared_in_order);
+}
+
+TEST_CASE("no check's texts are still the TODO scripts/new-check wrote", "[registry]") {
+  for (const auto& check : all_checks()) {
+    const CheckInfo& info = check->info();
+    const std::pair<const char*, std::string_view> texts[] = {{"summary", info.summary},
+                                                              {"rationale", info.rationale},
+                                                              {"remediation", info.remediation},
+                                                              {"options", info.options},
+                                                              {"applies_to", info.applies_to}};
+    for (const auto& [field, text] : texts) {
+      INFO(info.id << "'s " << field << " is still TODO: write it in the check's CheckInfo, then run "
+                   "scripts/new-check --readme");
+      CHECK(text.find("TODO") == std::string_view::npos);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "checks/roles_md5_passwords.hpp"
+#include "checks/checks.hpp"
 #include "support/check_fixture.hpp"
 
 using namespace pgverify;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "checks/schema_fk_collations.hpp"
+#include "checks/checks.hpp"
 #include "support/check_fixture.hpp"
 
 using namespace pgverify;
@@ -34,6 +34,14 @@ TEST_CASE("schema.fk-collations passes without such keys and skips before Postgr
     f.tenant.target_major = 17;
     auto result = f.run(checks::SchemaFkCollations());
     CHECK(result.status == Status::skip);
+    CHECK(result.summary == "applies to targets on PostgreSQL 18 and later; the target is 17 (target_major)");
     CHECK(f.connector.connections == 0);
+  }
+  SECTION("a PG17 target server") {
+    f.target->version_num = 170012;
+    auto result = f.run(checks::SchemaFkCollations());
+    CHECK(result.status == Status::skip);
+    CHECK(result.summary == "applies to targets on PostgreSQL 18 and later; the target is 17 (target:5432/qrydb)");
+    CHECK(f.connector.attempts["host=source"] == 0);
   }
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "checks/schema_objects.hpp"
+#include "checks/checks.hpp"
 #include "inventory/schema_inventory.hpp"
 #include "support/check_fixture.hpp"
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <map>
 
-#include "checks/secrets_fernet.hpp"
+#include "checks/checks.hpp"
 #include "secrets/fernet.hpp"
 #include "secrets/fingerprint.hpp"
 #include "secrets/key_derivation.hpp"

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "checks/secrets_fingerprint.hpp"
+#include "checks/checks.hpp"
 #include "secrets/fingerprint.hpp"
 #include "support/check_fixture.hpp"
 #include "support/servers.hpp"

@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "checks/version_pg_restore.hpp"
+#include "checks/checks.hpp"
 #include "support/check_fixture.hpp"
 #include "support/servers.hpp"
 

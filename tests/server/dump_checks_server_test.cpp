@@ -7,8 +7,8 @@
 
 #include <fstream>
 
+#include "checks/checks.hpp"
 #include "checks/dump_matches_source.hpp"
-#include "checks/dump_readable.hpp"
 #include "evidence/baseline.hpp"
 #include "evidence/dump_digest.hpp"
 #include "support/servers.hpp"

@@ -9,8 +9,8 @@
 
 #include <fstream>
 
+#include "checks/checks.hpp"
 #include "checks/dump_matches_source.hpp"
-#include "checks/dump_readable.hpp"
 #include "evidence/dump_digest.hpp"
 #include "json/strict.hpp"
 #include "hash/table_hasher.hpp"

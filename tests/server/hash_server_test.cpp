@@ -8,8 +8,7 @@
 #include <atomic>
 #include <thread>
 
-#include "checks/data_row_counts.hpp"
-#include "checks/data_table_hashes.hpp"
+#include "checks/checks.hpp"
 #include "evidence/baseline.hpp"
 #include "hash/table_hasher.hpp"
 #include "support/servers.hpp"

@@ -8,10 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "checks/ext_available.hpp"
-#include "checks/roles_md5_passwords.hpp"
-#include "checks/schema_fk_collations.hpp"
-#include "checks/server_data_checksums.hpp"
+#include "checks/checks.hpp"
 #include "checks/source_port_forward.hpp"
 #include "support/servers.hpp"
 

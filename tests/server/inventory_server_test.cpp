@@ -8,10 +8,7 @@
 
 #include <unistd.h>
 
-#include "checks/data_row_counts.hpp"
-#include "checks/data_sequences.hpp"
-#include "checks/roles_exist_on_target.hpp"
-#include "checks/schema_objects.hpp"
+#include "checks/checks.hpp"
 #include "evidence/baseline.hpp"
 #include "inventory/schema_inventory.hpp"
 #include "support/servers.hpp"

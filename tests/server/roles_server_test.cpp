@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "checks/roles_exist_on_target.hpp"
+#include "checks/checks.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify;

@@ -3,10 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "checks/ext_vector.hpp"
-#include "checks/version_pg_dump.hpp"
-#include "checks/version_pg_restore.hpp"
-#include "checks/version_psql.hpp"
+#include "checks/checks.hpp"
 #include "evidence/baseline.hpp"
 #include "dump/archive_header.hpp"
 #include "support/servers.hpp"

@@ -10,6 +10,8 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include "core/runner.hpp"
+
 namespace pgverify::testing {
 
 namespace {
@@ -105,6 +107,8 @@ RealTenant::RealTenant(const std::string& source_dsn, const std::string& target_
 
 CheckResult RealTenant::run(const Check& check, Phase phase) {
   Context context{phase, tenant, connector, tools, std::nullopt, nullptr};
+  // As the runner does: outside its versions a check is skipped, not run.
+  if (auto skipped = outside_versions(check.info(), context.evidence)) return *skipped;
   return check.run(context);
 }
 
