@@ -77,9 +77,4 @@ const hash::DatabaseHash* Evidence::source_text_hash_taken() const {
   return m_source_text_hash.value ? &*m_source_text_hash.value : nullptr;
 }
 
-void Evidence::provide_dump_digest(DumpDigest digest) {
-  m_dump_digest.value = std::move(digest);
-  m_dump_digest.error = nullptr;
-}
-
 }  // namespace pgverify

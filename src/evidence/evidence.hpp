@@ -66,8 +66,6 @@ class Evidence {
 
   // The source's text-mode hash when a check took it (the baseline reuses it).
   const hash::DatabaseHash* source_text_hash_taken() const;
-  // A digest read before the run (dump verify reads the dump itself).
-  void provide_dump_digest(DumpDigest digest);
 
  private:
   // A value taken once, or the error taking it threw, rethrown on every later call.
