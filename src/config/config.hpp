@@ -64,6 +64,37 @@ struct ConfiguredFile {
   bool regular = false; // must be a file, not a directory
 };
 
+// A dependent of the database on the local platform: a service pgverify stops
+// before the dump and starts again after the restore, with shell commands.
+struct LocalService {
+  std::string name;
+  std::string stop;   // run with /bin/sh -c; must leave no process of the service
+  std::string start;
+  int replicas = 1;   // what step.scale-up brings back (shown and journaled)
+};
+
+// [tenants.X.platform.local]: PostgreSQL on this host; its data directory is "the volume".
+struct LocalPlatformConfig {
+  std::string data_dir;                  // absolute; moved to a trash folder beside it on delete
+  int port = 5432;
+  std::string source_bindir;             // initdb, pg_ctl, postgres of the source major
+  std::string target_bindir;             // the same of the target major
+  std::vector<std::string> server_wrapper;  // argv prefix for those binaries (chroot, sudo -u postgres, ...)
+  std::vector<std::string> initdb_options{"--data-checksums", "--encoding=UTF8", "--locale=C.UTF-8"};
+  std::vector<LocalService> services;
+  std::chrono::seconds start_timeout{120};  // pg_ctl start/stop -t
+};
+
+// [tenants.X.platform]: how `upgrade` carries the database over.
+struct PlatformConfig {
+  std::string kind;                      // local | kubernetes | cloudsql; empty: no platform configured
+  std::string where;                     // "pgverify.toml:30:1", for errors about the platform
+  std::string dump_format = "custom";    // custom | directory
+  std::string dump_compression = "lz4";  // gzip | lz4 | zstd | none (pg_dump -Z)
+  int jobs = 2;                          // pg_dump -j (directory) and pg_restore -j
+  LocalPlatformConfig local;
+};
+
 struct TenantConfig {
   std::string name;  // an identifier: [A-Za-z0-9][A-Za-z0-9._-]* (it names a directory)
   std::string source_dsn;
@@ -74,6 +105,7 @@ struct TenantConfig {
   AppConfig app;
   FernetConfig fernet;
   HashConfig hash;
+  PlatformConfig platform;
   std::vector<ConfiguredFile> files;
 };
 
