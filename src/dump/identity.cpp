@@ -1,5 +1,7 @@
 #include "dump/identity.hpp"
 
+#include "dump/sha256.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,37 +14,12 @@
 #include <stdexcept>
 #include <vector>
 
-#include <openssl/evp.h>
-
 namespace pgverify::dump {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-class Sha256 {
- public:
-  Sha256() : m_context(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    if (!m_context || EVP_DigestInit_ex(m_context.get(), EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("SHA-256 is not available from OpenSSL");
-  }
-  void update(const void* data, std::size_t size) { EVP_DigestUpdate(m_context.get(), data, size); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(m_context.get(), digest, &length);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-      out += digits[digest[i] >> 4];
-      out += digits[digest[i] & 0xf];
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> m_context;
-};
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what, int error = 0) {
   throw std::runtime_error("cannot identify the dump " + path.string() + ": " + what +

@@ -174,6 +174,10 @@ nlohmann::ordered_json parse(std::string_view text) {
   return builder.take();
 }
 
+std::string write_line(const nlohmann::ordered_json& value) {
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 std::string write(const nlohmann::ordered_json& value) {
   return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

@@ -42,4 +42,7 @@ nlohmann::ordered_json parse(std::string_view text);
 // when a replacement would change what the value means.
 std::string write(const nlohmann::ordered_json& value);
 
+// The same on one line, without any whitespace between tokens (a journal line).
+std::string write_line(const nlohmann::ordered_json& value);
+
 }  // namespace pgverify::json

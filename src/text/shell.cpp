@@ -1,5 +1,7 @@
 #include "text/shell.hpp"
 
+#include <stdexcept>
+
 #include <cstdio>
 
 #include "text/utf8.hpp"
@@ -61,6 +63,46 @@ std::string shell_word(std::string_view word) {
       out += c;
   }
   return out + "'";
+}
+
+std::vector<std::string> split_shell_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\') {
+      if (++i == line.size()) throw std::invalid_argument("a backslash at the end, with nothing to escape");
+      if (line[i] != '\n') word += line[i];
+    } else if (c == '\'') {
+      const std::size_t end = line.find('\'', i + 1);
+      if (end == std::string_view::npos) throw std::invalid_argument("a single quote that is never closed");
+      word.append(line.substr(i + 1, end - i - 1));
+      i = end;
+    } else if (c == '"') {
+      for (++i;; ++i) {
+        if (i == line.size()) throw std::invalid_argument("a double quote that is never closed");
+        if (line[i] == '"') break;
+        if (line[i] == '\\' && i + 1 < line.size() && std::string_view("$`\"\\\n").find(line[i + 1]) != std::string_view::npos) {
+          ++i;
+          if (line[i] != '\n') word += line[i];
+          continue;
+        }
+        word += line[i];
+      }
+    } else {
+      word += c;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
 }
 
 }  // namespace pgverify::text
