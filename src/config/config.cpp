@@ -1,6 +1,7 @@
 #include "files/readable_file.hpp"
 #include "config/config.hpp"
 
+#include "pg/dsn_edit.hpp"
 #include "pg/dsn_mask.hpp"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 
 #include "http/url.hpp"
 #include "text/quote.hpp"
+#include "text/shell.hpp"
 
 namespace pgverify {
 
@@ -200,7 +202,7 @@ class Reader {
     const std::string prefix = "tenants." + name + ".";
     reject_unknown(table, prefix,
                    {"source_dsn", "target_dsn", "target_major", "dump_path", "clients", "app",
-                    "fernet", "hash"});
+                    "fernet", "hash", "platform"});
     read_string(table, "source_dsn", prefix, tenant.source_dsn);
     read_string(table, "target_dsn", prefix, tenant.target_dsn);
     check_dsn(table, "source_dsn", prefix);
@@ -276,7 +278,131 @@ class Reader {
       read_string_list(*hash, "include", p, tenant.hash.include);
       read_string_list(*hash, "exclude", p, tenant.hash.exclude);
     }
+    if (const toml::table* platform = sub_table(table, "platform", prefix + "platform"))
+      read_platform(*platform, prefix + "platform.", tenant);
     return tenant;
+  }
+
+  // One of `allowed`, else a ConfigError listing them.
+  void read_choice(const toml::table& table, std::string_view key, const std::string& prefix, std::string& out,
+                   std::initializer_list<std::string_view> allowed) const {
+    read_string(table, key, prefix, out);
+    if (!table.get(key)) return;
+    if (std::find(allowed.begin(), allowed.end(), out) != allowed.end()) return;
+    std::string list;
+    for (auto choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);
+    fail(table.get(key)->source(), prefix + std::string(key), shown_name(out) + " is not one of " + list);
+  }
+
+  // An absolute directory, normalised ("/var/lib/postgresql/16/main/" and
+  // "/var/lib/postgresql/16/./main" are one data directory).
+  void read_absolute_dir(const toml::table& table, std::string_view key, const std::string& prefix,
+                         std::string& out, const toml::source_region& owner) const {
+    const std::string full = prefix + std::string(key);
+    read_string(table, key, prefix, out);
+    if (!table.get(key)) fail(owner, full, "is required");
+    const toml::source_region& where = table.get(key)->source();
+    if (out.empty() || out.front() != '/') fail(where, full, "must be an absolute path");
+    std::string normal = fs::path(out).lexically_normal().string();
+    while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+    if (normal == "/") fail(where, full, "must not be the root directory");
+    out = normal;
+  }
+
+  void read_platform(const toml::table& table, const std::string& p, TenantConfig& tenant) const {
+    PlatformConfig& platform = tenant.platform;
+    platform.where = location(table.source());
+    reject_unknown(table, p, {"kind", "dump_format", "dump_compression", "jobs", "local", "kubernetes", "cloudsql"});
+    const toml::node* kind = table.get("kind");
+    if (!kind) fail(table.source(), p + "kind", "is required (local)");
+    read_string(table, "kind", p, platform.kind);
+    if (platform.kind == "kubernetes" || platform.kind == "cloudsql")
+      fail(kind->source(), p + "kind", "'" + platform.kind + "' is not available in this version of pgverify (local only)");
+    if (platform.kind != "local") fail(kind->source(), p + "kind", shown_name(platform.kind) + " is not one of local, kubernetes, cloudsql");
+    read_choice(table, "dump_format", p, platform.dump_format, {"custom", "directory"});
+    read_choice(table, "dump_compression", p, platform.dump_compression, {"gzip", "lz4", "zstd", "none"});
+    if (auto jobs = read_int(table, "jobs", p, 1, 64)) platform.jobs = static_cast<int>(*jobs);
+    for (const char* other : {"kubernetes", "cloudsql"})
+      if (const toml::node* node = table.get(other))
+        fail(node->source(), p + other, "a " + std::string(other) + " table with kind = \"local\"");
+    const toml::table* local = sub_table(table, "local", p + "local");
+    if (!local) fail(table.source(), p + "local", "is required with kind = \"local\" ([tenants." + tenant.name + ".platform.local])");
+    read_local_platform(*local, p + "local.", tenant);
+  }
+
+  void read_local_platform(const toml::table& table, const std::string& p, TenantConfig& tenant) const {
+    LocalPlatformConfig& local = tenant.platform.local;
+    reject_unknown(table, p, {"data_dir", "port", "source_bindir", "target_bindir", "server_wrapper",
+                              "initdb_options", "server_options", "services", "start_timeout"});
+    read_absolute_dir(table, "data_dir", p, local.data_dir, table.source());
+    read_absolute_dir(table, "source_bindir", p, local.source_bindir, table.source());
+    read_absolute_dir(table, "target_bindir", p, local.target_bindir, table.source());
+    if (auto port = read_int(table, "port", p, 1, 65535)) local.port = static_cast<int>(*port);
+    if (auto timeout = read_int(table, "start_timeout", p, 1, 86400)) local.start_timeout = std::chrono::seconds(*timeout);
+    if (const toml::node* wrapper = table.get("server_wrapper")) {
+      if (wrapper->is_string()) {
+        // A string is split into words as a shell would (quotes, backslashes), without running a shell.
+        try {
+          local.server_wrapper = text::split_shell_words(wrapper->as_string()->get());
+        } catch (const std::invalid_argument& error) {
+          fail(wrapper->source(), p + "server_wrapper", error.what());
+        }
+      } else {
+        read_string_list(table, "server_wrapper", p, local.server_wrapper);
+      }
+      for (const auto& word : local.server_wrapper)
+        if (word.empty()) fail(wrapper->source(), p + "server_wrapper", "an empty word");
+    }
+    if (table.get("initdb_options")) {
+      local.initdb_options.clear();
+      read_string_list(table, "initdb_options", p, local.initdb_options);
+      for (const auto& option : local.initdb_options)
+        if (option == "-D" || option == "--pgdata" || option.starts_with("--pgdata=") ||
+            (option.starts_with("-D") && option.size() > 2))
+          fail(table.get("initdb_options")->source(), p + "initdb_options",
+               "'" + option + "': pgverify gives initdb the data directory itself (data_dir)");
+    }
+    read_string_list(table, "server_options", p, local.server_options);
+    for (const auto& option : local.server_options)
+      if (option.find('=') == std::string::npos || option.front() == '=')
+        fail(table.get("server_options")->source(), p + "server_options",
+             shown_name(option) + " is not name=value (each becomes -c name=value for the server)");
+    if (const toml::node* services = table.get("services")) {
+      const std::string full = p + "services";
+      if (!services->is_array()) fail(services->source(), full, "expected an array of tables, found " + type_name(*services));
+      for (const toml::node& item : *services->as_array()) {
+        if (!item.is_table()) fail(item.source(), full, "expected an array of tables, found " + type_name(item) + " in it");
+        const toml::table& service_table = *item.as_table();
+        const std::string sp = full + "[" + std::to_string(local.services.size()) + "].";
+        reject_unknown(service_table, sp, {"name", "stop", "start", "replicas"});
+        LocalService service;
+        for (const auto& [key_name, value] : {std::pair<std::string_view, std::string*>{"name", &service.name},
+                                              {"stop", &service.stop},
+                                              {"start", &service.start}}) {
+          read_string(service_table, key_name, sp, *value);
+          if (value->empty()) fail(item.source(), sp + std::string(key_name), "is required and must not be empty");
+        }
+        if (auto replicas = read_int(service_table, "replicas", sp, 0, 10000)) service.replicas = static_cast<int>(*replicas);
+        for (const auto& other : local.services)
+          if (other.name == service.name) fail(item.source(), sp + "name", "'" + service.name + "' is listed twice");
+        local.services.push_back(std::move(service));
+      }
+    }
+    // The target comes up on the source's port, where target_dsn must point.
+    for (const auto& [key_name, dsn] : {std::pair<std::string_view, const std::string*>{"source_dsn", &tenant.source_dsn},
+                                        {"target_dsn", &tenant.target_dsn}}) {
+      if (dsn->empty()) continue;
+      std::optional<int> port;
+      try {
+        port = pg::port_of(*dsn);
+      } catch (const std::exception&) {
+        continue;  // check_dsn has said what is wrong with it
+      }
+      if (port && *port != local.port)
+        fail(table.source(), p + "port",
+             std::to_string(local.port) + " differs from the port " + std::string(key_name) + " names (" +
+                 std::to_string(*port) + "): on the local platform the target takes the source's place, port included");
+    }
   }
 
   void read_string_list(const toml::table& table, std::string_view key, const std::string& prefix,

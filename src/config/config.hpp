@@ -83,6 +83,7 @@ struct LocalPlatformConfig {
   std::vector<std::string> initdb_options{"--data-checksums", "--encoding=UTF8", "--locale=C.UTF-8"};
   std::vector<LocalService> services;
   std::chrono::seconds start_timeout{120};  // pg_ctl start/stop -t
+  std::vector<std::string> server_options;  // "name=value": each is -c name=value for the server
 };
 
 // [tenants.X.platform]: how `upgrade` carries the database over.
