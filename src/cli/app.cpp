@@ -20,6 +20,8 @@
 #include "cli/hash_command.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
+#include "cli/report_output.hpp"
+#include "cli/upgrade_command.hpp"
 #include "cli/usage_error.hpp"
 #include "config/config.hpp"
 #include "core/exit_codes.hpp"
@@ -50,116 +52,12 @@ struct PhaseArgs {
   bool strict = false;
 };
 
-bool console_colour() {
-  const char* no_colour = std::getenv("NO_COLOR");
-  if (no_colour && *no_colour) return false;
-  const char* term = std::getenv("TERM");
-  if (term && std::string_view(term) == "dumb") return false;
-  return isatty(STDOUT_FILENO) != 0;
-}
-
 Config load_config(const GlobalOptions& global) {
   auto path = locate_config(global.config);
   if (!path)
     throw UsageError(
         "no configuration: pass --config FILE, set PGVERIFY_CONFIG or create ./pgverify.toml");
   return load_config_file(*path);
-}
-
-// The reports to write. At most one goes to standard output (two would
-// interleave into something no parser reads); when none does, the console
-// report does, so a CI log always shows the result.
-std::vector<reports::ReportTarget> parse_reports(const std::vector<std::string>& specs) {
-  std::vector<reports::ReportTarget> targets;
-  std::string on_stdout;
-  for (const auto& spec : specs) {
-    std::string error;
-    auto target = reports::parse_report_spec(spec, error);
-    if (!target) throw UsageError("--report: " + error);
-    if (target->path.empty()) {
-      if (!on_stdout.empty())
-        throw UsageError("--report: '" + on_stdout + "' and '" + spec +
-                         "' both write to standard output; give all but one a file (FMT:PATH)");
-      on_stdout = spec;
-    }
-    targets.push_back(*target);
-  }
-  if (on_stdout.empty()) targets.insert(targets.begin(), {reports::Format::console, ""});
-  return targets;
-}
-
-// A file the run must not write a report over, and what it is to the user.
-struct KeptFile {
-  fs::path path;
-  std::string what;
-};
-
-// Whether writing `report` would replace `kept` or, when `kept` is a
-// directory (a directory-format dump), one of the files in it.
-bool same_file(const fs::path& report, const fs::path& kept) {
-  const fs::path resolved = files::resolved_path(report);
-  const fs::path kept_resolved = files::resolved_path(kept);
-  if (resolved == kept_resolved) return true;
-  std::error_code ec;
-  if (fs::is_directory(kept_resolved, ec)) {
-    const auto rel = resolved.lexically_relative(kept_resolved);
-    if (!rel.empty() && *rel.begin() != "..") return true;
-  }
-  return fs::equivalent(report, kept, ec);  // hard links; false when either is missing
-}
-
-// A report is a file of its own: not a device, pipe or descriptor (/dev/stdout
-// would be renamed over whatever standard output is; a FIFO blocks).
-std::optional<std::string> not_a_report_file(const fs::path& path) {
-  const fs::path resolved = files::resolved_path(path);
-  const std::string lexical = fs::absolute(path).lexically_normal().string();
-  for (const char* root : {"/dev/", "/proc/"})
-    if (lexical.starts_with(root) || resolved.string().starts_with(root))
-      return "is not a file of its own; write a report to standard output as FMT or FMT:-";
-  std::error_code ec;
-  const auto status = fs::status(resolved, ec);
-  if (fs::exists(status) && !fs::is_regular_file(status))
-    return fs::is_directory(status) ? "is a directory" : "is not a regular file (a FIFO, socket or device)";
-  return std::nullopt;
-}
-
-// Refuses, before any check runs, a report path named twice or naming a file
-// the user needs: the baseline, the configuration, the dump, an input.
-void refuse_overwrites(const std::vector<reports::ReportTarget>& targets, const std::vector<KeptFile>& kept) {
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (targets[i].path.empty()) continue;
-    const fs::path path(targets[i].path);
-    if (auto why = not_a_report_file(path)) throw UsageError("--report: " + targets[i].path + " " + *why);
-    for (std::size_t j = 0; j < i; ++j)
-      if (!targets[j].path.empty() && same_file(path, targets[j].path))
-        throw UsageError("--report: two reports name one file, " + targets[i].path + "; give each its own path");
-    for (const KeptFile& file : kept)
-      if (!file.path.empty() && same_file(path, file.path))
-        throw UsageError("--report: " + targets[i].path + " is " + file.what +
-                         "; a report there would overwrite it: choose another path");
-  }
-}
-
-// Writes every report (files atomically: a kill leaves the old file or the
-// whole new one); a report that cannot be written is a usage error (a wrong
-// path), reported after the others are written.
-void write_reports(const RunReport& report, const std::vector<reports::ReportTarget>& targets) {
-  std::string failed;
-  for (const auto& target : targets) {
-    if (target.path.empty()) {
-      reports::render(report, target.format, std::cout, {console_colour()});
-      std::cout.flush();
-      continue;
-    }
-    std::ostringstream out;
-    reports::render(report, target.format, out, {false});
-    try {
-      files::write_atomically(target.path, out.str());
-    } catch (const files::WriteError& error) {
-      failed = error.what();
-    }
-  }
-  if (!failed.empty()) throw UsageError("--report: " + failed);
 }
 
 std::function<void(const hash::Progress&)> progress_callback(ProgressLine& line) {
@@ -277,7 +175,7 @@ int run_command(int argc, char** argv) {
 
   std::string explain_id;
   CLI::App* explain = app.add_subcommand("explain", "What a check checks, why, and what to do when it fails");
-  explain->add_option("CHECK-ID", explain_id, "A check id from 'pgverify checks'")->required();
+  explain->add_option("CHECK-ID", explain_id, "A check id from 'pgverify checks', or an upgrade step id (step.delete-volume)")->required();
 
   HashCommandOptions hash_options;
   CLI::App* hash = app.add_subcommand("hash", "Per-table row count and content hash of a live database");
@@ -318,6 +216,20 @@ int run_command(int argc, char** argv) {
   CLI::App* post = app.add_subcommand("post", "After the restore: the target against the baseline");
   add_phase_options(*post, post_options, Phase::post);
 
+  UpgradeArgs upgrade_args;
+  CLI::App* upgrade = app.add_subcommand(
+      "upgrade", "The runbook as a journaled, resumable plan whose destructive step needs a passed gate");
+  upgrade->add_option("--tenant", upgrade_args.tenant, "Tenant from the configuration (default: its only tenant)");
+  upgrade->add_flag("--gated", upgrade_args.gated, "Required: every destructive step needs its gate to pass");
+  upgrade->add_flag("--dry-run", upgrade_args.dry_run,
+                    "Show the plan with the exact commands and run the read-only preflight; change nothing");
+  upgrade->add_flag("--resume", upgrade_args.resume, "Go on from where the journal says the upgrade stopped");
+  upgrade->add_flag("--yes", upgrade_args.yes, "Do not ask before the destructive step (never skips a gate)");
+  upgrade->add_flag("--status", upgrade_args.status, "Show the journal in words: done, running, next");
+  upgrade->add_option("--out", upgrade_args.out, "Output directory (default: ./pgverify-out/TENANT)");
+  upgrade->add_option("--report", upgrade_args.reports,
+                      "FMT[:PATH]: console, json, junit or markdown; repeatable (default: console)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -337,10 +249,14 @@ int run_command(int argc, char** argv) {
       return to_int(ExitCode::ok);
     }
     if (*explain) {
+      if (const upgrade::StepInfo* step = upgrade::find_step(explain_id)) {
+        print_step_explanation(std::cout, *step);
+        return to_int(ExitCode::ok);
+      }
       const Check* check = find_check(explain_id);
       if (!check)
         throw UsageError("explain: unknown check id '" + explain_id +
-                         "' (run 'pgverify checks' for the list)");
+                         "' (run 'pgverify checks' for the checks; the upgrade's steps are step.preflight ... step.health)");
       print_explanation(std::cout, check->info());
       return to_int(ExitCode::ok);
     }
@@ -360,6 +276,10 @@ int run_command(int argc, char** argv) {
     if (*verify) return run_dump_verify(dump_options);
     if (*pre) return run_phase_command(global, pre_options, Phase::pre);
     if (*post) return run_phase_command(global, post_options, Phase::post);
+    if (*upgrade) {
+      Config config = load_config(global);
+      return run_upgrade_command(config, chosen_tenant(config, upgrade_args.tenant), upgrade_args);
+    }
   } catch (const UsageError& e) {
     return fail(e, ExitCode::usage);
   } catch (const ConfigError& e) {

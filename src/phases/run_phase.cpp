@@ -121,7 +121,7 @@ RunReport run_phase(const TenantConfig& tenant, Phase phase, const PhaseOptions&
   report.started = utc_timestamp();
   report.checks = run_checks(selected, context);
   stage_done(options.progress);
-  if (phase == Phase::pre) record_baseline(connector, tenant, options, context, report);
+  if (phase == Phase::pre && options.record_baseline) record_baseline(connector, tenant, options, context, report);
   report.finished = utc_timestamp();
   return report;
 }

@@ -47,6 +47,9 @@ struct PhaseOptions {
   // --only / --skip: check ids, comma-separated lists allowed (SelectionError when wrong).
   std::vector<std::string> only;
   std::vector<std::string> skip;
+  // pre: record the baseline (the executor's preflight does not: the source
+  // is still being written to then; its step.verify-dump does).
+  bool record_baseline = true;
   // The configuration the tenant came from, for commands in hints and the reports.
   std::filesystem::path config_path;
   PhaseProgress progress;
