@@ -107,6 +107,7 @@ class Run {
   void run_step(const StepInfo& step);
   void record(const StepInfo& step, Status status, std::string summary, std::chrono::milliseconds duration,
               std::vector<Finding> findings = {});
+  void roll_back(const StepInfo& step, const std::string& outcome);
   [[noreturn]] void refuse(const StepInfo& step, const StepOutcome& outcome, std::chrono::milliseconds duration);
   std::string refusal_paragraph(const StepInfo& step, const StepOutcome& outcome) const;
   RunReport run_gate_phase(const std::string& step, const TenantConfig& tenant, Phase phase, PhaseOptions options);
@@ -232,6 +233,8 @@ void Run::open_journal() {
                                 (recorded.contains(key) ? recorded.at(key).dump() : std::string("missing")) +
                                 ", now " + value.dump() + "; --resume only goes on with the configuration it began with");
     read_back();
+    // Where this process's lines begin: what it did is told from what an earlier one did.
+    m_journal->append(kPlanStep, "intent", Evidence{{"resumed", true}, {"torn_line_cut", m_journal->torn_tail_cut()}});
   }
 }
 
@@ -280,6 +283,21 @@ std::string Run::refusal_paragraph(const StepInfo& step, const StepOutcome& outc
   return text;
 }
 
+// Before the point of no return a run that stops puts everything back as it
+// was (the source's server and its dependents running) and is finished: the
+// next upgrade begins afresh.
+void Run::roll_back(const StepInfo& step, const std::string& outcome) {
+  Evidence restored = Evidence::object();
+  try {
+    restored["source"] = m_platform->start_source();
+    if (m_inventory && m_last.count("step.scale-down")) restored["dependents"] = m_platform->scale_up(*m_inventory);
+  } catch (const std::exception& error) {
+    restored["error"] = text::printable(error.what());
+    say("could not start everything again: " + text::printable(error.what()));
+  }
+  m_journal->append(kPlanStep, "finished", Evidence{{"outcome", outcome}, {"step", step.id}, {"restored", restored}});
+}
+
 void Run::refuse(const StepInfo& step, const StepOutcome& outcome, std::chrono::milliseconds duration) {
   Evidence failures = Evidence::array();
   for (const auto& finding : outcome.findings)
@@ -288,18 +306,7 @@ void Run::refuse(const StepInfo& step, const StepOutcome& outcome, std::chrono::
   m_last[std::string(step.id)] = "refused";
   record(step, Status::fail, outcome.summary, duration, outcome.findings);
   m_message = refusal_paragraph(step, outcome);
-  if (!volume_gone()) {
-    // Before the point of no return a refusal puts everything back as it was.
-    Evidence restored = Evidence::object();
-    try {
-      restored["source"] = m_platform->start_source();
-      if (m_inventory && m_last.count("step.scale-down")) restored["dependents"] = m_platform->scale_up(*m_inventory);
-    } catch (const std::exception& error) {
-      restored["error"] = text::printable(error.what());
-      say("could not start everything again after the refusal: " + text::printable(error.what()));
-    }
-    m_journal->append(kPlanStep, "finished", Evidence{{"outcome", "refused"}, {"step", step.id}, {"restored", restored}});
-  }
+  if (!volume_gone()) roll_back(step, "refused");
   throw StopRun{ExitCode::gate_refused};
 }
 
@@ -341,11 +348,15 @@ void Run::run_step(const StepInfo& step) {
     m_journal->append(id, "failed", Evidence{{"error", why}});
     m_last[id] = "failed";
     record(step, Status::error, why, since(started));
-    m_message = id + " could not run: " + why + ". The journal " + shown(m_journal->path()) +
-                " says where it stopped; fix the cause and run `pgverify upgrade --tenant " + m_tenant.name +
-                " --gated --resume`." +
-                (volume_gone() ? " The old data is kept at " + m_platform->kept_volume(*m_inventory) + "."
-                               : " Nothing was destroyed.");
+    if (volume_gone()) {
+      m_message = id + " could not run: " + why + ". The journal " + shown(m_journal->path()) +
+                  " says where it stopped; fix the cause and run `pgverify upgrade --tenant " + m_tenant.name +
+                  " --gated --resume`. The old data is kept at " + m_platform->kept_volume(*m_inventory) + ".";
+    } else {
+      roll_back(step, "failed");
+      m_message = id + " could not run: " + why + ". Nothing was destroyed: the source and its dependents are " +
+                  "running again. Fix the cause and run the upgrade again.";
+    }
     throw StopRun{ExitCode::check_error};
   }
   if (outcome.refused) refuse(step, outcome, since(started));

@@ -1,0 +1,377 @@
+// `pgverify upgrade --gated` on the local platform, end to end, against real
+// servers: a PostgreSQL 16 or 17 tenant (scripts/local-tenant: seeded like the
+// demo, two dependents running that answer /health/ready from the database)
+// upgraded to PostgreSQL 18 in place; the refusals, each leaving the old data
+// intact and startable; and the kill matrix: SIGKILL at every journal point,
+// then --resume.
+
+#include <sys/wait.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "json/strict.hpp"
+#include "support/servers.hpp"
+#include "upgrade/journal.hpp"
+#include "upgrade/steps.hpp"
+
+namespace fs = std::filesystem;
+using namespace pgverify;
+using namespace pgverify::testing;
+
+namespace {
+
+std::string env_or_fail(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value || !*value) FAIL(name << " is not set: run the server tests under scripts/pg-env up 15 16 17 18");
+  return value;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// A tenant of scripts/local-tenant, destroyed with the object.
+class LocalTenant {
+ public:
+  LocalTenant(int source_major, int target_major, int rows = 200)
+      : m_dir("upgrade"), m_rows(rows) {
+    static std::atomic<int> counter{0};
+    env_or_fail("PGVERIFY_VOLUMES_DIR");
+    m_name = "up" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    run_ok({"bash", std::string(PGVERIFY_SOURCE_DIR) + "/scripts/local-tenant", "create", m_name,
+            std::to_string(source_major), std::to_string(target_major), m_dir.path().string(), std::to_string(rows)});
+    std::ifstream env(m_dir.path() / "tenant.env");
+    std::string line;
+    while (std::getline(env, line))
+      if (auto eq = line.find('='); eq != std::string::npos) m_env[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  ~LocalTenant() {
+    exec::run_process({"bash", std::string(PGVERIFY_SOURCE_DIR) + "/scripts/local-tenant", "destroy", m_name,
+                       m_dir.path().string()},
+                      std::chrono::minutes(2));
+  }
+  LocalTenant(const LocalTenant&) = delete;
+  LocalTenant& operator=(const LocalTenant&) = delete;
+
+  const std::string& name() const { return m_name; }
+  fs::path config() const { return m_dir.path() / "pgverify.toml"; }
+  fs::path out() const { return m_dir.path() / "out"; }
+  fs::path dir() const { return m_dir.path(); }
+  std::string data_dir() const { return m_env.at("DATA_DIR"); }
+  int rows() const { return m_rows; }
+  std::string value(const std::string& key) const { return m_env.at(key); }
+  std::string dsn(int port = 0) const {
+    return "host=127.0.0.1 port=" + (port ? std::to_string(port) : m_env.at("PORT")) + " user=postgres dbname=qrydb";
+  }
+
+  // Edits the tenant's configuration (a fault injected through its own keys).
+  void edit_config(const std::string& from, const std::string& to) const {
+    const std::string text = read_file(config());
+    REQUIRE(text.find(from) != std::string::npos);
+    std::ofstream(config()) << replace_all(text, from, to);
+  }
+
+  exec::ProcessResult upgrade(std::vector<std::string> extra, const std::string& kill_after = "") const {
+    exec::ProcessRequest request;
+    request.argv = {PGVERIFY_BINARY, "--config", config().string(), "upgrade", "--tenant", m_name, "--out",
+                    out().string()};
+    request.argv.insert(request.argv.end(), extra.begin(), extra.end());
+    request.timeout = std::chrono::minutes(5);
+    if (!kill_after.empty()) request.set_env("PGVERIFY_TEST_KILL_AFTER", kill_after);
+    return exec::run_process(request);
+  }
+
+  // One value from the database a DSN names, by the target's psql.
+  std::string query(const std::string& sql, int port = 0) const {
+    return trimmed(run_ok({m_env.at("TARGET_BIN") + "/psql", "-X", "-A", "-t", "-q", "-d", dsn(port), "-c", sql}).out);
+  }
+
+  std::string health() const {
+    auto result = exec::run_process(
+        {"/usr/bin/python3", "-c",
+         "import sys, urllib.request\ntry:\n  r = urllib.request.urlopen(sys.argv[1], timeout=10)\n  "
+         "print(r.status, r.read().decode())\nexcept Exception as e:\n  print('error', e)",
+         "http://127.0.0.1:" + m_env.at("HEALTH_PORT") + "/health/ready"},
+        std::chrono::seconds(30));
+    return trimmed(result.out);
+  }
+
+  std::vector<upgrade::JournalEntry> journal() const { return upgrade::Journal::read(out() / "upgrade-journal.jsonl"); }
+
+  // The folder the delete moved the source's data directory to.
+  fs::path trash() const {
+    for (const auto& entry : fs::directory_iterator(fs::path(data_dir()).parent_path()))
+      if (entry.path().filename().string().find(".pgverify-trash-") != std::string::npos) return entry.path();
+    return {};
+  }
+
+  // Starts a copy of the kept old data directory with the source's own server
+  // on a free port and counts its messages: the old data is intact and startable.
+  std::string count_in_kept_data(int source_major) const {
+    const fs::path kept = trash();
+    REQUIRE(!kept.empty());
+    const std::string wrapper = (dir() / "server-wrapper").string();
+    const std::string bindir = env_or_fail(("PG" + std::to_string(source_major) + "_SERVER_BIN").c_str());
+    const int port = 20000 + (::getpid() % 20000);
+    run_ok({wrapper, bindir + "/pg_ctl", "-D", kept.string(), "-l", (kept / "pgverify-server.log").string(), "-w",
+            "-o", "-p " + std::to_string(port) + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=/tmp",
+            "start"});
+    const std::string count = query("SELECT count(*) FROM messages", port);
+    run_ok({wrapper, bindir + "/pg_ctl", "-D", kept.string(), "-m", "fast", "-w", "stop"});
+    return count;
+  }
+
+  // The source data directory is still the one in place (never moved) and its server answers with every row.
+  void expect_source_untouched() const {
+    CHECK(trash().empty());
+    CHECK(query("SELECT count(*) FROM messages") == std::to_string(m_rows));
+    CHECK(query("SELECT current_setting('server_version_num')::int / 10000") != "18");
+  }
+
+  static std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+  }
+
+ private:
+  TempDir m_dir;
+  int m_rows;
+  std::string m_name;
+  std::map<std::string, std::string> m_env;
+};
+
+// A script standing in for one of the tenant's client programs, in a folder
+// of its own beside the real programs it does not replace (pg_dumpall).
+fs::path write_script(const fs::path& path, const std::string& body, const std::string& real_bin = "") {
+  fs::create_directories(path.parent_path());
+  if (!real_bin.empty()) fs::create_symlink(real_bin + "/pg_dumpall", path.parent_path() / "pg_dumpall");
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
+  return path;
+}
+
+std::string describe(const exec::ProcessResult& result) {
+  return "exit " + std::to_string(result.exit_code) + " signal " + std::to_string(result.signal) + "\nstdout:\n" +
+         result.out + "\nstderr:\n" + result.err;
+}
+
+void expect_upgraded(const LocalTenant& tenant) {
+  CHECK(tenant.query("SELECT current_setting('server_version_num')::int / 10000") == "18");
+  CHECK(tenant.query("SELECT count(*) FROM messages") == std::to_string(tenant.rows()));
+  CHECK(tenant.query("SELECT extversion IS NOT NULL FROM pg_extension WHERE extname = 'vector'") == "t");
+  CHECK(tenant.query("SELECT relrowsecurity FROM pg_class WHERE relname = 'conversations'") == "t");
+  CHECK(tenant.query("SELECT count(*) FROM pg_largeobject_metadata") == "3");
+  CHECK(tenant.health() == "200 {\"status\": \"ready\", \"messages\": " + std::to_string(tenant.rows()) + "}");
+}
+
+}  // namespace
+
+TEST_CASE("a local tenant upgrades in place to PostgreSQL 18, every gate passing", "[server][upgrade]") {
+  const int source_major = GENERATE(16, 17);
+  LocalTenant tenant(source_major, 18);
+  REQUIRE(tenant.health().starts_with("200 "));
+  const fs::path junit = tenant.dir() / "upgrade.junit.xml";
+  auto result = tenant.upgrade({"--gated", "--yes", "--report", "console", "--report", "junit:" + junit.string()});
+  INFO(describe(result));
+  REQUIRE(result.exit_code == 0);
+  expect_upgraded(tenant);
+  // Every step is a result, in the reports too.
+  const std::string xml = read_file(junit);
+  for (const auto& step : upgrade::standard_steps()) CHECK(xml.find(std::string(step.id)) != std::string::npos);
+  CHECK(result.out.find("PASS   step.delete-volume") != std::string::npos);
+  // The old data directory is kept (never removed) and starts with every row.
+  CHECK(tenant.count_in_kept_data(source_major) == std::to_string(tenant.rows()));
+  // The journal: finished, chained (read verifies), the dump gate before the delete.
+  const auto entries = tenant.journal();
+  REQUIRE(entries.size() > 2);
+  CHECK(entries.back().event == "finished");
+  CHECK(entries.back().evidence.at("outcome") == "upgraded");
+  auto status = tenant.upgrade({"--status"});
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("finished") != std::string::npos);
+  CHECK(status.out.find("step.delete-volume [destructive]: done") != std::string::npos);
+  // A second upgrade of the same tenant keeps the finished journal with its run.
+  const std::string run_id = entries.front().evidence.at("run_id").get<std::string>();
+  auto again = tenant.upgrade({"--gated", "--resume", "--yes"});
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("nothing to resume") != std::string::npos);
+  CHECK(fs::exists(tenant.out() / ("upgrade-" + run_id) / "qrydb.dump"));
+}
+
+TEST_CASE("upgrade --dry-run shows the plan with its commands and changes nothing", "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  auto result = tenant.upgrade({"--gated", "--dry-run"});
+  INFO(describe(result));
+  REQUIRE(result.exit_code == 0);
+  for (const auto& step : upgrade::standard_steps()) CHECK(result.out.find(std::string(step.id)) != std::string::npos);
+  CHECK(result.out.find("[DESTRUCTIVE]") != std::string::npos);
+  CHECK(result.out.find("/pg_dump -Fc") != std::string::npos);
+  CHECK(result.out.find("initdb -D") != std::string::npos);
+  CHECK(result.out.find("pgverify-trash-") != std::string::npos);
+  CHECK(!fs::exists(tenant.out() / "upgrade-journal.jsonl"));
+  tenant.expect_source_untouched();
+  CHECK(tenant.health().starts_with("200 "));
+}
+
+TEST_CASE("upgrade refuses without --yes when nobody can confirm, before stopping anything", "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  auto result = tenant.upgrade({"--gated"});
+  INFO(describe(result));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("--yes") != std::string::npos);
+  CHECK(result.err.find("Nothing was destroyed") != std::string::npos);
+  tenant.expect_source_untouched();
+  CHECK(tenant.health().starts_with("200 "));
+  auto plain = tenant.upgrade({});
+  CHECK(plain.exit_code == 2);
+  CHECK(plain.err.find("--gated is required") != std::string::npos);
+}
+
+TEST_CASE("upgrade refuses a dump truncated on its way, and the source stays as it was", "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  const std::string pg_dump = tenant.value("SOURCE_BIN") + "/pg_dump";
+  const fs::path cut = write_script(tenant.dir() / "fault" / "pg_dump",
+                                    "[ \"$1\" = --version ] && exec " + pg_dump + " --version\n" + pg_dump +
+                                        " \"$@\" | head -c 30000",
+                                    tenant.value("SOURCE_BIN"));
+  tenant.edit_config("pg_dump    = \"" + pg_dump + "\"", "pg_dump    = \"" + cut.string() + "\"");
+  auto result = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(result));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("step.verify-dump") != std::string::npos);
+  CHECK(result.err.find("dump.readable") != std::string::npos);
+  CHECK(result.err.find("Nothing was destroyed") != std::string::npos);
+  tenant.expect_source_untouched();
+  // The dependents were started again.
+  CHECK(tenant.health() == "200 {\"status\": \"ready\", \"messages\": " + std::to_string(tenant.rows()) + "}");
+  const auto entries = tenant.journal();
+  CHECK(entries.back().event == "finished");
+  CHECK(entries.back().evidence.at("outcome") == "refused");
+  for (const auto& entry : entries) CHECK(entry.step != "step.delete-volume");
+}
+
+TEST_CASE("upgrade refuses a dump missing a row written to the source after it", "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  const std::string pg_dump = tenant.value("SOURCE_BIN") + "/pg_dump";
+  const std::string psql = tenant.value("SOURCE_BIN") + "/psql";
+  // A writer nobody stopped: its row lands once the dump is taken.
+  const fs::path late = write_script(
+      tenant.dir() / "fault" / "pg_dump",
+      "[ \"$1\" = --version ] && exec " + pg_dump + " --version\n" + pg_dump + " \"$@\" || exit $?\n" + psql +
+          " -X -q -d '" + tenant.dsn() +
+          "' -c \"INSERT INTO messages (conversation_id, role, body) VALUES (1, 'user', 'written after the dump')\"",
+      tenant.value("SOURCE_BIN"));
+  tenant.edit_config("pg_dump    = \"" + pg_dump + "\"", "pg_dump    = \"" + late.string() + "\"");
+  auto result = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(result));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("dump.matches-source") != std::string::npos);
+  CHECK(tenant.trash().empty());
+  CHECK(tenant.query("SELECT count(*) FROM messages") == std::to_string(tenant.rows() + 1));
+}
+
+TEST_CASE("upgrade refuses at step.post when pg_restore fails part-way; the old data is kept and starts",
+          "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  const std::string pg_restore = tenant.value("TARGET_BIN") + "/pg_restore";
+  // The schema, then a failure before any row.
+  const fs::path broken = write_script(tenant.dir() / "pg_restore", "[ \"$1\" = --version ] && exec " + pg_restore +
+                                                                        " --version\n" + pg_restore +
+                                                                        " --section=pre-data \"$@\"\nexit 1");
+  tenant.edit_config("pg_restore = \"" + pg_restore + "\"", "pg_restore = \"" + broken.string() + "\"");
+  auto result = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(result));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("step.post") != std::string::npos);
+  CHECK(result.err.find("data.row-counts") != std::string::npos);
+  CHECK(result.err.find("kept, not purged") != std::string::npos);
+  // The dependents stay stopped on a target that lost rows.
+  CHECK(!tenant.health().starts_with("200 "));
+  CHECK(tenant.count_in_kept_data(16) == std::to_string(tenant.rows()));
+  auto status = tenant.upgrade({"--status"});
+  CHECK(status.out.find("step.post: refused") != std::string::npos);
+}
+
+TEST_CASE("upgrade refuses at preflight a target that lacks pgvector, before stopping anything", "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  // The target's server sees an extension directory without vector (a private mount namespace).
+  const std::string root = env_or_fail("PG18_SERVER_WRAPPER");
+  const std::regex chroot_root("chroot '([^']+)'");
+  std::smatch match;
+  REQUIRE(std::regex_search(root, match, chroot_root));
+  const fs::path sid = match[1].str();
+  const fs::path extensions = sid / "usr/share/postgresql/18/extension";
+  const fs::path without = tenant.dir() / "extension-without-vector";
+  fs::create_directories(without);
+  for (const auto& entry : fs::directory_iterator(extensions))
+    if (entry.path().filename().string().rfind("vector", 0) != 0) fs::copy(entry.path(), without / entry.path().filename());
+  const std::string wrapper = read_file(tenant.dir() / "server-wrapper");
+  const std::string target_bin = env_or_fail("PG18_SERVER_BIN");
+  const std::string plain_wrapper = env_or_fail("PG18_SERVER_WRAPPER");
+  std::ofstream(tenant.dir() / "server-wrapper")
+      << replace_all(wrapper, "exec " + plain_wrapper,
+                     "exec unshare --mount sh -c 'mount --bind \"$0\" \"$1\" && shift && exec \"$@\"' " +
+                         without.string() + " " + extensions.string() + " " + plain_wrapper);
+  auto result = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(result));
+  INFO(read_file(tenant.dir() / "server-wrapper"));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("step.preflight") != std::string::npos);
+  CHECK(result.err.find("ext.") != std::string::npos);
+  tenant.expect_source_untouched();
+  CHECK(tenant.health().starts_with("200 "));
+}
+
+// Every point the journal can be at when pgverify dies: each step's intent
+// and done, the plan and the finish. After a SIGKILL there, --resume finishes
+// the upgrade with nothing lost, and the delete never ran without a permit
+// from a gate evaluated in the same process.
+TEST_CASE("upgrade --resume after a SIGKILL at any journal point finishes with nothing lost", "[server][upgrade][kill]") {
+  std::vector<std::string> points{"upgrade:plan"};
+  for (const auto& step : upgrade::standard_steps()) {
+    points.push_back(std::string(step.id) + ":intent");
+    points.push_back(std::string(step.id) + ":done");
+  }
+  points.push_back("upgrade:finished");
+  const std::string point = GENERATE_COPY(from_range(points));
+  DYNAMIC_SECTION("killed after " << point) {
+    LocalTenant tenant(16, 18, 100);
+    auto killed = tenant.upgrade({"--gated", "--yes"}, point);
+    INFO(describe(killed));
+    REQUIRE(killed.end == exec::ProcessEnd::killed);
+    REQUIRE(killed.signal == SIGKILL);
+    auto resumed = tenant.upgrade({"--gated", "--yes", "--resume"});
+    INFO(describe(resumed));
+    if (point == "upgrade:finished") {
+      CHECK(resumed.exit_code == 2);
+    } else {
+      REQUIRE(resumed.exit_code == 0);
+    }
+    expect_upgraded(tenant);
+    CHECK(tenant.count_in_kept_data(16) == std::to_string(tenant.rows()));
+    // The permit's evidence: every delete that acted came after a passed dump
+    // gate of the same process (a plan or a resume begins a process's lines).
+    const auto entries = tenant.journal();
+    bool gate_passed_here = false;
+    int deletes = 0;
+    for (const auto& entry : entries) {
+      if (entry.step == upgrade::kPlanStep) gate_passed_here = false;
+      if (entry.step == "step.verify-dump" && entry.event == "done")
+        gate_passed_here = entry.evidence.value("permit", false);
+      if (entry.step == "step.delete-volume" && entry.event == "done" && !entry.evidence.contains("observed")) {
+        ++deletes;
+        CHECK(gate_passed_here);
+      }
+    }
+    CHECK(deletes == 1);
+    CHECK(entries.back().event == "finished");
+  }
+}
