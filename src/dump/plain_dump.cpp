@@ -581,7 +581,13 @@ std::string offset_note(const ArchiveHeader& header) {
 // Feeds the dump's text from text offset `start` to the scanner until it
 // stops or the file ends.
 void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t start, PlainScanner& scanner,
-           ProgressTracker* progress) {
+           ProgressTracker* progress, std::string* tail = nullptr) {
+  // The last bytes of the text, for its closing line: kept to 4 to 8 KiB.
+  const auto keep_tail = [tail](std::string_view text) {
+    if (!tail) return;
+    tail->append(text.size() > 8192 ? text.substr(text.size() - 8192) : text);
+    if (tail->size() > 8192) tail->erase(0, tail->size() - 4096);
+  };
   FileSource file(path);
   std::vector<std::uint8_t> buffer(kInputChunk);
   const auto kind = stream_kind(header.compression);
@@ -595,6 +601,7 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
       const std::size_t got = file.read_at(at, buffer);
       if (got == 0) throw DumpError(DumpErrc::io_error, path, at, "the file shrank while being read");
       scanner.feed({reinterpret_cast<const char*>(buffer.data()), got});
+      keep_tail({reinterpret_cast<const char*>(buffer.data()), got});
       at += got;
       if (progress) progress->set_bytes_read(at);
     }
@@ -617,6 +624,7 @@ void drive(const fs::path& path, const ArchiveHeader& header, std::uint64_t star
     }
     produced += text.size();
     scanner.feed(text);
+    keep_tail(text);
   };
   while (at < file.size() && !scanner.stopped()) {
     const std::size_t got = file.read_at(at, buffer);
@@ -935,7 +943,15 @@ class RowReader final : public PlainScanner::Events {
 std::vector<TocEntry> synthesize_plain_toc(const fs::path& path, const ArchiveHeader& header) {
   TocCollector collector(path, offset_note(header));
   PlainScanner scanner(path, collector, kMaxRowBytes, offset_note(header));
-  drive(path, header, 0, scanner, nullptr);
+  std::string tail;
+  drive(path, header, 0, scanner, nullptr, &tail);
+  // pg_dump ends every plain dump with this comment (then, since 17.6 and 18,
+  // an \unrestrict line): a text cut between two statements parses as SQL
+  // and only its missing last line says it was cut.
+  if (tail.find("\n-- PostgreSQL database dump complete\n") == std::string::npos)
+    throw DumpError(DumpErrc::truncated, path, scanner.offset(),
+                    "the plain-text dump ends without pg_dump's closing line \"-- PostgreSQL database dump complete\": "
+                    "it was cut short" + offset_note(header));
   return std::move(collector.entries);
 }
 

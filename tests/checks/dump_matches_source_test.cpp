@@ -166,7 +166,8 @@ TEST_CASE("dump.matches-source fails a dump that lacks every privilege, publicat
   const std::string full = testing::plain_dump_text(same_tables, false) +
                            object("TABLE a", "ACL", "GRANT SELECT ON TABLE public.a TO reader;") +
                            object("TABLE a", "COMMENT", "COMMENT ON TABLE public.a IS 'x';") +
-                           object("pub", "PUBLICATION", "CREATE PUBLICATION pub FOR TABLE public.a;");
+                           object("pub", "PUBLICATION", "CREATE PUBLICATION pub FOR TABLE public.a;") +
+                           testing::kPlainDumpTrailer;
   const std::vector<std::string> has_all{"1", "1", "0", "1", "0", "2", "0"};
   SECTION("a whole dump passes") {
     CHECK(run_with(full, "extras-full", has_all).status == Status::pass);

@@ -557,7 +557,8 @@ TEST_CASE("plain dumps stream their COPY blocks, compressed or not", "[dump]") {
       "--\n-- PostgreSQL database dump\n--\n\n"
       "-- Dumped from database version 17.2\n-- Dumped by pg_dump version 17.2\n\n";
   const std::string text = head + "COPY public.t (a, b) FROM stdin;\n" + copy_text(kRows) +
-                           "CREATE INDEX i ON public.t (a);\nCOPY public.empty (a, b) FROM stdin;\n\\.\n\n";
+                           "CREATE INDEX i ON public.t (a);\nCOPY public.empty (a, b) FROM stdin;\n\\.\n\n"
+                           "--\n-- PostgreSQL database dump complete\n--\n\n";
   const Compression c = GENERATE(Compression::none, Compression::gzip, Compression::lz4, Compression::zstd);
   INFO(to_string(c));
   const std::string bytes = c == Compression::gzip ? deflate_bytes(text, true) : compress(c, text);

@@ -322,7 +322,8 @@ TEST_CASE("a plain dump's TOC comes from its COPY, CREATE EXTENSION and setval l
       "SELECT pg_catalog.setval('public.not_a_statement', 1, true);\n"
       "\\.\n\n"
       "COPY s.empty FROM stdin;\n\\.\n\n"
-      "SELECT pg_catalog.setval('public.\"Seq\"', 12, false);\n";
+      "SELECT pg_catalog.setval('public.\"Seq\"', 12, false);\n"
+      "--\n-- PostgreSQL database dump complete\n--\n\n";
   write_file(dir.path() / "p.sql", text);
   write_file(dir.path() / "p.sql.gz", deflate_bytes(text, true));
   for (const char* name : {"p.sql", "p.sql.gz"}) {

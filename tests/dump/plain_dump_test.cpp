@@ -9,6 +9,7 @@
 
 #include "dump/archive_data.hpp"
 #include "dump_test_support.hpp"
+#include "support/plain_dump.hpp"
 #include "support/servers.hpp"
 
 using namespace pgverify::dump;
@@ -48,7 +49,7 @@ class Sink final : public RowSink {
 
 Read read_plain(const pgverify::testing::TempDir& dir, const std::string& body, const std::string& name = "p.sql") {
   const fs::path path = dir.path() / name;
-  write_file(path, kHead + body);
+  write_file(path, kHead + body + pgverify::testing::kPlainDumpTrailer);
   Read r;
   r.toc = read_archive_toc(path);
   Sink sink;
@@ -282,4 +283,21 @@ TEST_CASE("each way a plain dump's large objects are wrong is its own error", "[
   std::string cut = kObjects;
   cut.resize(cut.rfind("SELECT pg_catalog.lo_close(0);"));
   expect(plain_error(dir, cut), DumpErrc::truncated, "ends inside large object 16401 (entry");
+}
+
+// A plain dump cut between two statements is still valid SQL: only pg_dump's
+// closing comment tells the whole dump from its first part.
+TEST_CASE("a plain dump cut between statements, without its closing line, is truncated", "[dump][plain]") {
+  pgverify::testing::TempDir dir("plain-cut-between");
+  const fs::path path = dir.path() / "cut.sql";
+  write_file(path, kHead + std::string(kRealTable));
+  try {
+    (void)read_archive_toc(path);
+    FAIL("a plain dump without its closing line was read as whole");
+  } catch (const DumpError& e) {
+    CHECK(e.code() == DumpErrc::truncated);
+    CHECK_THAT(e.reason(), Catch::Contains("PostgreSQL database dump complete"));
+  }
+  write_file(path, kHead + std::string(kRealTable) + pgverify::testing::kPlainDumpTrailer + "\\unrestrict abc\n\n");
+  CHECK(read_archive_toc(path).tables_with_data().size() == 1);
 }

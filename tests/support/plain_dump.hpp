@@ -12,6 +12,9 @@
 
 namespace pgverify::testing {
 
+// The comment pg_dump ends every plain dump with: a dump without it was cut short.
+inline constexpr const char* kPlainDumpTrailer = "--\n-- PostgreSQL database dump complete\n--\n\n";
+
 inline std::string plain_dump_text(const std::vector<FakeTable>& tables, bool complete = true) {
   std::string text =
       "--\n-- PostgreSQL database dump\n--\n\n"
@@ -27,7 +30,7 @@ inline std::string plain_dump_text(const std::vector<FakeTable>& tables, bool co
     for (const auto& row : t.rows) text += row + "\n";
     text += "\\.\n\n\n";
   }
-  if (complete) text += "--\n-- PostgreSQL database dump complete\n--\n\n";
+  if (complete) text += kPlainDumpTrailer;
   return text;
 }
 
