@@ -48,7 +48,11 @@ void print_step_explanation(std::ostream& out, const upgrade::StepInfo& step) {
 int run_upgrade_command(const Config& config, const TenantConfig& tenant, const UpgradeArgs& args) {
   const fs::path out_dir = args.out ? fs::path(*args.out) : fs::path("pgverify-out") / tenant.name;
   if (args.status) {
-    std::cout << upgrade::upgrade_status(tenant, out_dir);
+    try {
+      std::cout << upgrade::upgrade_status(tenant, out_dir);
+    } catch (const upgrade::UpgradeInputError& error) {
+      throw UsageError(error.what());
+    }
     return to_int(ExitCode::ok);
   }
   if (!args.gated)

@@ -734,7 +734,7 @@ UpgradeOutcome Run::execute() {
     m_journal->append(kPlanStep, "finished", Evidence{{"outcome", "upgraded"}});
     result.exit_code = ExitCode::ok;
     result.message = "the upgrade of '" + m_tenant.name + "' finished: every gate passed. The old data is kept at " +
-                     m_platform->kept_volume(*m_inventory) + " until `pgverify upgrade --purge`; journal " +
+                     m_platform->kept_volume(*m_inventory) + " (pgverify never removes it; remove it once you no longer need it); journal " +
                      shown(m_journal->path()) + ".";
   } catch (const StopRun& stop) {
     result.exit_code = stop.code;
