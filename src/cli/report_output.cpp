@@ -1,6 +1,9 @@
 #include "cli/report_output.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdlib>
 #include <iostream>
@@ -46,6 +49,8 @@ std::optional<std::string> not_a_report_file(const fs::path& path) {
   for (const char* root : {"/dev/", "/proc/"})
     if (lexical.starts_with(root) || resolved.string().starts_with(root))
       return "is not a file of its own; write a report to standard output as FMT or FMT:-";
+  struct stat link_info {};
+  if (::stat(path.c_str(), &link_info) != 0 && errno == ELOOP) return "is a loop of symbolic links";
   std::error_code ec;
   const auto status = fs::status(resolved, ec);
   if (fs::exists(status) && !fs::is_regular_file(status))

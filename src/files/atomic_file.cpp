@@ -108,8 +108,10 @@ fs::path resolved_path(const fs::path& path) {
 }
 
 void write_atomically(const fs::path& requested, std::string_view content) {
-  const fs::path path = resolved_path(requested);
   struct stat info {};
+  // A loop of symbolic links is no path to write through (resolved_path would fall back to the link itself).
+  if (::stat(requested.c_str(), &info) != 0 && errno == ELOOP) fail(requested, "it is a loop of symbolic links", ELOOP);
+  const fs::path path = resolved_path(requested);
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) fail(requested, "it is a directory", 0);
     if (!S_ISREG(info.st_mode)) fail(requested, "it is not a regular file (a FIFO, socket or device)", 0);

@@ -509,6 +509,11 @@ TEST_CASE("a report is a file of its own: not inside a directory dump, not a dev
   expect_usage_error(with({"--report", "junit:/proc/self/fd/1"}), "is not a file of its own");
   REQUIRE(::mkfifo((dir.path() / "fifo").c_str(), 0600) == 0);
   expect_usage_error(with({"--report", "json:" + (dir.path() / "fifo").string()}), "is not a regular file");
+  // A loop of symbolic links stays as it is: no report replaces a link.
+  std::filesystem::create_symlink("loop2", dir.path() / "loop1");
+  std::filesystem::create_symlink("loop1", dir.path() / "loop2");
+  expect_usage_error(with({"--report", "json:" + (dir.path() / "loop1").string()}), "loop of symbolic links");
+  CHECK(std::filesystem::is_symlink(dir.path() / "loop1"));
 }
 
 TEST_CASE("the baseline is never written through a link out of OUT", "[cli]") {
