@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -105,6 +106,16 @@ int run_phase_command(const GlobalOptions& global, const PhaseArgs& args, Phase 
     kept.push_back({tenant.app.python_requirements, "the tenant's python_requirements"});
   if (!tenant.fernet.secret_file.empty()) kept.push_back({tenant.fernet.secret_file, "the tenant's secret_file"});
   refuse_overwrites(targets, kept);
+  // pre writes its baseline at the end: a directory it cannot write is the
+  // user's mistake, said before any check runs rather than after all of them.
+  if (phase == Phase::pre) {
+    const fs::path dir = options.baseline.parent_path().empty() ? fs::path(".") : options.baseline.parent_path();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || ::access(dir.c_str(), W_OK | X_OK) != 0)
+      throw UsageError("--out: cannot write the baseline in " + dir.string() + ": " +
+                       (ec ? ec.message() : std::string(std::strerror(errno))));
+  }
 
   ProgressLine line;
   options.progress.hashing = progress_callback(line);

@@ -548,3 +548,22 @@ TEST_CASE("a configuration of one tenant has its files checked without --tenant 
   expect_usage_error(testing::run_pgverify({"--config", config, "pre", "--only", "secrets.fingerprint"}),
                      "tenants.demo.fernet.secret_file: " + (dir.path() / "missing").string() + " does not exist");
 }
+
+TEST_CASE("pre says before any check runs that --out cannot be written", "[cli]") {
+  testing::TempDir dir("cli-out-unwritable");
+  const auto config = dir.path() / "p.toml";
+  write(config.string(), "[tenants.demo]\nsource_dsn = \"host=127.0.0.1 port=1\"\n");
+  const auto locked = dir.path() / "locked";
+  std::filesystem::create_directories(locked);
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);  // nobody reaches the config
+  std::filesystem::permissions(config, std::filesystem::perms::owner_all | std::filesystem::perms::others_read);
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_all | std::filesystem::perms::others_read |
+                                           std::filesystem::perms::others_exec);
+  // As a user who may not write there (root may write anywhere).
+  auto result = exec::run_process({"runuser", "-u", "nobody", "--", PGVERIFY_BINARY, "--config", config.string(), "pre",
+                                   "--out", (locked / "out").string(), "--only", "version.psql"},
+                                  std::chrono::seconds(30));
+  INFO(result.err);
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("--out: cannot write the baseline") != std::string::npos);
+}
