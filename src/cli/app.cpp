@@ -237,6 +237,8 @@ int run_command(int argc, char** argv) {
   upgrade->add_flag("--resume", upgrade_args.resume, "Go on from where the journal says the upgrade stopped");
   upgrade->add_flag("--yes", upgrade_args.yes, "Do not ask before the destructive step (never skips a gate)");
   upgrade->add_flag("--status", upgrade_args.status, "Show the journal in words: done, running, next");
+  upgrade->add_flag("--purge", upgrade_args.purge,
+                    "After a finished upgrade: remove the old data it kept (asks, or --yes)");
   upgrade->add_option("--out", upgrade_args.out, "Output directory (default: ./pgverify-out/TENANT)");
   upgrade->add_option("--report", upgrade_args.reports,
                       "FMT[:PATH]: console, json, junit or markdown; repeatable (default: console)");

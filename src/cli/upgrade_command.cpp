@@ -55,6 +55,21 @@ int run_upgrade_command(const Config& config, const TenantConfig& tenant, const 
     }
     return to_int(ExitCode::ok);
   }
+  if (args.purge) {
+    exec::SystemToolRunner runner;
+    std::function<bool(const std::string&)> confirm;
+    if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+      confirm = [name = tenant.name](const std::string& question) { return ask(name, question); };
+    try {
+      std::cerr << "pgverify: "
+                << text::printable(upgrade::purge_upgrade(tenant, upgrade::default_platforms(runner), out_dir, args.yes,
+                                                          confirm))
+                << '\n';
+    } catch (const upgrade::UpgradeInputError& error) {
+      throw UsageError(error.what());
+    }
+    return to_int(ExitCode::ok);
+  }
   if (!args.gated)
     throw UsageError("upgrade: --gated is required (there is no ungated upgrade: the flag states what you ask for)");
   if (args.dry_run && args.resume) throw UsageError("upgrade: --dry-run and --resume cannot be combined");

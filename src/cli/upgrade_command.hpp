@@ -21,6 +21,7 @@ struct UpgradeArgs {
   bool resume = false;
   bool yes = false;
   bool status = false;
+  bool purge = false;
   std::optional<std::string> out;
   std::vector<std::string> reports;
 };

@@ -457,6 +457,20 @@ bool LocalPlatform::volume_deleted(const Inventory& inventory) {
 
 std::string LocalPlatform::kept_volume(const Inventory&) const { return trash_dir().string(); }
 
+Evidence LocalPlatform::purge(const Inventory& inventory) {
+  const fs::path trash = trash_dir();
+  // Only the very folder the delete moved away: a path the journal names is not enough.
+  if (!volume_deleted(inventory))
+    throw PlatformError(shown(trash) + " is not the source's data directory the delete kept");
+  if (server_running(m_local.source_bindir, trash))
+    throw PlatformError("a server is running on " + shown(trash) + ": stop it first");
+  std::error_code ec;
+  const auto removed = fs::remove_all(trash, ec);
+  if (ec) throw PlatformError("cannot remove " + shown(trash) + ": " + ec.message());
+  fsync_directory(trash.parent_path());
+  return Evidence{{"removed", trash.string()}, {"entries", removed}};
+}
+
 Evidence LocalPlatform::deploy_target(const Inventory& inventory) {
   const fs::path data(m_local.data_dir);
   if (exists_no_follow(data)) {

@@ -51,6 +51,7 @@ class LocalPlatform final : public Platform {
   Evidence delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory) override;
   bool volume_deleted(const Inventory& inventory) override;
   std::string kept_volume(const Inventory& inventory) const override;
+  Evidence purge(const Inventory& inventory) override;
 
   Evidence deploy_target(const Inventory& inventory) override;
   Evidence start_target() override;

@@ -116,6 +116,9 @@ class Platform {
   virtual bool volume_deleted(const Inventory& inventory) = 0;
   // Where the old data is kept until a purge, when it is (shown on refusal).
   virtual std::string kept_volume(const Inventory& inventory) const = 0;
+  // `upgrade --purge` after a finished upgrade: the kept old volume removed,
+  // only when it is still the recorded one (PlatformError otherwise).
+  virtual Evidence purge(const Inventory& inventory) = 0;
 
   // The target major on a fresh volume, not started.
   virtual Evidence deploy_target(const Inventory& inventory) = 0;

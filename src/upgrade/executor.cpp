@@ -53,6 +53,13 @@ std::string new_run_id() {
   return stamp + "-" + suffix;
 }
 
+// The line that finished the run (a purge may follow it), or nullptr.
+const JournalEntry* finished_entry(const std::vector<JournalEntry>& entries) {
+  for (const auto& entry : entries)
+    if (entry.event == "finished") return &entry;
+  return nullptr;
+}
+
 std::string sql_literal(std::string_view value) {
   std::string out = "'";
   for (char c : value) {
@@ -194,7 +201,7 @@ void Run::open_journal() {
     } catch (const JournalError& error) {
       throw UpgradeInputError(error.what());
     }
-    const bool finished = !entries.empty() && entries.back().event == "finished";
+    const bool finished = finished_entry(entries) != nullptr;
     if (!entries.empty() && !finished && !m_options.resume)
       throw UpgradeInputError("an upgrade of '" + m_tenant.name + "' is unfinished (journal " + shown(path) +
                               "): --resume goes on from where it stopped, --status shows where that is");
@@ -734,7 +741,7 @@ UpgradeOutcome Run::execute() {
     m_journal->append(kPlanStep, "finished", Evidence{{"outcome", "upgraded"}});
     result.exit_code = ExitCode::ok;
     result.message = "the upgrade of '" + m_tenant.name + "' finished: every gate passed. The old data is kept at " +
-                     m_platform->kept_volume(*m_inventory) + " (pgverify never removes it; remove it once you no longer need it); journal " +
+                     m_platform->kept_volume(*m_inventory) + " until `pgverify upgrade --tenant " + m_tenant.name + " --purge`; journal " +
                      shown(m_journal->path()) + ".";
   } catch (const StopRun& stop) {
     result.exit_code = stop.code;
@@ -814,6 +821,49 @@ UpgradeOutcome run_upgrade(const TenantConfig& tenant, const PlatformFactory& pl
   return options.dry_run ? run.dry_run() : run.execute();
 }
 
+std::string purge_upgrade(const TenantConfig& tenant, const PlatformFactory& platforms, const fs::path& out_dir,
+                          bool yes, const std::function<bool(const std::string&)>& confirm) {
+  const fs::path path = journal_path(out_dir);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec)))
+    throw UpgradeInputError("nothing to purge: no journal at " + shown(path));
+  std::optional<Journal> journal;
+  try {
+    journal.emplace(Journal::open(path));
+  } catch (const JournalError& error) {
+    throw UpgradeInputError(error.what());
+  }
+  const auto& entries = journal->entries();
+  const JournalEntry* finished = finished_entry(entries);
+  if (!finished || finished->evidence.value("outcome", std::string()) != "upgraded")
+    throw UpgradeInputError("nothing to purge: the journal " + shown(path) +
+                            " holds no finished upgrade (the old data is what a rollback needs)");
+  for (const auto& entry : entries)
+    if (entry.step == kPlanStep && entry.event == "done" && entry.evidence.contains("purged"))
+      throw UpgradeInputError("the old data of this upgrade was purged already (" + entry.at + ")");
+  const JournalEntry* inventory_entry = nullptr;
+  for (const auto& entry : entries)
+    if (entry.step == "step.inventory" && entry.event == "done") inventory_entry = &entry;
+  if (!inventory_entry) throw UpgradeInputError("the journal " + shown(path) + " has no inventory");
+  const platform::Inventory inventory = platform::Inventory::from_json(inventory_entry->evidence.at("inventory"));
+  const std::string run_id = entries.front().evidence.value("run_id", std::string());
+  auto platform = platforms(tenant, run_id);
+  const std::string kept = platform->kept_volume(inventory);
+  if (!yes) {
+    if (!confirm) throw UpgradeInputError("purge removes " + kept + " for good: confirm from a terminal or pass --yes");
+    if (!confirm("Remove the old data of '" + tenant.name + "' at " + kept + " for good?"))
+      throw UpgradeInputError("purge: not confirmed; nothing was removed");
+  }
+  Evidence evidence;
+  try {
+    evidence = platform->purge(inventory);
+  } catch (const std::exception& error) {
+    throw UpgradeInputError(std::string("purge: ") + text::printable(error.what()) + "; nothing was removed");
+  }
+  journal->append(kPlanStep, "done", Evidence{{"purged", kept}, {"platform", evidence}});
+  return "the old data of '" + tenant.name + "' at " + kept + " is removed";
+}
+
 std::string upgrade_status(const TenantConfig& tenant, const fs::path& out_dir) {
   const fs::path path = journal_path(out_dir);
   std::error_code ec;
@@ -863,9 +913,11 @@ std::string upgrade_status(const TenantConfig& tenant, const fs::path& out_dir) 
     if (next.empty() && (it == last.end() || it->second->event != "done")) next = std::string(step.id);
     out << "  " << step.id << (step.destructive ? " [destructive]" : "") << ": " << text::printable(state) << '\n';
   }
-  const JournalEntry& final_entry = entries.back();
-  if (final_entry.event == "finished") {
-    out << "finished " << final_entry.at << ": " << final_entry.evidence.value("outcome", std::string("?")) << '\n';
+  if (const JournalEntry* final_entry = finished_entry(entries)) {
+    out << "finished " << final_entry->at << ": " << final_entry->evidence.value("outcome", std::string("?")) << '\n';
+    for (const auto& entry : entries)
+      if (entry.step == kPlanStep && entry.event == "done" && entry.evidence.contains("purged"))
+        out << "purged " << entry.at << ": " << entry.evidence.at("purged").get<std::string>() << '\n';
   } else if (running) {
     out << "running now: " << next << '\n';
   } else {

@@ -70,6 +70,13 @@ std::filesystem::path journal_path(const std::filesystem::path& out_dir);
 // anything ran; everything after is in the outcome.
 UpgradeOutcome run_upgrade(const TenantConfig& tenant, const PlatformFactory& platforms, const UpgradeOptions& options);
 
+// `upgrade --purge`: removes the old volume a finished upgrade kept (the
+// local platform's trash folder), once it is confirmed; journaled. What it
+// did, in words; UpgradeInputError when there is nothing to purge.
+std::string purge_upgrade(const TenantConfig& tenant, const PlatformFactory& platforms,
+                          const std::filesystem::path& out_dir, bool yes,
+                          const std::function<bool(const std::string& question)>& confirm);
+
 // `upgrade --status`: the journal in words (done, running, next). UpgradeInputError when there is none.
 std::string upgrade_status(const TenantConfig& tenant, const std::filesystem::path& out_dir);
 

@@ -42,7 +42,7 @@ const std::vector<StepInfo>& standard_steps() {
        .gate = "a permit from step.verify-dump, bound to the tenant, the run, the dump's SHA-256 and the volume's "
                "identity, all checked again right before acting",
        .operation = "local: stops the source server and moves its data directory to DATA.pgverify-trash-RUN "
-                    "(kept: pgverify never removes it)",
+                    "(kept until upgrade --purge)",
        .rationale = "the point of no return: it takes a value only a passed gate can make",
        .resume = "done when the recorded volume is gone; else the gate is evaluated again and it acts"},
       {.id = "step.deploy-target",

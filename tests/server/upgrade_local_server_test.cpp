@@ -204,6 +204,19 @@ TEST_CASE("a local tenant upgrades in place to PostgreSQL 18, every gate passing
   CHECK(again.exit_code == 2);
   CHECK(again.err.find("nothing to resume") != std::string::npos);
   CHECK(fs::exists(tenant.out() / ("upgrade-" + run_id) / "qrydb.dump"));
+  // The kept old data goes only when asked, and once.
+  const fs::path kept = tenant.trash();
+  auto unconfirmed = tenant.upgrade({"--purge"});
+  CHECK(unconfirmed.exit_code == 2);
+  CHECK(unconfirmed.err.find("--yes") != std::string::npos);
+  CHECK(fs::exists(kept));
+  auto purged = tenant.upgrade({"--purge", "--yes"});
+  INFO(describe(purged));
+  CHECK(purged.exit_code == 0);
+  CHECK(!fs::exists(kept));
+  CHECK(tenant.query("SELECT count(*) FROM messages") == std::to_string(tenant.rows()));
+  CHECK(tenant.upgrade({"--purge", "--yes"}).err.find("purged already") != std::string::npos);
+  CHECK(tenant.upgrade({"--status"}).out.find("purged ") != std::string::npos);
 }
 
 TEST_CASE("upgrade --dry-run shows the plan with its commands and changes nothing", "[server][upgrade]") {
@@ -256,6 +269,9 @@ TEST_CASE("upgrade refuses a dump truncated on its way, and the source stays as 
   CHECK(entries.back().event == "finished");
   CHECK(entries.back().evidence.at("outcome") == "refused");
   for (const auto& entry : entries) CHECK(entry.step != "step.delete-volume");
+  auto purge = tenant.upgrade({"--purge", "--yes"});
+  CHECK(purge.exit_code == 2);
+  CHECK(purge.err.find("nothing to purge") != std::string::npos);
 }
 
 TEST_CASE("upgrade refuses a dump missing a row written to the source after it", "[server][upgrade]") {
