@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "dump/archive_toc.hpp"
 #include "dump/identity.hpp"
 #include "dump/sha256.hpp"
 #include "pg/client_version.hpp"
@@ -508,28 +509,79 @@ Evidence LocalPlatform::start_target() {
   return Evidence{{"port", m_local.port}};
 }
 
-Evidence LocalPlatform::restore(const RunFiles& files, const ByteProgress&) {
+namespace {
+
+// pg_restore -v's stderr as it comes: a table's data done at each "processing
+// data for table" line (its progress), and the lines that say error: kept.
+class RestoreLog final : public exec::OutputSink {
+ public:
+  RestoreLog(const ByteProgress& progress, std::uint64_t tables) : m_progress(progress), m_tables(tables) {}
+  void write(std::string_view chunk) override {
+    m_pending.append(chunk);
+    std::size_t start = 0;
+    for (std::size_t end; (end = m_pending.find('\n', start)) != std::string::npos; start = end + 1)
+      line(std::string_view(m_pending).substr(start, end - start));
+    m_pending.erase(0, start);
+    if (m_pending.size() > 65536) m_pending.erase(0, m_pending.size() - 4096);  // a line without end: its tail
+  }
+  void finish() {
+    if (!m_pending.empty()) line(m_pending);
+    m_pending.clear();
+  }
+  Evidence errors = Evidence::array();
+  std::size_t error_count = 0;
+  std::string last;
+
+ private:
+  void line(std::string_view text) {
+    if (text.find("processing data for table") != std::string_view::npos) {
+      ++m_done;
+      if (m_progress) m_progress(m_done, m_tables);
+    }
+    if (text.find("error:") != std::string_view::npos) {
+      ++error_count;
+      if (errors.size() < 10)
+        errors.push_back(text::printable(text.size() > 200 ? std::string(text.substr(0, 200)) + "..." : std::string(text)));
+    }
+    if (text.find_first_not_of(" \t\r") != std::string_view::npos) last = text::printable(text);
+  }
+  const ByteProgress& m_progress;
+  std::uint64_t m_tables;
+  std::uint64_t m_done = 0;
+  std::string m_pending;
+};
+
+}  // namespace
+
+Evidence LocalPlatform::restore(const RunFiles& files, const ByteProgress& progress) {
+  std::uint64_t tables = 0;
+  try {
+    tables = dump::read_archive_toc(files.dump).tables_with_data().size();
+  } catch (const std::exception&) {
+    // The verified dump's TOC reads; if not, the progress has no total.
+  }
   exec::ProcessRequest request;
   request.argv = restore_argv(files);
+  request.argv.insert(request.argv.begin() + 1, "-v");
   request.timeout = kDataTimeout;
+  RestoreLog log(progress, tables);
+  request.err = exec::Output::streamed(log);
   exec::ProcessResult result;
   try {
     result = m_runner.run(request);
   } catch (const exec::ProcessError& error) {
     throw PlatformError(std::string("pg_restore failed: ") + error.what());
   }
+  log.finish();
   if (result.end != exec::ProcessEnd::exited)
     throw PlatformError("pg_restore failed: " + shown_command(request.argv, {m_tenant.target_dsn}) + " " +
-                        exec::describe_end(result));
+                        exec::describe_end(result) + (log.last.empty() ? "" : ": " + log.last));
   // pg_restore goes on after an error and exits 1 at the end: what it lost is
   // for step.post to find (row counts, hashes, schema); its own words are kept.
-  Evidence errors = Evidence::array();
-  std::istringstream in(result.err);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find("error:") != std::string::npos && errors.size() < 10)
-      errors.push_back(text::printable(line.size() > 200 ? line.substr(0, 200) + "..." : line));
-  return Evidence{{"exit_code", result.exit_code}, {"errors", errors}};
+  return Evidence{{"exit_code", result.exit_code},
+                  {"tables", tables},
+                  {"error_count", log.error_count},
+                  {"errors", log.errors}};
 }
 
 }  // namespace pgverify::platform

@@ -663,11 +663,11 @@ StepOutcome Run::restore(bool redo) {
     create_extensions(true);
   }
   StepOutcome outcome;
-  outcome.evidence = m_platform->restore(m_files, m_options.dump_progress);
+  outcome.evidence = m_platform->restore(m_files, m_options.restore_progress);
   const int code = outcome.evidence.value("exit_code", 0);
   outcome.summary = code == 0 ? "pg_restore finished without errors"
-                              : "pg_restore reported errors (" + std::to_string(outcome.evidence["errors"].size()) +
-                                    " kept in the journal); step.post finds what they cost";
+                              : "pg_restore reported " + std::to_string(outcome.evidence.value("error_count", 0)) +
+                                    " error(s) (the first kept in the journal); step.post finds what they cost";
   return outcome;
 }
 

@@ -50,7 +50,8 @@ struct UpgradeOptions {
   // A line for the operator: a step started, finished, what it found.
   std::function<void(const std::string& line)> say;
   PhaseProgress phase_progress;
-  platform::ByteProgress dump_progress;
+  platform::ByteProgress dump_progress;     // bytes of the dump written so far
+  platform::ByteProgress restore_progress;  // tables restored so far, of how many
   // How long step.scale-down waits for the application's sessions to end.
   std::chrono::milliseconds session_drain_timeout = std::chrono::seconds(60);
 };

@@ -194,6 +194,11 @@ TEST_CASE("a local tenant upgrades in place to PostgreSQL 18, every gate passing
   REQUIRE(entries.size() > 2);
   CHECK(entries.back().event == "finished");
   CHECK(entries.back().evidence.at("outcome") == "upgraded");
+  for (const auto& entry : entries)
+    if (entry.step == "step.restore" && entry.event == "done") {
+      CHECK(entry.evidence.at("tables") == 4);  // conversations, messages, integrations, attachments
+      CHECK(entry.evidence.at("error_count") == 0);
+    }
   auto status = tenant.upgrade({"--status"});
   CHECK(status.exit_code == 0);
   CHECK(status.out.find("finished") != std::string::npos);
