@@ -352,17 +352,68 @@ TEST_CASE("upgrade refuses at preflight a target that lacks pgvector, before sto
 }
 
 // Every point the journal can be at when pgverify dies: each step's intent
-// and done, the plan and the finish. After a SIGKILL there, --resume finishes
-// the upgrade with nothing lost, and the delete never ran without a permit
-// from a gate evaluated in the same process.
-TEST_CASE("upgrade --resume after a SIGKILL at any journal point finishes with nothing lost", "[server][upgrade][kill]") {
+// and done, the plan and the finish.
+std::vector<std::string> journal_points() {
   std::vector<std::string> points{"upgrade:plan"};
   for (const auto& step : upgrade::standard_steps()) {
     points.push_back(std::string(step.id) + ":intent");
     points.push_back(std::string(step.id) + ":done");
   }
   points.push_back("upgrade:finished");
-  const std::string point = GENERATE_COPY(from_range(points));
+  return points;
+}
+
+// After a finished resume: the target holds everything, the old data is kept,
+// and the delete ran once, after a dump gate passed in the same process (a
+// plan or a resume begins a process's lines).
+void expect_resumed_to_the_end(const LocalTenant& tenant) {
+  expect_upgraded(tenant);
+  CHECK(tenant.count_in_kept_data(16) == std::to_string(tenant.rows()));
+  const auto entries = tenant.journal();
+  bool gate_passed_here = false;
+  int deletes = 0;
+  for (const auto& entry : entries) {
+    if (entry.step == upgrade::kPlanStep) gate_passed_here = false;
+    if (entry.step == "step.verify-dump" && entry.event == "done") gate_passed_here = entry.evidence.value("permit", false);
+    if (entry.step == "step.delete-volume" && entry.event == "done" && !entry.evidence.contains("observed")) {
+      ++deletes;
+      CHECK(gate_passed_here);
+    }
+  }
+  CHECK(deletes == 1);
+  CHECK(entries.back().event == "finished");
+}
+
+// One upgrade killed after every journal point in turn: each --resume is
+// itself killed at the next point, so every point is a state some resume
+// starts from; the last resume finishes.
+TEST_CASE("upgrade --resume after a SIGKILL at every journal point in turn finishes with nothing lost",
+          "[server][upgrade][kill]") {
+  LocalTenant tenant(16, 18, 100);
+  const auto points = journal_points();
+  for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+    INFO("killed after " << points[i]);
+    auto killed = tenant.upgrade(i == 0 ? std::vector<std::string>{"--gated", "--yes"}
+                                        : std::vector<std::string>{"--gated", "--yes", "--resume"},
+                                 points[i]);
+    INFO(describe(killed));
+    REQUIRE(killed.end == exec::ProcessEnd::killed);
+    REQUIRE(killed.signal == SIGKILL);
+    const auto status = tenant.upgrade({"--status"});
+    CHECK(status.exit_code == 0);
+  }
+  auto last = tenant.upgrade({"--gated", "--yes", "--resume"}, points.back());
+  INFO(describe(last));
+  REQUIRE(last.end == exec::ProcessEnd::killed);
+  CHECK(tenant.upgrade({"--gated", "--yes", "--resume"}).exit_code == 2);  // nothing to resume: it finished
+  expect_resumed_to_the_end(tenant);
+}
+
+// The points around the point of no return, each on a fresh tenant: killed
+// once there, resumed once.
+TEST_CASE("upgrade --resume after a SIGKILL around the delete finishes with nothing lost", "[server][upgrade][kill]") {
+  const std::string point = GENERATE(as<std::string>{}, "step.verify-dump:done", "step.delete-volume:intent",
+                                     "step.delete-volume:done", "step.deploy-target:intent", "step.restore:intent");
   DYNAMIC_SECTION("killed after " << point) {
     LocalTenant tenant(16, 18, 100);
     auto killed = tenant.upgrade({"--gated", "--yes"}, point);
@@ -371,28 +422,7 @@ TEST_CASE("upgrade --resume after a SIGKILL at any journal point finishes with n
     REQUIRE(killed.signal == SIGKILL);
     auto resumed = tenant.upgrade({"--gated", "--yes", "--resume"});
     INFO(describe(resumed));
-    if (point == "upgrade:finished") {
-      CHECK(resumed.exit_code == 2);
-    } else {
-      REQUIRE(resumed.exit_code == 0);
-    }
-    expect_upgraded(tenant);
-    CHECK(tenant.count_in_kept_data(16) == std::to_string(tenant.rows()));
-    // The permit's evidence: every delete that acted came after a passed dump
-    // gate of the same process (a plan or a resume begins a process's lines).
-    const auto entries = tenant.journal();
-    bool gate_passed_here = false;
-    int deletes = 0;
-    for (const auto& entry : entries) {
-      if (entry.step == upgrade::kPlanStep) gate_passed_here = false;
-      if (entry.step == "step.verify-dump" && entry.event == "done")
-        gate_passed_here = entry.evidence.value("permit", false);
-      if (entry.step == "step.delete-volume" && entry.event == "done" && !entry.evidence.contains("observed")) {
-        ++deletes;
-        CHECK(gate_passed_here);
-      }
-    }
-    CHECK(deletes == 1);
-    CHECK(entries.back().event == "finished");
+    REQUIRE(resumed.exit_code == 0);
+    expect_resumed_to_the_end(tenant);
   }
 }
