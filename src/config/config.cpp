@@ -283,6 +283,9 @@ class Reader {
     return tenant;
   }
 
+  // A value the user wrote, in a message: in single quotes, control characters spelled out.
+  static std::string shown_value(std::string_view value) { return text::quote_bytes(value, 80, '\''); }
+
   // One of `allowed`, else a ConfigError listing them.
   void read_choice(const toml::table& table, std::string_view key, const std::string& prefix, std::string& out,
                    std::initializer_list<std::string_view> allowed) const {
@@ -291,22 +294,36 @@ class Reader {
     if (std::find(allowed.begin(), allowed.end(), out) != allowed.end()) return;
     std::string list;
     for (auto choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);
-    fail(table.get(key)->source(), prefix + std::string(key), shown_name(out) + " is not one of " + list);
+    fail(table.get(key)->source(), prefix + std::string(key), shown_value(out) + " is not one of " + list);
   }
 
-  // An absolute directory, normalised ("/var/lib/postgresql/16/main/" and
-  // "/var/lib/postgresql/16/./main" are one data directory).
+  // A required absolute directory, normalised lexically ("/var/lib/postgresql/16/main/" and
+  // "/var/lib/postgresql/16/./main" are one data directory), never the root directory.
   void read_absolute_dir(const toml::table& table, std::string_view key, const std::string& prefix,
-                         std::string& out, const toml::source_region& owner) const {
+                         std::string& out) const {
     const std::string full = prefix + std::string(key);
     read_string(table, key, prefix, out);
-    if (!table.get(key)) fail(owner, full, "is required");
+    if (!table.get(key)) fail(table.source(), full, "is required");
     const toml::source_region& where = table.get(key)->source();
-    if (out.empty() || out.front() != '/') fail(where, full, "must be an absolute path");
+    if (out.empty() || out.front() != '/') fail(where, full, shown_value(out) + " is not an absolute path");
     std::string normal = fs::path(out).lexically_normal().string();
     while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
     if (normal == "/") fail(where, full, "must not be the root directory");
     out = normal;
+  }
+
+  // Where element `index` of the array `key` is (read_string_list has read it).
+  static const toml::source_region& element_source(const toml::table& table, std::string_view key,
+                                                   std::size_t index) {
+    return (*table.get(key)->as_array())[index].source();
+  }
+
+  // Whether initdb takes `option` as its data directory: -D, -DDIR, --pgdata, --pgdata=DIR, and
+  // the abbreviations getopt_long accepts (--pg, --pgd=DIR, ...).
+  static bool names_pgdata(std::string_view option) {
+    if (option.starts_with("-D")) return true;
+    const std::string_view name = option.substr(0, option.find('='));
+    return name.size() >= 4 && std::string_view("--pgdata").starts_with(name);
   }
 
   void read_platform(const toml::table& table, const std::string& p, TenantConfig& tenant) const {
@@ -314,19 +331,23 @@ class Reader {
     platform.where = location(table.source());
     reject_unknown(table, p, {"kind", "dump_format", "dump_compression", "jobs", "local", "kubernetes", "cloudsql"});
     const toml::node* kind = table.get("kind");
-    if (!kind) fail(table.source(), p + "kind", "is required (local)");
+    if (!kind) fail(table.source(), p + "kind", "is required (kind = \"local\")");
     read_string(table, "kind", p, platform.kind);
     if (platform.kind == "kubernetes" || platform.kind == "cloudsql")
-      fail(kind->source(), p + "kind", "'" + platform.kind + "' is not available in this version of pgverify (local only)");
-    if (platform.kind != "local") fail(kind->source(), p + "kind", shown_name(platform.kind) + " is not one of local, kubernetes, cloudsql");
+      fail(kind->source(), p + "kind",
+           shown_value(platform.kind) + " is not available in this version of pgverify (local only)");
+    if (platform.kind != "local")
+      fail(kind->source(), p + "kind", shown_value(platform.kind) + " is not one of local, kubernetes, cloudsql");
     read_choice(table, "dump_format", p, platform.dump_format, {"custom", "directory"});
     read_choice(table, "dump_compression", p, platform.dump_compression, {"gzip", "lz4", "zstd", "none"});
     if (auto jobs = read_int(table, "jobs", p, 1, 64)) platform.jobs = static_cast<int>(*jobs);
     for (const char* other : {"kubernetes", "cloudsql"})
       if (const toml::node* node = table.get(other))
-        fail(node->source(), p + other, "a " + std::string(other) + " table with kind = \"local\"");
+        fail(node->source(), p + other,
+             "the " + std::string(other) + " platform's table, but kind = \"local\" (remove it, or the kind is wrong)");
     const toml::table* local = sub_table(table, "local", p + "local");
-    if (!local) fail(table.source(), p + "local", "is required with kind = \"local\" ([tenants." + tenant.name + ".platform.local])");
+    if (!local)
+      fail(table.source(), p + "local", "is required with kind = \"local\" ([tenants." + tenant.name + ".platform.local])");
     read_local_platform(*local, p + "local.", tenant);
   }
 
@@ -334,39 +355,56 @@ class Reader {
     LocalPlatformConfig& local = tenant.platform.local;
     reject_unknown(table, p, {"data_dir", "port", "source_bindir", "target_bindir", "server_wrapper",
                               "initdb_options", "server_options", "services", "start_timeout"});
-    read_absolute_dir(table, "data_dir", p, local.data_dir, table.source());
-    read_absolute_dir(table, "source_bindir", p, local.source_bindir, table.source());
-    read_absolute_dir(table, "target_bindir", p, local.target_bindir, table.source());
+    read_absolute_dir(table, "data_dir", p, local.data_dir);
+    read_absolute_dir(table, "source_bindir", p, local.source_bindir);
+    read_absolute_dir(table, "target_bindir", p, local.target_bindir);
     if (auto port = read_int(table, "port", p, 1, 65535)) local.port = static_cast<int>(*port);
     if (auto timeout = read_int(table, "start_timeout", p, 1, 86400)) local.start_timeout = std::chrono::seconds(*timeout);
+
     if (const toml::node* wrapper = table.get("server_wrapper")) {
+      const std::string full = p + "server_wrapper";
       if (wrapper->is_string()) {
         // A string is split into words as a shell would (quotes, backslashes), without running a shell.
         try {
           local.server_wrapper = text::split_shell_words(wrapper->as_string()->get());
         } catch (const std::invalid_argument& error) {
-          fail(wrapper->source(), p + "server_wrapper", error.what());
+          fail(wrapper->source(), full, error.what());
         }
+        for (const auto& word : local.server_wrapper)
+          if (word.empty()) fail(wrapper->source(), full, "an empty word ('' or \"\")");
       } else {
+        if (!wrapper->is_array())
+          fail(wrapper->source(), full, "expected a string or an array of strings, found " + type_name(*wrapper));
         read_string_list(table, "server_wrapper", p, local.server_wrapper);
+        for (std::size_t i = 0; i < local.server_wrapper.size(); ++i)
+          if (local.server_wrapper[i].empty()) fail(element_source(table, "server_wrapper", i), full, "an empty word");
       }
-      for (const auto& word : local.server_wrapper)
-        if (word.empty()) fail(wrapper->source(), p + "server_wrapper", "an empty word");
     }
+
     if (table.get("initdb_options")) {
-      local.initdb_options.clear();
+      local.initdb_options.clear();  // given: instead of the defaults, not beside them
       read_string_list(table, "initdb_options", p, local.initdb_options);
-      for (const auto& option : local.initdb_options)
-        if (option == "-D" || option == "--pgdata" || option.starts_with("--pgdata=") ||
-            (option.starts_with("-D") && option.size() > 2))
-          fail(table.get("initdb_options")->source(), p + "initdb_options",
-               "'" + option + "': pgverify gives initdb the data directory itself (data_dir)");
+      for (std::size_t i = 0; i < local.initdb_options.size(); ++i)
+        if (names_pgdata(local.initdb_options[i]))
+          fail(element_source(table, "initdb_options", i), p + "initdb_options",
+               shown_value(local.initdb_options[i]) + ": pgverify gives initdb the data directory itself (data_dir)");
     }
+
     read_string_list(table, "server_options", p, local.server_options);
-    for (const auto& option : local.server_options)
-      if (option.find('=') == std::string::npos || option.front() == '=')
-        fail(table.get("server_options")->source(), p + "server_options",
-             shown_name(option) + " is not name=value (each becomes -c name=value for the server)");
+    for (std::size_t i = 0; i < local.server_options.size(); ++i) {
+      const std::string& option = local.server_options[i];
+      const auto& where = element_source(table, "server_options", i);
+      const std::size_t equals = option.find('=');
+      if (equals == std::string::npos || equals == 0)
+        fail(where, p + "server_options",
+             shown_value(option) + " is not name=value (each becomes -c name=value for the server)");
+      std::string name = option.substr(0, equals);
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      // A -c port= after pgverify's -p would move the server off the port it waits on.
+      if (name == "port")
+        fail(where, p + "server_options", shown_value(option) + ": pgverify gives the server its port itself (port)");
+    }
+
     if (const toml::node* services = table.get("services")) {
       const std::string full = p + "services";
       if (!services->is_array()) fail(services->source(), full, "expected an array of tables, found " + type_name(*services));
@@ -380,15 +418,23 @@ class Reader {
                                               {"stop", &service.stop},
                                               {"start", &service.start}}) {
           read_string(service_table, key_name, sp, *value);
-          if (value->empty()) fail(item.source(), sp + std::string(key_name), "is required and must not be empty");
+          if (value->empty()) {
+            const toml::node* node = service_table.get(key_name);
+            fail(node ? node->source() : item.source(), sp + std::string(key_name),
+                 node ? "must not be empty" : "is required");
+          }
         }
         if (auto replicas = read_int(service_table, "replicas", sp, 0, 10000)) service.replicas = static_cast<int>(*replicas);
         for (const auto& other : local.services)
-          if (other.name == service.name) fail(item.source(), sp + "name", "'" + service.name + "' is listed twice");
+          if (other.name == service.name)
+            fail(service_table.get("name")->source(), sp + "name", shown_value(service.name) + " is listed twice");
         local.services.push_back(std::move(service));
       }
     }
-    // The target comes up on the source's port, where target_dsn must point.
+
+    // The target comes up in the source's place, on its port: a DSN naming another port
+    // would reach nothing (or another server) after the upgrade.
+    const toml::node* port_node = table.get("port");
     for (const auto& [key_name, dsn] : {std::pair<std::string_view, const std::string*>{"source_dsn", &tenant.source_dsn},
                                         {"target_dsn", &tenant.target_dsn}}) {
       if (dsn->empty()) continue;
@@ -399,9 +445,11 @@ class Reader {
         continue;  // check_dsn has said what is wrong with it
       }
       if (port && *port != local.port)
-        fail(table.source(), p + "port",
-             std::to_string(local.port) + " differs from the port " + std::string(key_name) + " names (" +
-                 std::to_string(*port) + "): on the local platform the target takes the source's place, port included");
+        fail(port_node ? port_node->source() : table.source(), p + "port",
+             "the platform's port is " + std::to_string(local.port) + (port_node ? "" : " (the default)") + " but " +
+                 std::string(key_name) + " names port " + std::to_string(*port) +
+                 ": on the local platform the target comes up in the source's place, on the same port, so both "
+                 "DSNs must name that port (or none)");
     }
   }
 

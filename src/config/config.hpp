@@ -79,11 +79,15 @@ struct LocalPlatformConfig {
   int port = 5432;
   std::string source_bindir;             // initdb, pg_ctl, postgres of the source major
   std::string target_bindir;             // the same of the target major
-  std::vector<std::string> server_wrapper;  // argv prefix for those binaries (chroot, sudo -u postgres, ...)
+  std::vector<std::string> server_wrapper;  // argv prefix for those binaries (chroot, sudo -u postgres, ...);
+                                            // in the file an array, or a string split into shell words
+  // Replaced, not extended, when given; never -D/--pgdata (pgverify gives initdb the directory).
   std::vector<std::string> initdb_options{"--data-checksums", "--encoding=UTF8", "--locale=C.UTF-8"};
   std::vector<LocalService> services;
   std::chrono::seconds start_timeout{120};  // pg_ctl start/stop -t
-  std::vector<std::string> server_options;  // "name=value": each is -c name=value for the server
+  // "name=value" settings, each given to the server as -c name=value (pg_ctl -o) after -p PORT;
+  // default none. "port=..." is refused: the port is `port`.
+  std::vector<std::string> server_options;
 };
 
 // [tenants.X.platform]: how `upgrade` carries the database over.

@@ -5,10 +5,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <unistd.h>
 
 #include "config/config.hpp"
+#include "pg/dsn_edit.hpp"
 
 using namespace pgverify;
 
@@ -306,6 +308,349 @@ TEST_CASE("the config is found through --config, then $PGVERIFY_CONFIG, then ./p
 
   fs::current_path(previous);
   fs::remove_all(dir);
+}
+
+namespace {
+
+// A tenant with a local platform: what `platform` holds goes on line 4 (after kind),
+// what `local` holds after the three required keys of the local table.
+constexpr const char* kLocalRequired =
+    "data_dir = \"/srv/pg/data\"\nsource_bindir = \"/usr/lib/postgresql/16/bin\"\n"
+    "target_bindir = \"/usr/lib/postgresql/18/bin\"\n";
+
+std::string with_platform(const std::string& platform, const std::string& local) {
+  return "[tenants.t]\n[tenants.t.platform]\nkind = \"local\"\n" + platform + "[tenants.t.platform.local]\n" +
+         kLocalRequired + local;
+}
+
+// The error of a line in the local table: it is line 8.
+std::string local_error(const std::string& line) { return error_of(with_platform("", line)); }
+// The error of a line in the platform table: it is line 4.
+std::string platform_error(const std::string& line) { return error_of(with_platform(line, "")); }
+
+const std::string kAtLocal = "conf/pgverify.toml:8:";
+
+}  // namespace
+
+TEST_CASE("a local platform parses with every key", "[config][platform]") {
+  Config config = parse_config(R"(
+[tenants.qry]
+source_dsn   = "host=127.0.0.1 port=54016 dbname=qrydb user=postgres"
+target_dsn   = "postgresql://postgres@127.0.0.1:54016/qrydb"
+target_major = 18
+
+[tenants.qry.platform]
+kind             = "local"
+dump_format      = "directory"
+dump_compression = "zstd"
+jobs             = 8
+
+[tenants.qry.platform.local]
+data_dir       = "/var/lib/postgresql//16/./main/"
+port           = 54016
+source_bindir  = "/usr/lib/postgresql/16/bin"
+target_bindir  = "/usr/lib/postgresql/18/bin/"
+server_wrapper = ["chroot", "/srv/sid", "/usr/sbin/runuser", "-u", "postgres", "--"]
+initdb_options = ["-U", "postgres", "--auth=trust"]
+server_options = ["listen_addresses=127.0.0.1", "unix_socket_directories=/tmp", "shared_preload_libraries="]
+start_timeout  = 600
+services = [
+  { name = "qry-backend", stop = "systemctl stop qry-backend", start = "systemctl start qry-backend", replicas = 2 },
+  { name = "qry-worker", stop = "systemctl stop qry-worker", start = "systemctl start qry-worker", replicas = 0 },
+]
+)",
+                               "/etc/pgverify/pgverify.toml");
+  const PlatformConfig& platform = config.tenants.at("qry").platform;
+  CHECK(platform.kind == "local");
+  CHECK(platform.where == "/etc/pgverify/pgverify.toml:7:1");
+  CHECK(platform.dump_format == "directory");
+  CHECK(platform.dump_compression == "zstd");
+  CHECK(platform.jobs == 8);
+  const LocalPlatformConfig& local = platform.local;
+  // Normalised: the same directory written another way is the same volume.
+  CHECK(local.data_dir == "/var/lib/postgresql/16/main");
+  CHECK(local.port == 54016);
+  CHECK(local.source_bindir == "/usr/lib/postgresql/16/bin");
+  CHECK(local.target_bindir == "/usr/lib/postgresql/18/bin");
+  CHECK(local.server_wrapper == std::vector<std::string>{"chroot", "/srv/sid", "/usr/sbin/runuser", "-u", "postgres", "--"});
+  CHECK(local.initdb_options == std::vector<std::string>{"-U", "postgres", "--auth=trust"});
+  CHECK(local.server_options ==
+        std::vector<std::string>{"listen_addresses=127.0.0.1", "unix_socket_directories=/tmp", "shared_preload_libraries="});
+  CHECK(local.start_timeout == std::chrono::seconds(600));
+  REQUIRE(local.services.size() == 2);
+  CHECK(local.services[0].name == "qry-backend");
+  CHECK(local.services[0].stop == "systemctl stop qry-backend");
+  CHECK(local.services[0].start == "systemctl start qry-backend");
+  CHECK(local.services[0].replicas == 2);
+  CHECK(local.services[1].name == "qry-worker");
+  CHECK(local.services[1].replicas == 0);
+}
+
+TEST_CASE("a local platform's defaults apply to keys left out", "[config][platform]") {
+  Config none = parse_config("[tenants.t]\nsource_dsn = \"dbname=a\"\n", "p.toml");
+  CHECK(none.tenants.at("t").platform.kind.empty());  // no platform: `upgrade` says so
+
+  Config config = parse_config(with_platform("", "[[tenants.t.platform.local.services]]\n"
+                                                 "name = \"a\"\nstop = \"x\"\nstart = \"y\"\n"),
+                               "p.toml");
+  const PlatformConfig& platform = config.tenants.at("t").platform;
+  CHECK(platform.kind == "local");
+  CHECK(platform.where == "p.toml:2:1");
+  CHECK(platform.dump_format == "custom");
+  CHECK(platform.dump_compression == "lz4");
+  CHECK(platform.jobs == 2);
+  const LocalPlatformConfig& local = platform.local;
+  CHECK(local.port == 5432);
+  CHECK(local.server_wrapper.empty());
+  CHECK(local.initdb_options == std::vector<std::string>{"--data-checksums", "--encoding=UTF8", "--locale=C.UTF-8"});
+  CHECK(local.server_options.empty());
+  CHECK(local.start_timeout == std::chrono::seconds(120));
+  REQUIRE(local.services.size() == 1);  // [[...]] tables are the same array of tables
+  CHECK(local.services[0].replicas == 1);
+}
+
+TEST_CASE("a platform's kind is required, and only local is available", "[config][platform]") {
+  CHECK(error_of("[tenants.t.platform]\njobs = 2\n") ==
+        "conf/pgverify.toml:1:1: tenants.t.platform.kind: is required (kind = \"local\")");
+  CHECK(error_of("[tenants.t.platform]\nkind = \"kubernetes\"\n") ==
+        "conf/pgverify.toml:2:8: tenants.t.platform.kind: 'kubernetes' is not available in this version of "
+        "pgverify (local only)");
+  CHECK(error_of("[tenants.t.platform]\nkind = \"cloudsql\"\n[tenants.t.platform.cloudsql]\nproject = \"p\"\n") ==
+        "conf/pgverify.toml:2:8: tenants.t.platform.kind: 'cloudsql' is not available in this version of "
+        "pgverify (local only)");
+  CHECK(error_of("[tenants.t.platform]\nkind = \"docker\"\n") ==
+        "conf/pgverify.toml:2:8: tenants.t.platform.kind: 'docker' is not one of local, kubernetes, cloudsql");
+  CHECK(error_of("[tenants.t.platform]\nkind = 1\n") ==
+        "conf/pgverify.toml:2:8: tenants.t.platform.kind: expected a string, found an integer");
+  CHECK(error_of("[tenants.t]\nplatform = \"local\"\n") ==
+        "conf/pgverify.toml:2:12: tenants.t.platform: expected a table");
+  // kind = "local" wants its table, and no other platform's.
+  CHECK(error_of("[tenants.t.platform]\nkind = \"local\"\n") ==
+        "conf/pgverify.toml:1:1: tenants.t.platform.local: is required with kind = \"local\" "
+        "([tenants.t.platform.local])");
+  CHECK(platform_error("[tenants.t.platform.kubernetes]\n") ==
+        "conf/pgverify.toml:4:1: tenants.t.platform.kubernetes: the kubernetes platform's table, but kind = "
+        "\"local\" (remove it, or the kind is wrong)");
+  CHECK(platform_error("cloudsql = { project = \"p\" }\n") ==
+        "conf/pgverify.toml:4:12: tenants.t.platform.cloudsql: the cloudsql platform's table, but kind = "
+        "\"local\" (remove it, or the kind is wrong)");
+  CHECK(error_of("[tenants.t.platform]\nkind = \"local\"\nlocal = 1\n") ==
+        "conf/pgverify.toml:3:9: tenants.t.platform.local: expected a table");
+}
+
+TEST_CASE("a platform's dump settings are checked", "[config][platform]") {
+  CHECK(platform_error("dump_format = \"tar\"\n") ==
+        "conf/pgverify.toml:4:15: tenants.t.platform.dump_format: 'tar' is not one of custom, directory");
+  CHECK(platform_error("dump_compression = \"bzip2\"\n") ==
+        "conf/pgverify.toml:4:20: tenants.t.platform.dump_compression: 'bzip2' is not one of gzip, lz4, zstd, none");
+  CHECK(platform_error("dump_compression = 9\n") ==
+        "conf/pgverify.toml:4:20: tenants.t.platform.dump_compression: expected a string, found an integer");
+  CHECK(platform_error("jobs = 0\n") == "conf/pgverify.toml:4:8: tenants.t.platform.jobs: value 0 out of range 1..64");
+  CHECK(platform_error("jobs = 65\n") == "conf/pgverify.toml:4:8: tenants.t.platform.jobs: value 65 out of range 1..64");
+  for (const char* format : {"custom", "directory"})
+    CHECK(parse_config(with_platform("dump_format = \"" + std::string(format) + "\"\n", ""), "p.toml")
+              .tenants.at("t").platform.dump_format == format);
+  for (const char* compression : {"gzip", "lz4", "zstd", "none"})
+    CHECK(parse_config(with_platform("dump_compression = \"" + std::string(compression) + "\"\n", ""), "p.toml")
+              .tenants.at("t").platform.dump_compression == compression);
+  CHECK(parse_config(with_platform("jobs = 64\n", ""), "p.toml").tenants.at("t").platform.jobs == 64);
+}
+
+TEST_CASE("a platform's unknown keys are refused, with a suggestion", "[config][platform]") {
+  CHECK(platform_error("dump_fromat = \"custom\"\n") ==
+        "conf/pgverify.toml:4:1: tenants.t.platform.dump_fromat: unknown key (did you mean 'dump_format'?)");
+  CHECK(local_error("data_directory = \"/x\"\n") ==
+        kAtLocal + "1: tenants.t.platform.local.data_directory: unknown key");
+  CHECK(local_error("start_timout = 5\n") ==
+        kAtLocal + "1: tenants.t.platform.local.start_timout: unknown key (did you mean 'start_timeout'?)");
+  CHECK(local_error("server_option = []\n") ==
+        kAtLocal + "1: tenants.t.platform.local.server_option: unknown key (did you mean 'server_options'?)");
+  CHECK(local_error("services = [{ name = \"a\", stop = \"x\", start = \"y\", replica = 2 }]\n") ==
+        kAtLocal + "52: tenants.t.platform.local.services[0].replica: unknown key (did you mean 'replicas'?)");
+}
+
+TEST_CASE("a local platform's directories are absolute, normalised and required", "[config][platform]") {
+  const std::string local = "[tenants.t.platform]\nkind = \"local\"\n[tenants.t.platform.local]\n";
+  CHECK(error_of(local + "source_bindir = \"/a\"\ntarget_bindir = \"/b\"\n") ==
+        "conf/pgverify.toml:3:1: tenants.t.platform.local.data_dir: is required");
+  CHECK(error_of(local + "data_dir = \"/d\"\ntarget_bindir = \"/b\"\n") ==
+        "conf/pgverify.toml:3:1: tenants.t.platform.local.source_bindir: is required");
+  CHECK(error_of(local + "data_dir = \"/d\"\nsource_bindir = \"/a\"\n") ==
+        "conf/pgverify.toml:3:1: tenants.t.platform.local.target_bindir: is required");
+  CHECK(error_of(local + "data_dir = \"pgdata\"\n") ==
+        "conf/pgverify.toml:4:12: tenants.t.platform.local.data_dir: 'pgdata' is not an absolute path");
+  CHECK(error_of(local + "data_dir = \"\"\n") ==
+        "conf/pgverify.toml:4:12: tenants.t.platform.local.data_dir: '' is not an absolute path");
+  CHECK(error_of(local + "data_dir = \"/\"\n") ==
+        "conf/pgverify.toml:4:12: tenants.t.platform.local.data_dir: must not be the root directory");
+  CHECK(error_of(local + "data_dir = \"/srv/..//.\"\n") ==
+        "conf/pgverify.toml:4:12: tenants.t.platform.local.data_dir: must not be the root directory");
+  CHECK(error_of(local + "data_dir = 5\n") ==
+        "conf/pgverify.toml:4:12: tenants.t.platform.local.data_dir: expected a string, found an integer");
+  CHECK(error_of(local + "data_dir = \"/d\"\nsource_bindir = \"bin\"\n") ==
+        "conf/pgverify.toml:5:17: tenants.t.platform.local.source_bindir: 'bin' is not an absolute path");
+  CHECK(error_of(local + "data_dir = \"/d\"\nsource_bindir = \"/a\"\ntarget_bindir = \"./18/bin\"\n") ==
+        "conf/pgverify.toml:6:17: tenants.t.platform.local.target_bindir: './18/bin' is not an absolute path");
+  const LocalPlatformConfig normal =
+      parse_config(local + "data_dir = \"/srv/pg/../pg/./data//\"\nsource_bindir = \"/a/\"\ntarget_bindir = \"/b/./c\"\n",
+                   "p.toml")
+          .tenants.at("t")
+          .platform.local;
+  CHECK(normal.data_dir == "/srv/pg/data");
+  CHECK(normal.source_bindir == "/a");
+  CHECK(normal.target_bindir == "/b/c");
+}
+
+TEST_CASE("a local platform's port and start timeout are in range", "[config][platform]") {
+  CHECK(local_error("port = 0\n") == kAtLocal + "8: tenants.t.platform.local.port: value 0 out of range 1..65535");
+  CHECK(local_error("port = 65536\n") == kAtLocal + "8: tenants.t.platform.local.port: value 65536 out of range 1..65535");
+  CHECK(local_error("port = \"5432\"\n") ==
+        kAtLocal + "8: tenants.t.platform.local.port: expected an integer, found a string");
+  CHECK(local_error("start_timeout = 0\n") ==
+        kAtLocal + "17: tenants.t.platform.local.start_timeout: value 0 out of range 1..86400");
+  CHECK(local_error("start_timeout = 86401\n") ==
+        kAtLocal + "17: tenants.t.platform.local.start_timeout: value 86401 out of range 1..86400");
+  const auto local = [](const std::string& line) {
+    return parse_config(with_platform("", line), "p.toml").tenants.at("t").platform.local;
+  };
+  CHECK(local("port = 65535\n").port == 65535);
+  CHECK(local("port = 1\n").port == 1);
+  CHECK(local("start_timeout = 86400\n").start_timeout == std::chrono::hours(24));
+  CHECK(local("start_timeout = 1\n").start_timeout == std::chrono::seconds(1));
+}
+
+TEST_CASE("a server wrapper is an array of words, or a string split like a shell would", "[config][platform]") {
+  const auto wrapper = [](const std::string& value) {
+    return parse_config(with_platform("", "server_wrapper = " + value + "\n"), "p.toml")
+        .tenants.at("t")
+        .platform.local.server_wrapper;
+  };
+  using Words = std::vector<std::string>;
+  CHECK(wrapper(R"(["sudo", "-u", "postgres", "--"])") == Words{"sudo", "-u", "postgres", "--"});
+  CHECK(wrapper(R"("runuser -u postgres --")") == Words{"runuser", "-u", "postgres", "--"});
+  // Quotes and backslashes as a shell reads them; no expansion.
+  CHECK(wrapper(R"('chroot "/srv/my root" /usr/sbin/runuser -u postgres --')") ==
+        Words{"chroot", "/srv/my root", "/usr/sbin/runuser", "-u", "postgres", "--"});
+  CHECK(wrapper(R"("a\\ b c''d \"$HOME\"")") == Words{"a b", "cd", "$HOME"});
+  CHECK(wrapper(R"("")").empty());
+  CHECK(wrapper("[]").empty());
+  CHECK_THAT(local_error(R"(server_wrapper = "chroot '/srv/sid")" "\n"),
+             Catch::StartsWith(kAtLocal + "18: tenants.t.platform.local.server_wrapper: ") &&
+                 Catch::Contains("quote"));
+  CHECK(local_error(R"(server_wrapper = "sudo '' --")" "\n") ==
+        kAtLocal + "18: tenants.t.platform.local.server_wrapper: an empty word ('' or \"\")");
+  CHECK(local_error(R"(server_wrapper = ["sudo", ""])" "\n") ==
+        kAtLocal + "27: tenants.t.platform.local.server_wrapper: an empty word");
+  CHECK(local_error("server_wrapper = [\"sudo\", 1]\n") ==
+        kAtLocal + "27: tenants.t.platform.local.server_wrapper: expected an array of strings, found an integer in it");
+  CHECK(local_error("server_wrapper = true\n") ==
+        kAtLocal + "18: tenants.t.platform.local.server_wrapper: expected a string or an array of strings, found a boolean");
+}
+
+TEST_CASE("initdb options replace the defaults and never name the data directory", "[config][platform]") {
+  CHECK(parse_config(with_platform("", "initdb_options = []\n"), "p.toml").tenants.at("t").platform.local.initdb_options.empty());
+  CHECK(parse_config(with_platform("", "initdb_options = [\"--pwfile=/x\", \"--pgdata-not\"]\n"), "p.toml")
+            .tenants.at("t")
+            .platform.local.initdb_options == std::vector<std::string>{"--pwfile=/x", "--pgdata-not"});
+  const std::string why = ": pgverify gives initdb the data directory itself (data_dir)";
+  for (const std::string option : {"-D", "-D/srv/x", "--pgdata", "--pgdata=/srv/x", "--pgd=/srv/x", "--pg"}) {
+    INFO(option);
+    CHECK(local_error("initdb_options = [\"-k\", \"" + option + "\"]\n") ==
+          kAtLocal + "25: tenants.t.platform.local.initdb_options: '" + option + "'" + why);
+  }
+  CHECK(local_error("initdb_options = \"-k\"\n") ==
+        kAtLocal + "18: tenants.t.platform.local.initdb_options: expected an array of strings, found a string");
+}
+
+TEST_CASE("server options are name=value, each -c for the server, and never the port", "[config][platform]") {
+  CHECK(local_error("server_options = [\"fsync=off\", \"listen_addresses\"]\n") ==
+        kAtLocal + "32: tenants.t.platform.local.server_options: 'listen_addresses' is not name=value "
+                   "(each becomes -c name=value for the server)");
+  CHECK(local_error("server_options = [\"=off\"]\n") ==
+        kAtLocal + "19: tenants.t.platform.local.server_options: '=off' is not name=value "
+                   "(each becomes -c name=value for the server)");
+  CHECK(local_error("server_options = [\"PORT=5433\"]\n") ==
+        kAtLocal + "19: tenants.t.platform.local.server_options: 'PORT=5433': pgverify gives the server its port "
+                   "itself (port)");
+  CHECK(local_error("server_options = \"fsync=off\"\n") ==
+        kAtLocal + "18: tenants.t.platform.local.server_options: expected an array of strings, found a string");
+  CHECK(parse_config(with_platform("", "server_options = [\"work_mem=64MB\", \"search_path=a,b\"]\n"), "p.toml")
+            .tenants.at("t")
+            .platform.local.server_options == std::vector<std::string>{"work_mem=64MB", "search_path=a,b"});
+}
+
+TEST_CASE("services have a unique name, a stop and a start command, and a replica count", "[config][platform]") {
+  const auto service_error = [](const std::string& tables) { return local_error("services = [" + tables + "]\n"); };
+  const std::string at = kAtLocal;
+  const std::string key = "tenants.t.platform.local.services";
+  CHECK(service_error("{ stop = \"x\", start = \"y\" }") == at + "13: " + key + "[0].name: is required");
+  CHECK(service_error("{ name = \"\", stop = \"x\", start = \"y\" }") == at + "22: " + key + "[0].name: must not be empty");
+  CHECK(service_error("{ name = \"a\", start = \"y\" }") == at + "13: " + key + "[0].stop: is required");
+  CHECK(service_error("{ name = \"a\", stop = \"x\" }") == at + "13: " + key + "[0].start: is required");
+  CHECK(service_error("{ name = \"a\", stop = \"x\", start = \"\" }") == at + "47: " + key + "[0].start: must not be empty");
+  CHECK(service_error("{ name = \"a\", stop = 1, start = \"y\" }") ==
+        at + "34: " + key + "[0].stop: expected a string, found an integer");
+  CHECK(service_error("{ name = \"a\", stop = \"x\", start = \"y\", replicas = -1 }") ==
+        at + "63: " + key + "[0].replicas: value -1 out of range 0..10000");
+  CHECK(service_error("{ name = \"a\", stop = \"x\", start = \"y\" }, { name = \"a\", stop = \"x\", start = \"y\" }") ==
+        at + "63: " + key + "[1].name: 'a' is listed twice");
+  CHECK(service_error("\"qry-backend\"") == at + "13: " + key + ": expected an array of tables, found a string in it");
+  CHECK(local_error("services = \"qry-backend\"\n") == at + "12: " + key + ": expected an array of tables, found a string");
+}
+
+TEST_CASE("on a local platform the DSNs name the platform's port, or none", "[config][platform]") {
+  const auto tenant = [](const std::string& dsns, const std::string& port) {
+    return "[tenants.t]\n" + dsns + "[tenants.t.platform]\nkind = \"local\"\n[tenants.t.platform.local]\n" +
+           kLocalRequired + port;
+  };
+  const std::string why = ": on the local platform the target comes up in the source's place, on the same port, "
+                          "so both DSNs must name that port (or none)";
+  // The port key is line 10 when there is one, the local table line 6.
+  CHECK(error_of(tenant("source_dsn = \"host=/tmp port=54016 dbname=q\"\ntarget_dsn = \"host=/tmp dbname=q\"\n", "")) ==
+        "conf/pgverify.toml:6:1: tenants.t.platform.local.port: the platform's port is 5432 (the default) but "
+        "source_dsn names port 54016" + why);
+  CHECK(error_of(tenant("source_dsn = \"port=54016\"\ntarget_dsn = \"postgresql://u@127.0.0.1:54018/q\"\n",
+                        "port = 54016\n")) ==
+        "conf/pgverify.toml:10:8: tenants.t.platform.local.port: the platform's port is 54016 but target_dsn names "
+        "port 54018" + why);
+  // The same port, or none (libpq's default, PGPORT): accepted.
+  CHECK(parse_config(tenant("source_dsn = \"host=/tmp port=54016 dbname=q\"\n"
+                            "target_dsn = \"postgresql://u@127.0.0.1:54016/q\"\n",
+                            "port = 54016\n"),
+                     "p.toml")
+            .tenants.at("t")
+            .platform.local.port == 54016);
+  CHECK(parse_config(tenant("source_dsn = \"dbname=q\"\ntarget_dsn = \"postgresql:///q\"\n", "port = 5433\n"), "p.toml")
+            .tenants.at("t")
+            .platform.local.port == 5433);
+}
+
+TEST_CASE("the local upgrade example documents every platform key", "[config][platform]") {
+  const Config config = load_config_file(std::filesystem::path(PGVERIFY_SOURCE_DIR) / "config" / "local-upgrade.example.toml");
+  const TenantConfig& qry = config.tenants.at("qry");
+  CHECK(qry.target_major == 18);
+  CHECK(qry.platform.kind == "local");
+  const LocalPlatformConfig& local = qry.platform.local;
+  CHECK(pg::port_of(qry.source_dsn) == local.port);
+  CHECK(pg::port_of(qry.target_dsn) == local.port);
+  CHECK_FALSE(local.server_wrapper.empty());
+  CHECK_FALSE(local.server_options.empty());
+  CHECK_FALSE(local.services.empty());
+  // Every key of the two tables is written out, not left to its default where a reader would not see it.
+  std::ifstream file(std::filesystem::path(PGVERIFY_SOURCE_DIR) / "config" / "local-upgrade.example.toml");
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const char* key : {"kind", "dump_format", "dump_compression", "jobs", "data_dir", "port", "source_bindir",
+                          "target_bindir", "server_wrapper", "initdb_options", "server_options", "start_timeout",
+                          "services"}) {
+    INFO(key);
+    CHECK(text.find("\n" + std::string(key) + " ") != std::string::npos);
+  }
+  for (const char* key : {"name", "stop", "start", "replicas"}) {
+    INFO(key);
+    const bool written = text.find("{ " + std::string(key) + " = ") != std::string::npos ||
+                         text.find(", " + std::string(key) + " = ") != std::string::npos;
+    CHECK(written);
+  }
 }
 
 TEST_CASE("every example in config/ parses", "[config]") {

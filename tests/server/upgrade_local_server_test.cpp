@@ -325,10 +325,11 @@ TEST_CASE("upgrade refuses at preflight a target that lacks pgvector, before sto
   LocalTenant tenant(16, 18);
   // The target's server sees an extension directory without vector (a private mount namespace).
   const std::string root = env_or_fail("PG18_SERVER_WRAPPER");
-  const std::regex chroot_root("chroot '([^']+)'");
+  // pg-env quotes the chroot's path only when it needs quoting.
+  const std::regex chroot_root("chroot (?:'([^']+)'|([^' ]+))");
   std::smatch match;
   REQUIRE(std::regex_search(root, match, chroot_root));
-  const fs::path sid = match[1].str();
+  const fs::path sid = match[1].matched ? match[1].str() : match[2].str();
   const fs::path extensions = sid / "usr/share/postgresql/18/extension";
   const fs::path without = tenant.dir() / "extension-without-vector";
   fs::create_directories(without);
