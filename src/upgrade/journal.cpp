@@ -94,7 +94,9 @@ JournalEntry parse_line(const fs::path& path, std::string_view line, std::uint64
   entry.evidence = json["evidence"];
   entry.prev = json["prev"].get<std::string>();
   if (entry.prev != prev) fail(path, where + ": the chain is broken (an earlier line was changed, removed or moved)");
-  if (number == 1 && entry.event != "plan") fail(path, "line 1 is not the plan");
+  if ((number == 1) != (entry.event == "plan")) fail(path, where + (number == 1 ? " is not the plan" : ": a second plan"));
+  if ((entry.event == "plan" || entry.event == "finished") && entry.step != kPlanStep)
+    fail(path, where + ": " + entry.event + " is an event of the run, not of a step");
   entry.line = std::string(line);
   return entry;
 }
@@ -204,7 +206,8 @@ Journal::Journal(Journal&& other) noexcept
     : m_path(std::move(other.m_path)),
       m_fd(std::exchange(other.m_fd, -1)),
       m_entries(std::move(other.m_entries)),
-      m_torn_tail_cut(other.m_torn_tail_cut) {}
+      m_torn_tail_cut(other.m_torn_tail_cut),
+      m_broken(other.m_broken) {}
 
 Journal& Journal::operator=(Journal&& other) noexcept {
   if (this != &other) {
@@ -213,6 +216,7 @@ Journal& Journal::operator=(Journal&& other) noexcept {
     m_fd = std::exchange(other.m_fd, -1);
     m_entries = std::move(other.m_entries);
     m_torn_tail_cut = other.m_torn_tail_cut;
+    m_broken = other.m_broken;
   }
   return *this;
 }
@@ -225,6 +229,11 @@ const JournalEntry& Journal::append(std::string_view step, std::string_view even
   if (!is_step_id(step)) fail(m_path, "not a step id: " + text::printable(step));
   if (!is_event(event)) fail(m_path, "not an event: " + text::printable(event));
   if (!evidence.is_object()) fail(m_path, "evidence must be an object");
+  if (m_broken) fail(m_path, "an earlier write failed; what is on disk is not known: stop, then --resume");
+  if ((m_entries.empty()) != (event == "plan"))
+    fail(m_path, m_entries.empty() ? "its first line must be the plan" : "it has its plan already");
+  if ((event == "plan" || event == "finished") && step != kPlanStep)
+    fail(m_path, std::string(event) + " is an event of the run (" + std::string(kPlanStep) + "), not of a step");
   JournalEntry entry;
   entry.seq = m_entries.size() + 1;
   entry.step = std::string(step);
@@ -243,14 +252,24 @@ const JournalEntry& Journal::append(std::string_view step, std::string_view even
   // What is read back must be what was hashed: a byte nlohmann replaced (ill-formed UTF-8) would break the chain.
   entry.evidence = json::parse(entry.line)["evidence"];
   const std::string bytes = entry.line + "\n";
+  const off_t before = ::lseek(m_fd, 0, SEEK_END);
   std::string_view left(bytes);
   while (!left.empty()) {
     const ssize_t n = ::write(m_fd, left.data(), left.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail_errno(m_path, "cannot write", errno);
+    if (n < 0) {
+      // Half a line must not stay for the next line to follow: back to the last whole one.
+      const int error = errno;
+      if (before < 0 || ::ftruncate(m_fd, before) != 0 || ::fsync(m_fd) != 0) m_broken = true;
+      fail_errno(m_path, "cannot write", error);
+    }
     left.remove_prefix(static_cast<std::size_t>(n));
   }
-  if (::fsync(m_fd) != 0) fail_errno(m_path, "cannot fsync", errno);
+  if (::fsync(m_fd) != 0) {
+    // The line may or may not be on disk: no further line may be chained to either.
+    m_broken = true;
+    fail_errno(m_path, "cannot fsync", errno);
+  }
   fsync_directory_of(m_path);
   m_entries.push_back(std::move(entry));
   maybe_kill(m_entries.back());

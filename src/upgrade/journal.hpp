@@ -85,6 +85,7 @@ class Journal {
   int m_fd = -1;
   std::vector<JournalEntry> m_entries;
   bool m_torn_tail_cut = false;
+  bool m_broken = false;  // a write or fsync failed: nothing more is appended
 };
 
 }  // namespace pgverify::upgrade

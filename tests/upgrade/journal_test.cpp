@@ -160,3 +160,17 @@ TEST_CASE("PGVERIFY_TEST_KILL_AFTER kills the process right after that line is o
     CHECK(entries.back().step == "step.dump");
   }
 }
+
+TEST_CASE("the plan is the first line and only the first; plan and finished belong to the run", "[journal]") {
+  testing::TempDir dir("journal-plan");
+  auto journal = Journal::open(dir.path() / "j.jsonl");
+  CHECK_THROWS_WITH(journal.append("step.dump", "intent", nlohmann::ordered_json::object()),
+                    Catch::Contains("first line must be the plan"));
+  CHECK_THROWS_WITH(journal.append("step.dump", "plan", nlohmann::ordered_json::object()), Catch::Contains("of the run"));
+  journal.append(upgrade::kPlanStep, "plan", nlohmann::ordered_json::object());
+  CHECK_THROWS_WITH(journal.append(upgrade::kPlanStep, "plan", nlohmann::ordered_json::object()),
+                    Catch::Contains("plan already"));
+  CHECK_THROWS_WITH(journal.append("step.dump", "finished", nlohmann::ordered_json::object()),
+                    Catch::Contains("of the run"));
+  CHECK(journal.entries().size() == 1);
+}
