@@ -45,14 +45,20 @@ class LocalTenant {
     static std::atomic<int> counter{0};
     env_or_fail("PGVERIFY_VOLUMES_DIR");
     m_name = "up" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    run_ok({"bash", std::string(PGVERIFY_SOURCE_DIR) + "/scripts/local-tenant", "create", m_name,
-            std::to_string(source_major), std::to_string(target_major), m_dir.path().string(), std::to_string(rows)});
+    try {
+      run_ok({"bash", std::string(PGVERIFY_SOURCE_DIR) + "/scripts/local-tenant", "create", m_name,
+              std::to_string(source_major), std::to_string(target_major), m_dir.path().string(), std::to_string(rows)});
+    } catch (...) {
+      destroy();  // half a tenant (a server started, a volume made) must not outlive the test
+      throw;
+    }
     std::ifstream env(m_dir.path() / "tenant.env");
     std::string line;
     while (std::getline(env, line))
       if (auto eq = line.find('='); eq != std::string::npos) m_env[line.substr(0, eq)] = line.substr(eq + 1);
   }
-  ~LocalTenant() {
+  ~LocalTenant() { destroy(); }
+  void destroy() const {
     exec::run_process({"bash", std::string(PGVERIFY_SOURCE_DIR) + "/scripts/local-tenant", "destroy", m_name,
                        m_dir.path().string()},
                       std::chrono::minutes(2));
