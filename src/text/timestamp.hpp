@@ -1,7 +1,10 @@
 // text/timestamp: how pgverify writes a moment (reports, the baseline).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace pgverify {
 
@@ -9,5 +12,7 @@ namespace pgverify {
 std::string utc_timestamp();
 // The same with milliseconds ("2026-11-24T18:31:22.045Z"): journal lines.
 std::string utc_timestamp_milliseconds();
+// Milliseconds since the epoch of either form above; nullopt for anything else.
+std::optional<std::int64_t> parse_utc_timestamp(std::string_view text);
 
 }  // namespace pgverify
