@@ -44,7 +44,8 @@ class ConsoleWriter {
     const std::size_t summary_column = tag_width + id_width + 2;
     m_out << std::string(id_width + 2 - std::min(id.size(), id_width), ' ');
     if (!check.summary.empty()) m_out << terminal_text(check.summary, summary_column) << ' ';
-    m_out << '(' << text::human_duration(check.duration) << ")\n";
+    m_out << '(' << text::human_duration(check.duration)
+          << (check.estimate ? ", estimated " + text::human_duration(*check.estimate) : std::string()) << ")\n";
     for (const auto& finding : check.findings) this->finding(finding, tag_width);
   }
 

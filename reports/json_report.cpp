@@ -34,6 +34,7 @@ ordered_json check_value(const CheckResult& check) {
   value["status"] = std::string(to_string(check.status));
   value["summary"] = text_value(check.summary);
   value["duration_ms"] = static_cast<std::int64_t>(check.duration.count());
+  if (check.estimate) value["estimate_ms"] = static_cast<std::int64_t>(check.estimate->count());
   value["findings"] = std::move(findings);
   return value;
 }

@@ -82,7 +82,8 @@ void render_markdown(const RunReport& report, std::ostream& out) {
   out << "|---|---|---|---:|\n";
   for (const auto& check : report.checks)
     out << "| " << badge(check.status) << " | " << inline_text(check.id) << " | "
-        << inline_text(check.summary) << " | " << text::human_duration(check.duration) << " |\n";
+        << inline_text(check.summary) << " | " << text::human_duration(check.duration)
+        << (check.estimate ? " (est. " + text::human_duration(*check.estimate) + ")" : std::string()) << " |\n";
 
   bool heading_written = false;
   for (const auto& check : report.checks) {

@@ -233,7 +233,7 @@ int run_command(int argc, char** argv) {
   upgrade->add_option("--tenant", upgrade_args.tenant, "Tenant from the configuration (default: its only tenant)");
   upgrade->add_flag("--gated", upgrade_args.gated, "Required: every destructive step needs its gate to pass");
   upgrade->add_flag("--dry-run", upgrade_args.dry_run,
-                    "Show the plan with the exact commands and run the read-only preflight; change nothing");
+                    "Show the plan with the exact commands and the downtime estimate, run the read-only preflight; change nothing");
   upgrade->add_flag("--resume", upgrade_args.resume, "Go on from where the journal says the upgrade stopped");
   upgrade->add_flag("--yes", upgrade_args.yes, "Do not ask before the destructive step (never skips a gate)");
   upgrade->add_flag("--status", upgrade_args.status, "Show the journal in words: done, running, next");

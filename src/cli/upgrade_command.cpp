@@ -95,8 +95,9 @@ int run_upgrade_command(const Config& config, const TenantConfig& tenant, const 
     options.dump_progress = [&line](std::uint64_t done, std::uint64_t total) {
       line.update(0, 0, "dumped", done, total);
     };
-    options.restore_progress = [&line](std::uint64_t done, std::uint64_t total) {
-      line.update(done, total, "tables restored", 0, 0);
+    options.restore_progress = [&line](std::uint64_t done, std::uint64_t total, std::uint64_t bytes,
+                                       std::uint64_t estimated) {
+      line.update(done, total, "tables restored", bytes, estimated);
     };
     options.phase_progress.hashing = [&line](const hash::Progress& p) {
       line.update(p.tables_done, p.tables_total, "tables hashed", p.bytes_read, p.bytes_estimated);

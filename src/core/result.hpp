@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct CheckResult {
   std::string summary;  // one line; for skip it is the reason
   std::chrono::milliseconds duration{0};
   std::vector<Finding> findings;
+  // A step of `upgrade`: how long it was expected to take (reports show it beside duration).
+  std::optional<std::chrono::milliseconds> estimate = std::nullopt;
 };
 
 // What one run of pre/post/upgrade produced; every reporter renders this.

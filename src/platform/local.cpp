@@ -217,11 +217,7 @@ std::vector<std::string> LocalPlatform::dump_argv(const fs::path& partial, std::
     argv.push_back("-Fc");  // to standard output: hashed as it is written
   }
   // pg_dump 16 added lz4 and zstd (--compress=METHOD); 15 compresses with gzip only.
-  std::string method = platform.dump_compression;
-  if (m_pg_dump_major < 16 && method != "gzip" && method != "none") {
-    if (note) *note = "pg_dump " + std::to_string(m_pg_dump_major) + " knows only gzip: dumping with gzip, not " + method;
-    method = "gzip";
-  }
+  const std::string method = effective_dump_compression(platform.dump_compression, m_pg_dump_major, note);
   if (m_pg_dump_major < 16)
     argv.push_back(method == "none" ? "--compress=0" : "--compress=6");
   else

@@ -115,4 +115,10 @@ void dump_roles(exec::ToolRunner& runner, const std::string& pg_dump, const std:
   run_checked(runner, request, "dumping the source's roles", {dsn});
 }
 
+std::string effective_dump_compression(const std::string& configured, int pg_dump_major, std::string* note) {
+  if (pg_dump_major >= 16 || configured == "gzip" || configured == "none") return configured;
+  if (note) *note = "pg_dump " + std::to_string(pg_dump_major) + " knows only gzip: dumping with gzip, not " + configured;
+  return "gzip";
+}
+
 }  // namespace pgverify::platform

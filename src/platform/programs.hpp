@@ -38,4 +38,9 @@ int apply_roles(exec::ToolRunner& runner, const std::string& psql, const std::st
 void dump_roles(exec::ToolRunner& runner, const std::string& pg_dump, const std::string& dsn,
                 const std::string& roles_file);
 
+// The -Z method a pg_dump of `pg_dump_major` uses for the configured one:
+// pg_dump 16 added lz4 and zstd; 15 compresses with gzip only (then `note`,
+// when given, says so).
+std::string effective_dump_compression(const std::string& configured, int pg_dump_major, std::string* note = nullptr);
+
 }  // namespace pgverify::platform

@@ -5,16 +5,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "dump/identity.hpp"
 #include "evidence/manifest.hpp"
 #include "files/atomic_file.hpp"
 #include "pg/dsn_edit.hpp"
+#include "pg/client_version.hpp"
 #include "pg/dsn_mask.hpp"
 #include "pg/ident.hpp"
 #include "pg/session.hpp"
@@ -22,9 +27,11 @@
 #include "platform/local.hpp"
 #include "platform/programs.hpp"
 #include "reports/reporter.hpp"
+#include "reports/text.hpp"
 #include "text/quote.hpp"
 #include "text/shell.hpp"
 #include "text/timestamp.hpp"
+#include "upgrade/estimate.hpp"
 #include "upgrade/gates.hpp"
 #include "upgrade/journal.hpp"
 #include "upgrade/steps.hpp"
@@ -85,6 +92,81 @@ struct StepOutcome {
   std::string remedy;             // what to do, when refused
 };
 
+// step.restore's progress: the tables pg_restore has begun (the platform
+// says) and the COPY bytes the target has loaded, polled from
+// pg_stat_progress_copy twice a second; a COPY that leaves the view is done.
+// Cosmetic: when it cannot connect or query, it stops and the restore goes on.
+class RestoreWatch {
+ public:
+  using Callback = decltype(UpgradeOptions::restore_progress);
+  RestoreWatch(std::string dsn, const Callback& callback, std::uint64_t estimated)
+      : m_dsn(std::move(dsn)), m_callback(callback), m_estimated(estimated) {
+    if (!m_callback) return;
+    try {
+      m_thread = std::thread([this] { poll(); });
+    } catch (const std::system_error&) {
+      // No thread, no progress line: the restore is the same.
+    }
+  }
+  ~RestoreWatch() { stop(); }
+  RestoreWatch(const RestoreWatch&) = delete;
+  RestoreWatch& operator=(const RestoreWatch&) = delete;
+
+  void stop() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+  }
+  // What the platform calls as pg_restore begins each table's data.
+  const platform::ByteProgress& tables() const { return m_tables; }
+
+ private:
+  void poll() {
+    try {
+      pg::LibpqConnector connector;
+      std::unique_ptr<pg::Session> session;
+      std::map<std::string, std::uint64_t> running;
+      std::uint64_t finished = 0;
+      std::unique_lock lock(m_mutex);
+      while (!m_stopping) {
+        lock.unlock();
+        if (!session) session = connector.connect(m_dsn);
+        const auto copies = session->query(
+            "SELECT relid::text, bytes_processed FROM pg_stat_progress_copy WHERE datname = current_database()");
+        std::map<std::string, std::uint64_t> now;
+        for (std::size_t i = 0; i < copies.rows.size(); ++i)
+          now[copies.at(i, 0).value_or("")] = std::stoull(copies.at(i, 1).value_or("0"));
+        for (const auto& [relid, bytes] : running)
+          if (!now.count(relid)) finished += bytes;
+        running = std::move(now);
+        std::uint64_t bytes = finished;
+        for (const auto& [relid, done] : running) bytes += done;
+        m_callback(m_tables_done.load(), m_tables_total.load(), bytes, std::max(m_estimated, bytes));
+        lock.lock();
+        m_wake.wait_for(lock, std::chrono::milliseconds(500), [this] { return m_stopping; });
+      }
+    } catch (const std::exception&) {
+      // The target is not there yet, or went: no more progress, the restore says how it ended.
+    }
+  }
+
+  std::string m_dsn;
+  const Callback& m_callback;
+  std::uint64_t m_estimated;
+  std::atomic<std::uint64_t> m_tables_done{0}, m_tables_total{0};
+  platform::ByteProgress m_tables = [this](std::uint64_t done, std::uint64_t total) {
+    m_tables_done = done;
+    m_tables_total = total;
+  };
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+  std::thread m_thread;
+};
+
 Evidence results_json(const std::vector<CheckResult>& results) {
   Evidence out = Evidence::array();
   for (const auto& result : results)
@@ -125,6 +207,8 @@ class Run {
   }
   std::string target_admin_dsn() const { return pg::with_dbname(m_tenant.target_dsn, "postgres"); }
   std::string database_name() const;
+  std::optional<Measurements> take_measurements(platform::ProbeTarget& probe, std::chrono::milliseconds setup);
+  std::string downtime_line() const;
 
   StepOutcome preflight(bool redo);
   StepOutcome take_inventory(bool redo);
@@ -154,6 +238,7 @@ class Run {
   std::optional<platform::Inventory> m_inventory;
   std::string m_dump_sha256;
   std::unique_ptr<const platform::Permit> m_permit;
+  std::optional<Estimate> m_estimate;  // made by step.preflight, journaled with it
   RunReport m_report;
   std::string m_message;  // the paragraph the run ends with, once it stops
   exec::SystemToolRunner m_tools;
@@ -254,6 +339,13 @@ void Run::read_back() {
   if (auto it = m_done.find("step.inventory"); it != m_done.end())
     m_inventory = platform::Inventory::from_json(it->second.at("inventory"));
   if (auto it = m_done.find("step.dump"); it != m_done.end()) m_dump_sha256 = it->second.value("sha256", "");
+  if (auto it = m_done.find("step.preflight"); it != m_done.end() && it->second.contains("measurements")) {
+    try {
+      m_estimate = estimate_upgrade(Measurements::from_json(it->second.at("measurements")));
+    } catch (const std::invalid_argument&) {
+      // An estimate is advice: without it the steps are reported without one.
+    }
+  }
 }
 
 void Run::record(const StepInfo& step, Status status, std::string summary, std::chrono::milliseconds duration,
@@ -264,6 +356,8 @@ void Run::record(const StepInfo& step, Status status, std::string summary, std::
   result.summary = std::move(summary);
   result.duration = duration;
   result.findings = std::move(findings);
+  if (m_estimate)
+    if (const StepEstimate* estimate = m_estimate->find(result.id)) result.estimate = estimate->time;
   m_report.checks.push_back(std::move(result));
 }
 
@@ -371,7 +465,9 @@ void Run::run_step(const StepInfo& step) {
   m_last[id] = "done";
   m_done[id] = outcome.evidence;
   record(step, Status::pass, outcome.summary, since(started));
-  say(id + ": " + outcome.summary + " (" + std::to_string(since(started).count()) + " ms)");
+  const auto& estimate = m_report.checks.back().estimate;
+  say(id + ": " + outcome.summary + " (" + reports::text::human_duration(since(started)) +
+      (estimate ? ", estimated " + reports::text::human_duration(*estimate) : std::string()) + ")");
 }
 
 RunReport Run::run_gate_phase(const std::string& step, const TenantConfig& tenant, Phase phase, PhaseOptions options) {
@@ -404,8 +500,33 @@ StepOutcome gate_outcome(const RunReport& report, const GateVerdict& verdict, co
   return outcome;
 }
 
+std::optional<Measurements> Run::take_measurements(platform::ProbeTarget& probe, std::chrono::milliseconds setup) {
+  try {
+    std::string method = m_tenant.platform.dump_compression;
+    try {
+      method = platform::effective_dump_compression(method, pg::probe_client_version(m_tools, m_tenant.clients.pg_dump).major);
+    } catch (const std::exception&) {
+      // pg_dump's version is preflight's to judge; the estimate takes the configured method.
+    }
+    pg::LibpqConnector connector;
+    auto source = connector.connect(m_tenant.source_dsn);
+    auto target = connector.connect(probe.dsn());
+    Measurements measured = measure(*source, *target, method);
+    measured.target_setup = setup;
+    measured.jobs = m_tenant.platform.jobs;
+    measured.directory_dump = m_tenant.platform.dump_format == "directory";
+    measured.dependents = m_platform->inventory().dependents.size();
+    return measured;
+  } catch (const std::exception& error) {
+    say("no downtime estimate: " + text::printable(error.what()));
+    return std::nullopt;
+  }
+}
+
 StepOutcome Run::preflight(bool) {
+  const auto probe_started = Clock::now();
   auto probe = m_platform->probe_target(m_files);
+  const auto probe_setup = since(probe_started);
   TenantConfig tenant = m_tenant;
   tenant.target_dsn = probe->dsn();
   tenant.dump_path.clear();
@@ -414,9 +535,33 @@ StepOutcome Run::preflight(bool) {
   options.record_baseline = false;
   RunReport report = run_gate_phase("step.preflight", tenant, Phase::pre, options);
   GateVerdict verdict = GateEvaluator::judge(report.checks, {});
-  return gate_outcome(report, verdict, std::to_string(report.checks.size()) + " pre checks passed against a probe of the target",
-                      "See " + shown(m_files.dir / "step.preflight.json") +
-                          " for each check's findings, fix them, and run the upgrade again.");
+  StepOutcome outcome =
+      gate_outcome(report, verdict, std::to_string(report.checks.size()) + " pre checks passed against a probe of the target",
+                   "See " + shown(m_files.dir / "step.preflight.json") +
+                       " for each check's findings, fix them, and run the upgrade again.");
+  if (!outcome.refused) {
+    if (auto measured = take_measurements(*probe, probe_setup)) {
+      m_estimate = estimate_upgrade(*measured);
+      outcome.evidence["measurements"] = measured->to_json();
+      outcome.summary += "; downtime estimate " + reports::text::human_duration(m_estimate->downtime);
+    }
+  }
+  return outcome;
+}
+
+// "downtime 41.2 s (estimated 38.0 s)": from the journal, so a resumed run counts every process's part.
+std::string Run::downtime_line() const {
+  std::optional<std::int64_t> first, last;
+  for (const auto& entry : m_journal->entries()) {
+    const auto at = parse_utc_timestamp(entry.at);
+    if (!at) continue;
+    if (entry.step == kDowntimeFirst && entry.event == "intent" && !first) first = at;
+    if (entry.step == kDowntimeLast && entry.event == "done") last = at;
+  }
+  if (!first || !last) return "";
+  std::string line = "Downtime " + reports::text::human_duration(std::chrono::milliseconds(*last - *first));
+  if (m_estimate) line += " (estimated " + reports::text::human_duration(m_estimate->downtime) + ")";
+  return line + ".";
 }
 
 StepOutcome Run::take_inventory(bool) {
@@ -663,7 +808,10 @@ StepOutcome Run::restore(bool redo) {
     create_extensions(true);
   }
   StepOutcome outcome;
-  outcome.evidence = m_platform->restore(m_files, m_options.restore_progress);
+  RestoreWatch watch(m_tenant.target_dsn, m_options.restore_progress,
+                     m_estimate ? m_estimate->copy_bytes : 0);
+  outcome.evidence = m_platform->restore(m_files, watch.tables());
+  watch.stop();
   const int code = outcome.evidence.value("exit_code", 0);
   outcome.summary = code == 0 ? "pg_restore finished without errors"
                               : "pg_restore reported " + std::to_string(outcome.evidence.value("error_count", 0)) +
@@ -743,6 +891,7 @@ UpgradeOutcome Run::execute() {
     result.message = "the upgrade of '" + m_tenant.name + "' finished: every gate passed. The old data is kept at " +
                      m_platform->kept_volume(*m_inventory) + " until `pgverify upgrade --tenant " + m_tenant.name + " --purge`; journal " +
                      shown(m_journal->path()) + ".";
+    if (const std::string downtime = downtime_line(); !downtime.empty()) result.message += " " + downtime;
   } catch (const StopRun& stop) {
     result.exit_code = stop.code;
     result.message = m_message;
@@ -759,16 +908,6 @@ UpgradeOutcome Run::dry_run() {
   set_files();
   UpgradeOutcome result;
   result.run_dir = m_files.dir;
-  const auto commands = m_platform->commands(m_files);
-  int number = 0;
-  for (const auto& step : standard_steps()) {
-    std::string line = std::to_string(++number) + ". " + std::string(step.id) + (step.destructive ? "  [DESTRUCTIVE]" : "");
-    result.plan.push_back(line);
-    result.plan.push_back("     " + std::string(step.operation));
-    if (!step.gate.empty()) result.plan.push_back("     gate: " + std::string(step.gate));
-    for (const auto& command : commands)
-      if (command.step == step.id) result.plan.push_back("     $ " + command.command);
-  }
   m_report.tool_version = PGVERIFY_VERSION;
   m_report.phase = Phase::upgrade;
   m_report.tenant = m_tenant.name;
@@ -793,6 +932,30 @@ UpgradeOutcome Run::dry_run() {
   }
   for (const auto& other : standard_steps())
     if (other.id != step.id) record(other, Status::skip, "dry run: not run", std::chrono::milliseconds(0));
+  // The plan, with the estimate preflight measured for it.
+  const auto commands = m_platform->commands(m_files);
+  int number = 0;
+  for (const auto& planned : standard_steps()) {
+    std::string line =
+        std::to_string(++number) + ". " + std::string(planned.id) + (planned.destructive ? "  [DESTRUCTIVE]" : "");
+    result.plan.push_back(line);
+    result.plan.push_back("     " + std::string(planned.operation));
+    if (!planned.gate.empty()) result.plan.push_back("     gate: " + std::string(planned.gate));
+    for (const auto& command : commands)
+      if (command.step == planned.id) result.plan.push_back("     $ " + command.command);
+    if (m_estimate)
+      if (const StepEstimate* estimate = m_estimate->find(std::string(planned.id)))
+        result.plan.push_back("     estimate: " + reports::text::human_duration(estimate->time) + " (" + estimate->basis + ")");
+  }
+  result.plan.push_back("");
+  if (m_estimate) {
+    result.plan.push_back("Downtime estimate: " + reports::text::human_duration(m_estimate->downtime) + ", from " +
+                          kDowntimeFirst + " to " + kDowntimeLast +
+                          ", from what this dry run measured (the runbook plans 30-60 minutes).");
+    if (!m_estimate->caveat.empty()) result.plan.push_back("Not in it: " + m_estimate->caveat + ".");
+  } else {
+    result.plan.push_back("Downtime estimate: none (step.preflight did not pass or could not measure).");
+  }
   m_report.finished = utc_timestamp();
   result.report = std::move(m_report);
   return result;

@@ -51,7 +51,12 @@ struct UpgradeOptions {
   std::function<void(const std::string& line)> say;
   PhaseProgress phase_progress;
   platform::ByteProgress dump_progress;     // bytes of the dump written so far
-  platform::ByteProgress restore_progress;  // tables restored so far, of how many
+  // step.restore: tables begun and in all (pg_restore -v), COPY bytes the
+  // target has loaded (pg_stat_progress_copy) and about how many in all (the
+  // estimate's; 0 when there is none). Called from a thread of its own.
+  std::function<void(std::uint64_t tables_done, std::uint64_t tables_total, std::uint64_t bytes,
+                     std::uint64_t bytes_estimated)>
+      restore_progress;
   // How long step.scale-down waits for the application's sessions to end.
   std::chrono::milliseconds session_drain_timeout = std::chrono::seconds(60);
 };

@@ -185,10 +185,26 @@ TEST_CASE("a local tenant upgrades in place to PostgreSQL 18, every gate passing
   LocalTenant tenant(source_major, 18);
   REQUIRE(tenant.health().starts_with("200 "));
   const fs::path junit = tenant.dir() / "upgrade.junit.xml";
-  auto result = tenant.upgrade({"--gated", "--yes", "--report", "console", "--report", "junit:" + junit.string()});
+  const fs::path json_report = tenant.dir() / "upgrade.json";
+  auto result = tenant.upgrade({"--gated", "--yes", "--report", "console", "--report", "junit:" + junit.string(),
+                                "--report", "json:" + json_report.string()});
   INFO(describe(result));
   REQUIRE(result.exit_code == 0);
   expect_upgraded(tenant);
+  // Each downtime step's estimate beside its time; the downtime measured from the journal beside its estimate.
+  const auto report = json::parse(read_file(json_report));
+  std::size_t estimated = 0;
+  for (const auto& step : report.at("checks")) {
+    if (step.contains("estimate_ms")) {
+      ++estimated;
+      CHECK(step.at("estimate_ms").get<std::int64_t>() >= 0);
+    }
+    if (step.at("id") == "step.preflight") CHECK_THAT(step.at("summary").get<std::string>(), Catch::Contains("downtime estimate"));
+  }
+  CHECK(estimated == 12);  // step.scale-down to step.health
+  CHECK(result.err.find("Downtime ") != std::string::npos);
+  CHECK(result.err.find("(estimated ") != std::string::npos);
+  CHECK(result.out.find(", estimated ") != std::string::npos);
   // Every step is a result, in the reports too.
   const std::string xml = read_file(junit);
   for (const auto& step : upgrade::standard_steps()) CHECK(xml.find(std::string(step.id)) != std::string::npos);
@@ -240,6 +256,13 @@ TEST_CASE("upgrade --dry-run shows the plan with its commands and changes nothin
   CHECK(result.out.find("/pg_dump -Fc") != std::string::npos);
   CHECK(result.out.find("initdb -D") != std::string::npos);
   CHECK(result.out.find("pgverify-trash-") != std::string::npos);
+  // The downtime estimate, from what the dry run measured: each downtime step with its basis, and the sum.
+  CHECK(result.out.find("estimate: ") != std::string::npos);
+  CHECK(result.out.find("written at ") != std::string::npos);  // step.restore's basis: the probe's write speed
+  CHECK(result.out.find(" of COPY text at ") != std::string::npos);
+  CHECK(result.out.find("Downtime estimate: ") != std::string::npos);
+  CHECK(result.out.find("Downtime estimate: none") == std::string::npos);
+  CHECK(result.out.find("the runbook plans 30-60 minutes") != std::string::npos);
   CHECK(!fs::exists(tenant.out() / "upgrade-journal.jsonl"));
   tenant.expect_source_untouched();
   CHECK(tenant.health().starts_with("200 "));
@@ -431,5 +454,38 @@ TEST_CASE("upgrade --resume after a SIGKILL around the delete finishes with noth
     INFO(describe(resumed));
     REQUIRE(resumed.exit_code == 0);
     expect_resumed_to_the_end(tenant);
+  }
+}
+
+// What changes while pgverify is down between the dump gate and the delete
+// is caught by the gate evaluated again on --resume: a dump cut to half its
+// size, a row written to the source after its dump.
+TEST_CASE("upgrade --resume evaluates the dump gate again: a dump or source changed while it was down is refused",
+          "[server][upgrade][kill]") {
+  const std::string change = GENERATE(as<std::string>{}, "dump truncated", "row written");
+  DYNAMIC_SECTION(change) {
+    LocalTenant tenant(16, 18, 100);
+    auto killed = tenant.upgrade({"--gated", "--yes"}, "step.verify-dump:done");
+    INFO(describe(killed));
+    REQUIRE(killed.end == exec::ProcessEnd::killed);
+    const std::string run_id = tenant.journal().front().evidence.at("run_id").get<std::string>();
+    const fs::path dump = tenant.out() / ("upgrade-" + run_id) / "qrydb.dump";
+    REQUIRE(fs::exists(dump));
+    if (change == "dump truncated") {
+      fs::resize_file(dump, fs::file_size(dump) / 2);
+    } else {
+      tenant.query("INSERT INTO messages (conversation_id, role, body) VALUES (1, 'user', 'written while pgverify was down')");
+    }
+    auto resumed = tenant.upgrade({"--gated", "--yes", "--resume"});
+    INFO(describe(resumed));
+    CHECK(resumed.exit_code == 4);
+    CHECK(resumed.err.find("step.verify-dump") != std::string::npos);
+    CHECK(resumed.err.find("Nothing was destroyed") != std::string::npos);
+    CHECK(tenant.trash().empty());
+    const int rows = tenant.rows() + (change == "row written" ? 1 : 0);
+    CHECK(tenant.query("SELECT count(*) FROM messages") == std::to_string(rows));
+    CHECK(tenant.query("SELECT current_setting('server_version_num')::int / 10000") == "16");
+    CHECK(tenant.health().starts_with("200 "));
+    for (const auto& entry : tenant.journal()) CHECK_FALSE((entry.step == "step.delete-volume" && entry.event == "done"));
   }
 }
