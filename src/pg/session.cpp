@@ -2,6 +2,7 @@
 
 #include "pg/dsn_mask.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -93,11 +94,7 @@ class LibpqSession final : public Session {
   }
 
   std::uint64_t copy_out(std::string_view sql, CopySink& sink) override {
-    std::string statement(sql);
-    ResultPtr start(PQexec(m_conn.get(), statement.c_str()));
-    if (!start || PQresultStatus(start.get()) != PGRES_COPY_OUT)
-      throw PgError(m_description + ": " +
-                    one_line(start ? PQresultErrorMessage(start.get()) : PQerrorMessage(m_conn.get())));
+    start_copy(sql, PGRES_COPY_OUT);
     std::uint64_t bytes = 0;
     for (;;) {
       char* buffer = nullptr;
@@ -112,25 +109,54 @@ class LibpqSession final : public Session {
       if (size == -1) break;
       throw PgError(m_description + ": COPY failed: " + one_line(PQerrorMessage(m_conn.get())));
     }
-    // The COPY's own outcome, and any error the server reported at its end.
-    for (;;) {
-      ResultPtr result(PQgetResult(m_conn.get()));
-      if (!result) break;
-      if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
-        throw PgError(m_description + ": " + one_line(PQresultErrorMessage(result.get())));
-    }
+    finish_copy();
     return bytes;
+  }
+
+  void copy_in(std::string_view sql, std::string_view data) override {
+    start_copy(sql, PGRES_COPY_IN);
+    constexpr std::size_t kChunk = 1u << 20;
+    bool sent = true;
+    for (std::size_t at = 0; sent && at < data.size(); at += kChunk) {
+      const std::size_t size = std::min(kChunk, data.size() - at);
+      sent = PQputCopyData(m_conn.get(), data.data() + at, static_cast<int>(size)) == 1;
+    }
+    if (!sent || PQputCopyEnd(m_conn.get(), nullptr) != 1)
+      throw PgError(m_description + ": COPY failed: " + one_line(PQerrorMessage(m_conn.get())));
+    finish_copy();
   }
 
   int server_version_num() const override { return PQserverVersion(m_conn.get()); }
   std::string describe() const override { return m_description; }
 
  private:
+  void start_copy(std::string_view sql, ExecStatusType expected) {
+    std::string statement(sql);
+    ResultPtr start(PQexec(m_conn.get(), statement.c_str()));
+    if (!start || PQresultStatus(start.get()) != expected)
+      throw PgError(m_description + ": " +
+                    one_line(start ? PQresultErrorMessage(start.get()) : PQerrorMessage(m_conn.get())));
+  }
+
+  // The COPY's own outcome, and any error the server reported at its end.
+  void finish_copy() {
+    for (;;) {
+      ResultPtr result(PQgetResult(m_conn.get()));
+      if (!result) break;
+      if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+        throw PgError(m_description + ": " + one_line(PQresultErrorMessage(result.get())));
+    }
+  }
+
   ConnPtr m_conn;
   std::string m_description;
 };
 
 }  // namespace
+
+void Session::copy_in(std::string_view, std::string_view) {
+  throw PgError(describe() + ": this session cannot COPY FROM STDIN");
+}
 
 const Cell& QueryResult::at(std::size_t row, std::size_t column) const {
   if (row >= rows.size() || column >= rows[row].size())

@@ -57,6 +57,9 @@ class Session {
   // Streams a COPY ... TO STDOUT into sink without holding more than one row;
   // returns the bytes received.
   virtual std::uint64_t copy_out(std::string_view sql, CopySink& sink) = 0;
+  // Runs a COPY ... FROM STDIN with `data` (whole rows in the COPY's format)
+  // as its input. PgError when the server refuses a row or the session cannot COPY in.
+  virtual void copy_in(std::string_view sql, std::string_view data);
   // Runs one statement; text parameters $1… are passed out of line, never spliced in.
   virtual QueryResult query(std::string_view sql, const std::vector<std::string>& params = {}) = 0;
   // e.g. 170012 for 17.12

@@ -27,13 +27,18 @@ struct Measurements {
   std::uint64_t table_bytes = 0;         // heap and TOAST of every user table
   std::uint64_t index_bytes = 0;         // their indexes, rebuilt by the restore
   std::uint64_t large_object_bytes = 0;  // pg_largeobject
+  std::uint64_t largest_table_bytes = 0;  // the largest table: one pg_restore job loads it alone
   std::uint64_t tables = 0;
   std::uint64_t indexes = 0;
   std::uint64_t vector_indexes = 0;      // hnsw and ivfflat: their build time is not modelled
   double copy_bytes_per_table_byte = 1;  // COPY text per on-disk byte, from the sample
   double copy_bytes_per_s = 0;           // the source's COPY ... TO STDOUT
   dump::CodecSpeed codec;                // the dump's compression on the sample
-  double load_bytes_per_s = 0;           // the target writing a table (probe)
+  double hash_table_bytes_per_s = 0;     // table bytes the baseline's hash reads a second, one connection
+  bool text_hash = false;                // the baseline is hashed in text mode (then it is the dump comparison's)
+  int hash_jobs = 1;                     // connections the gates hash with
+  double restore_copy_bytes_per_s = 0;   // COPY text the probe loads a second into the largest table's columns
+  double load_bytes_per_s = 0;           // the target writing a table (probe; the restore's rate when the above is 0)
   double index_bytes_per_s = 0;          // the target building a btree (probe)
   std::chrono::milliseconds target_setup{0};  // the probe's initdb and start
   int jobs = 1;                          // pg_restore -j (and pg_dump -j for directory dumps)
@@ -65,11 +70,17 @@ inline constexpr const char* kDowntimeLast = "step.health";
 
 Estimate estimate_upgrade(const Measurements& measured);
 
+struct MeasureRequest {
+  std::string compression = "lz4";  // the dump's codec, as pg_dump will use it
+  bool text_hash = false;           // the baseline's hash mode is text
+  std::uint64_t sample_bytes = 32u << 20;
+};
+
 // Measures the source (sizes, a COPY sample of its largest table of up to
-// `sample_bytes`, the compression `method` on that sample) and the probe of
-// the target (a scratch table written and indexed, then dropped). PgError
-// when a server does not answer.
-Measurements measure(pg::Session& source, pg::Session& probe, const std::string& method,
-                     std::uint64_t sample_bytes = 32u << 20);
+// `sample_bytes` in text and in the hash's mode, the compression on that
+// sample) and the probe of the target (the sample loaded into a table of the
+// same columns inside a transaction rolled back; a scratch table written and
+// indexed, then dropped). PgError when a server does not answer.
+Measurements measure(pg::Session& source, pg::Session& probe, const MeasureRequest& request);
 
 }  // namespace pgverify::upgrade

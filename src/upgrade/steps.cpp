@@ -10,8 +10,8 @@ const std::vector<StepInfo>& standard_steps() {
        .gate = "every pre check but the dump's passes, against a probe of the target (a throwaway server of the "
                "target major with the source's roles)",
        .operation = "runs pre without dump.readable and dump.matches-source, then measures what the downtime "
-                    "estimate needs (the source's sizes and COPY speed, the compression on a sample, the probe's write "
-                    "and index speed); changes nothing",
+                    "estimate needs (the source's sizes, COPY and hashing speed, the compression on a sample, the probe "
+                    "loading that sample in a transaction rolled back, its index speed); changes nothing",
        .rationale = "wrong client majors, an asyncpg too old for PostgreSQL 18, an extension the target lacks, "
                     "roles the target would miss: found before anything is stopped",
        .resume = "runs again"},

@@ -216,11 +216,18 @@ TEST_CASE("a local tenant upgrades in place to PostgreSQL 18, every gate passing
   REQUIRE(entries.size() > 2);
   CHECK(entries.back().event == "finished");
   CHECK(entries.back().evidence.at("outcome") == "upgraded");
-  for (const auto& entry : entries)
+  for (const auto& entry : entries) {
     if (entry.step == "step.restore" && entry.event == "done") {
       CHECK(entry.evidence.at("tables") == 4);  // conversations, messages, integrations, attachments
       CHECK(entry.evidence.at("error_count") == 0);
     }
+    // The configuration sets no [hash] jobs: the gates hash with the restore's 2 jobs,
+    // and the estimate knows it; the probe loaded the sample into the real columns.
+    if (entry.step == "step.preflight" && entry.event == "done") {
+      CHECK(entry.evidence.at("measurements").at("hash_jobs") == 2);
+      CHECK(entry.evidence.at("measurements").at("restore_copy_bytes_per_s").get<double>() > 0);
+    }
+  }
   auto status = tenant.upgrade({"--status"});
   CHECK(status.exit_code == 0);
   CHECK(status.out.find("finished") != std::string::npos);
@@ -258,7 +265,9 @@ TEST_CASE("upgrade --dry-run shows the plan with its commands and changes nothin
   CHECK(result.out.find("pgverify-trash-") != std::string::npos);
   // The downtime estimate, from what the dry run measured: each downtime step with its basis, and the sum.
   CHECK(result.out.find("estimate: ") != std::string::npos);
-  CHECK(result.out.find("written at ") != std::string::npos);  // step.restore's basis: the probe's write speed
+  // step.restore's basis: the probe loaded the sample into the largest table's columns (vector among them).
+  CHECK(result.out.find("of COPY text loaded at ") != std::string::npos);
+  CHECK(result.out.find("(the probe's, in the largest table's columns)") != std::string::npos);
   CHECK(result.out.find(" of COPY text at ") != std::string::npos);
   CHECK(result.out.find("Downtime estimate: ") != std::string::npos);
   CHECK(result.out.find("Downtime estimate: none") == std::string::npos);

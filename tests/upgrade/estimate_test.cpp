@@ -52,16 +52,35 @@ TEST_CASE("the estimate covers every downtime step in plan order and adds them u
 
 TEST_CASE("the estimate's arithmetic: COPY text read and compressed, loaded and indexed, hashed", "[upgrade][estimate]") {
   const Estimate estimate = estimate_upgrade(sample_measurements());
-  // 200 MB at 100 MB/s read, at 200 MB/s compressed.
-  CHECK(estimate.find("step.dump")->time == milliseconds(3000));
-  // 200 MB decompressed at 400 MB/s, parsed at 1.5 GB/s, the source hashed at 100 MB/s.
-  CHECK(estimate.find("step.verify-dump")->time == milliseconds(500 + 134 + 2000));
+  // 200 MB read at 100 MB/s while pg_dump compresses it at 200 MB/s: the slower one's pace.
+  CHECK(estimate.find("step.dump")->time == milliseconds(2000));
+  // 200 MB decompressed at 400 MB/s, parsed at 1.5 GB/s, the source hashed as
+  // text at 100 MB/s, then for the baseline (binary, unmeasured: at the COPY
+  // speed, 50 MB of table a second), and the catalog captured.
+  CHECK(estimate.find("step.verify-dump")->time == milliseconds(500 + 134 + 2000 + 2000 + 500));
   // 100 MB written at 50 MB/s, 20 MB of index at 10 MB/s.
   CHECK(estimate.find("step.restore")->time == milliseconds(2000 + 2000));
   CHECK(estimate.find("step.deploy-target")->time + estimate.find("step.start-target")->time == milliseconds(3000));
-  CHECK(estimate.find("step.scale-down")->time == milliseconds(2000));
-  CHECK(estimate.find("step.post")->time == milliseconds(2000 + 1500));
+  CHECK(estimate.find("step.scale-down")->time == milliseconds(500));
+  CHECK(estimate.find("step.post")->time == milliseconds(2000 + 500));
   CHECK(estimate.find("step.preflight") == nullptr);
+}
+
+TEST_CASE("the estimate uses what the probe and the hash measured where they did", "[upgrade][estimate]") {
+  Measurements m = sample_measurements();
+  // The probe loaded COPY text at 100 MB/s: 200 MB of it.
+  m.restore_copy_bytes_per_s = 100e6;
+  CHECK(estimate_upgrade(m).find("step.restore")->time == milliseconds(2000 + 2000));
+  m.restore_copy_bytes_per_s = 0;
+  // The baseline's binary hash read 200 MB of table a second: half a second for post.
+  m.hash_table_bytes_per_s = 200e6;
+  CHECK(estimate_upgrade(m).find("step.post")->time == milliseconds(500 + 500));
+  CHECK(estimate_upgrade(m).find("step.verify-dump")->time == milliseconds(500 + 134 + 2000 + 500 + 500));
+  // Two hashing connections halve the hashing; a text baseline is the dump comparison's own.
+  m.hash_jobs = 2;
+  CHECK(estimate_upgrade(m).find("step.verify-dump")->time == milliseconds(500 + 134 + 1000 + 250 + 500));
+  m.text_hash = true;
+  CHECK(estimate_upgrade(m).find("step.verify-dump")->time == milliseconds(500 + 134 + 1000 + 500));
 }
 
 TEST_CASE("the estimate follows what a user configures: jobs, compression, a directory dump", "[upgrade][estimate]") {
@@ -70,19 +89,24 @@ TEST_CASE("the estimate follows what a user configures: jobs, compression, a dir
   two_jobs.jobs = 2;
   CHECK(estimate_upgrade(two_jobs).find("step.restore")->time == milliseconds(2000));
   // A custom dump is one pg_dump process whatever the jobs; a directory one shares the tables.
-  CHECK(estimate_upgrade(two_jobs).find("step.dump")->time == milliseconds(3000));
+  CHECK(estimate_upgrade(two_jobs).find("step.dump")->time == milliseconds(2000));
   two_jobs.directory_dump = true;
-  CHECK(estimate_upgrade(two_jobs).find("step.dump")->time == milliseconds(1500));
+  CHECK(estimate_upgrade(two_jobs).find("step.dump")->time == milliseconds(1000));
+  two_jobs.directory_dump = false;
+  // The largest table is one job's: 80 MB of the 100 MB leave the second job idle.
+  Measurements skewed = two_jobs;
+  skewed.largest_table_bytes = 80'000'000;
+  CHECK(estimate_upgrade(skewed).find("step.restore")->time == milliseconds(1600 + 1000));
   // Jobs beyond the table count do nothing: pg_restore never splits a table.
   Measurements one_table = one_job;
   one_table.tables = 1;
   one_table.indexes = 1;
   one_table.jobs = 8;
   CHECK(estimate_upgrade(one_table).find("step.restore")->time == milliseconds(4000));
-  // gzip at 20 MB/s: the dump is ten seconds longer.
+  // gzip at 20 MB/s: pg_dump is the slower one, ten seconds.
   Measurements gzip = one_job;
   gzip.codec = {"gzip", 20e6, 200e6, 0.35};
-  CHECK(estimate_upgrade(gzip).find("step.dump")->time == milliseconds(2000 + 10000));
+  CHECK(estimate_upgrade(gzip).find("step.dump")->time == milliseconds(10000));
   CHECK(estimate_upgrade(gzip).downtime > estimate_upgrade(one_job).downtime);
   Measurements none = one_job;
   none.codec = {"none", 0, 0, 1};
