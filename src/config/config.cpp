@@ -274,7 +274,10 @@ class Reader {
       read_string(*hash, "mode", p, tenant.hash.mode);
       if (tenant.hash.mode != "binary" && tenant.hash.mode != "text")
         fail(hash->get("mode")->source(), p + "mode", "'" + tenant.hash.mode + "' is not one of binary, text");
-      if (auto jobs = read_int(*hash, "jobs", p, 1, 64)) tenant.hash.jobs = static_cast<int>(*jobs);
+      if (auto jobs = read_int(*hash, "jobs", p, 1, 64)) {
+        tenant.hash.jobs = static_cast<int>(*jobs);
+        tenant.hash.jobs_configured = true;
+      }
       read_string_list(*hash, "include", p, tenant.hash.include);
       read_string_list(*hash, "exclude", p, tenant.hash.exclude);
     }

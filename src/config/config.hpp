@@ -49,6 +49,7 @@ struct FernetConfig {
 struct HashConfig {
   std::string mode = "binary";        // binary | text
   int jobs = 1;                       // parallel connections sharing one snapshot
+  bool jobs_configured = false;       // jobs was given (the upgrade's gates otherwise take the platform's)
   std::vector<std::string> include;   // schema.table globs; empty: every table
   std::vector<std::string> exclude;
 };

@@ -174,11 +174,18 @@ Evidence results_json(const std::vector<CheckResult>& results) {
   return out;
 }
 
+// The tenant as the gates read it: during the downtime nothing but the
+// upgrade uses the machine, so the hashing takes as many workers as the
+// restore does unless [tenants.X.hash] jobs says otherwise.
+TenantConfig as_gates_read(TenantConfig tenant) {
+  if (!tenant.hash.jobs_configured) tenant.hash.jobs = std::max(tenant.hash.jobs, tenant.platform.jobs);
+  return tenant;
+}
 
 class Run {
  public:
   Run(const TenantConfig& tenant, const PlatformFactory& platforms, const UpgradeOptions& options)
-      : m_tenant(tenant), m_platforms(platforms), m_options(options) {}
+      : m_tenant(as_gates_read(tenant)), m_platforms(platforms), m_options(options) {}
 
   UpgradeOutcome execute();
   UpgradeOutcome dry_run();
@@ -225,7 +232,7 @@ class Run {
   StepOutcome scale_up(bool redo);
   StepOutcome health(bool redo);
 
-  const TenantConfig& m_tenant;
+  const TenantConfig m_tenant;  // as the gates read it (as_gates_read)
   const PlatformFactory& m_platforms;
   const UpgradeOptions& m_options;
   std::unique_ptr<platform::Platform> m_platform;
@@ -511,8 +518,10 @@ std::optional<Measurements> Run::take_measurements(platform::ProbeTarget& probe,
     pg::LibpqConnector connector;
     auto source = connector.connect(m_tenant.source_dsn);
     auto target = connector.connect(probe.dsn());
-    Measurements measured = measure(*source, *target, method);
+    Measurements measured =
+        measure(*source, *target, {.compression = method, .text_hash = m_tenant.hash.mode == "text"});
     measured.target_setup = setup;
+    measured.hash_jobs = m_tenant.hash.jobs;
     measured.jobs = m_tenant.platform.jobs;
     measured.directory_dump = m_tenant.platform.dump_format == "directory";
     measured.dependents = m_platform->inventory().dependents.size();

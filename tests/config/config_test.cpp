@@ -84,6 +84,7 @@ exclude = ["public.audit_*", "public.tmp?"]
   CHECK(demo.fernet.ttl_seconds == 86400);
   CHECK(demo.hash.mode == "text");
   CHECK(demo.hash.jobs == 4);
+  CHECK(demo.hash.jobs_configured);
   CHECK(demo.hash.include == std::vector<std::string>{"public.*"});
   CHECK(demo.hash.exclude == std::vector<std::string>{"public.audit_*", "public.tmp?"});
 }
@@ -399,6 +400,7 @@ TEST_CASE("a local platform's defaults apply to keys left out", "[config][platfo
   CHECK(platform.dump_format == "custom");
   CHECK(platform.dump_compression == "lz4");
   CHECK(platform.jobs == 2);
+  CHECK_FALSE(config.tenants.at("t").hash.jobs_configured);  // the upgrade's gates then take platform.jobs
   const LocalPlatformConfig& local = platform.local;
   CHECK(local.port == 5432);
   CHECK(local.server_wrapper.empty());
