@@ -101,10 +101,7 @@ int run_phase_command(const GlobalOptions& global, const PhaseArgs& args, Phase 
   std::vector<KeptFile> kept{{options.baseline, phase == Phase::pre ? "where pre writes the baseline" : "the baseline"},
                              {config.path, "the configuration file"}};
   if (args.dump) kept.push_back({*args.dump, "the dump"});
-  if (!tenant.dump_path.empty()) kept.push_back({tenant.dump_path, "the tenant's dump"});
-  if (!tenant.app.python_requirements.empty())
-    kept.push_back({tenant.app.python_requirements, "the tenant's python_requirements"});
-  if (!tenant.fernet.secret_file.empty()) kept.push_back({tenant.fernet.secret_file, "the tenant's secret_file"});
+  for (auto& input : tenant_inputs(tenant)) kept.push_back(std::move(input));
   refuse_overwrites(targets, kept);
   // pre writes its baseline at the end: a directory it cannot write is the
   // user's mistake, said before any check runs rather than after all of them.

@@ -82,6 +82,15 @@ std::vector<reports::ReportTarget> parse_reports(const std::vector<std::string>&
   return targets;
 }
 
+std::vector<KeptFile> tenant_inputs(const TenantConfig& tenant) {
+  std::vector<KeptFile> kept;
+  if (!tenant.dump_path.empty()) kept.push_back({tenant.dump_path, "the tenant's dump"});
+  if (!tenant.app.python_requirements.empty())
+    kept.push_back({tenant.app.python_requirements, "the tenant's python_requirements"});
+  if (!tenant.fernet.secret_file.empty()) kept.push_back({tenant.fernet.secret_file, "the tenant's secret_file"});
+  return kept;
+}
+
 // Refuses, before any check runs, a report path named twice or naming a file
 // the user needs: the baseline, the configuration, the dump, an input.
 void refuse_overwrites(const std::vector<reports::ReportTarget>& targets, const std::vector<KeptFile>& kept) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "core/result.hpp"
 #include "reports/reporter.hpp"
 
@@ -17,6 +18,9 @@ struct KeptFile {
   std::filesystem::path path;
   std::string what;
 };
+
+// What a tenant's configuration names as inputs (its dump, python_requirements, secret_file).
+std::vector<KeptFile> tenant_inputs(const TenantConfig& tenant);
 
 // The reports to write; UsageError when a spec is wrong.
 std::vector<reports::ReportTarget> parse_reports(const std::vector<std::string>& specs);

@@ -74,8 +74,10 @@ int run_upgrade_command(const Config& config, const TenantConfig& tenant, const 
     throw UsageError("upgrade: --gated is required (there is no ungated upgrade: the flag states what you ask for)");
   if (args.dry_run && args.resume) throw UsageError("upgrade: --dry-run and --resume cannot be combined");
   auto targets = parse_reports(args.reports);
-  refuse_overwrites(targets, {{config.path, "the configuration file"},
-                              {upgrade::journal_path(out_dir), "the upgrade's journal"}});
+  std::vector<KeptFile> kept{{config.path, "the configuration file"},
+                             {upgrade::journal_path(out_dir), "the upgrade's journal"}};
+  for (auto& input : tenant_inputs(tenant)) kept.push_back(std::move(input));
+  refuse_overwrites(targets, kept);
 
   upgrade::UpgradeOptions options;
   options.out_dir = out_dir;
@@ -120,9 +122,11 @@ int run_upgrade_command(const Config& config, const TenantConfig& tenant, const 
   if (!outcome.plan.empty()) std::cout << '\n';
   write_reports(outcome.report, targets);
   if (!outcome.message.empty()) std::cerr << "pgverify: " << text::printable(outcome.message) << '\n';
-  if (!outcome.run_dir.empty())
+  if (!outcome.journal.empty())
     std::cerr << "pgverify: journal " << outcome.journal.string() << "; gate reports in " << outcome.run_dir.string()
               << '\n';
+  else if (!outcome.run_dir.empty())
+    std::cerr << "pgverify: gate reports in " << outcome.run_dir.string() << '\n';
   return to_int(outcome.exit_code);
 }
 

@@ -16,6 +16,7 @@
 #include "dump/sha256.hpp"
 #include "pg/client_version.hpp"
 #include "pg/dsn_edit.hpp"
+#include "pg/session.hpp"
 #include "platform/programs.hpp"
 #include "text/quote.hpp"
 #include "text/shell.hpp"
@@ -136,6 +137,17 @@ class LocalProbeTarget final : public ProbeTarget {
 };
 
 }  // namespace
+
+std::optional<std::string> out_dir_problem(const TenantConfig& tenant, const fs::path& out_dir) {
+  if (tenant.platform.kind != "local" || tenant.platform.local.data_dir.empty()) return std::nullopt;
+  std::error_code ec;
+  const std::string out = fs::weakly_canonical(fs::absolute(out_dir, ec), ec).string();
+  const std::string data = fs::weakly_canonical(tenant.platform.local.data_dir, ec).string();
+  if (out == data || out.starts_with(data + "/") || out.starts_with(data + ".pgverify-"))
+    return "--out " + shown(out_dir) + " is inside the data directory " + shown(tenant.platform.local.data_dir) +
+           ", which the upgrade moves aside: the journal and the dump would go with it; choose a directory elsewhere";
+  return std::nullopt;
+}
 
 std::string data_directory_identity(const fs::path& data_dir) {
   struct stat st {};
@@ -319,7 +331,38 @@ std::vector<PlannedCommand> LocalPlatform::commands(const RunFiles& files) const
 
 std::string LocalPlatform::volume_id() { return data_directory_identity(m_local.data_dir); }
 
+void LocalPlatform::confirm_source_runs_here() {
+  const std::string id = volume_id();
+  const std::string data_sysid = id.substr(id.rfind(':') + 1);
+  std::string sysid, port;
+  try {
+    pg::LibpqConnector connector;
+    auto session = connector.connect(m_tenant.source_dsn);
+    const auto row = session->query(
+        "SELECT system_identifier::text, pg_catalog.current_setting('port') FROM pg_catalog.pg_control_system()");
+    sysid = row.at(0, 0).value_or("");
+    port = row.at(0, 1).value_or("");
+  } catch (const pg::PgError& error) {
+    throw PlatformError("cannot tell which data directory the source runs on: " + text::printable(error.what()));
+  }
+  if (sysid != data_sysid)
+    throw PlatformError("the server source_dsn reaches is not the one of data_dir " + shown(m_local.data_dir) +
+                        ": its system identifier is " + sysid + ", data_dir's pg_control says " + data_sysid +
+                        " (is data_dir another cluster's?)");
+  // A copy of the cluster has its system identifier too: the running one writes its port in postmaster.pid.
+  std::ifstream pid_file(fs::path(m_local.data_dir) / "postmaster.pid");
+  std::string line, pid_port;
+  for (int n = 1; n <= 4 && std::getline(pid_file, line); ++n)
+    if (n == 4) pid_port = line;
+  if (pid_port != port || port != std::to_string(m_local.port))
+    throw PlatformError("the server source_dsn reaches (port " + port + ") does not run on data_dir " +
+                        shown(m_local.data_dir) + " (its postmaster.pid " +
+                        (pid_port.empty() ? std::string("is missing") : "names port " + pid_port) +
+                        "; the platform's port is " + std::to_string(m_local.port) + ")");
+}
+
 Inventory LocalPlatform::inventory() {
+  confirm_source_runs_here();
   Inventory inventory;
   inventory.volume_id = volume_id();
   for (const auto& service : m_local.services) inventory.dependents.push_back({service.name, service.replicas});
@@ -402,17 +445,23 @@ DumpResult LocalPlatform::dump(const RunFiles& files, const ByteProgress& progre
   request.argv = dump_argv(partial, &note);
   request.timeout = kDataTimeout;
   const std::vector<std::string> dsns{m_tenant.source_dsn};
-  if (m_tenant.platform.dump_format == "directory") {
-    run_checked(m_runner, request, "pg_dump", dsns);
-    const auto identity = dump::identify_dump(partial, progress);
-    result.sha256 = identity.sha256;
-    result.size = identity.size;
-  } else {
-    DumpSink sink(partial, progress);
-    request.out = exec::Output::streamed(sink);
-    run_checked(m_runner, request, "pg_dump", dsns);
-    result.sha256 = sink.finish();
-    result.size = sink.size();
+  try {
+    if (m_tenant.platform.dump_format == "directory") {
+      run_checked(m_runner, request, "pg_dump", dsns);
+      const auto identity = dump::identify_dump(partial, progress);
+      result.sha256 = identity.sha256;
+      result.size = identity.size;
+    } else {
+      DumpSink sink(partial, progress);
+      request.out = exec::Output::streamed(sink);
+      run_checked(m_runner, request, "pg_dump", dsns);
+      result.sha256 = sink.finish();
+      result.size = sink.size();
+    }
+  } catch (...) {
+    // A dump that failed is no copy of anything: it goes, and with it the disk it filled.
+    fs::remove_all(partial, ec);
+    throw;
   }
   if (fs::exists(files.dump, ec)) fs::remove_all(files.dump, ec);
   move_durably(partial, files.dump);
@@ -427,7 +476,8 @@ DumpResult LocalPlatform::dump(const RunFiles& files, const ByteProgress& progre
   return result;
 }
 
-Evidence LocalPlatform::delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory) {
+Evidence LocalPlatform::delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory,
+                                      const std::function<void()>& last_check) {
   const std::string observed_dump = dump::identify_dump(files.dump).sha256;
   const std::string observed_volume = volume_id();
   permit.require("step.delete-volume", m_tenant.name, m_run_id, observed_dump, observed_volume);
@@ -435,6 +485,8 @@ Evidence LocalPlatform::delete_volume(const Permit& permit, const RunFiles& file
     throw PermitMismatch("the data directory is not the one step.inventory recorded");
   const fs::path trash = trash_dir();
   if (exists_no_follow(trash)) throw PlatformError(shown(trash) + " exists already: move it away first");
+  confirm_source_runs_here();
+  if (last_check) last_check();
   stop_server(m_local.source_bindir, m_local.data_dir, "fast");
   move_durably(m_local.data_dir, trash);
   return Evidence{{"trash_dir", trash.string()}, {"volume_id", observed_volume}, {"dump_sha256", observed_dump}};

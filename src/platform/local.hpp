@@ -48,7 +48,8 @@ class LocalPlatform final : public Platform {
 
   DumpResult dump(const RunFiles& files, const ByteProgress& progress) override;
 
-  Evidence delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory) override;
+  Evidence delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory,
+                         const std::function<void()>& last_check) override;
   bool volume_deleted(const Inventory& inventory) override;
   std::string kept_volume(const Inventory& inventory) const override;
   Evidence purge(const Inventory& inventory) override;
@@ -77,6 +78,10 @@ class LocalPlatform final : public Platform {
   void start_server(const std::string& bindir, const std::filesystem::path& dir, int port);
   void stop_server(const std::string& bindir, const std::filesystem::path& dir, const std::string& mode);
   void run_service(const LocalService& service, bool start);
+  // That the server source_dsn reaches runs on data_dir: its system identifier
+  // is the one in data_dir's pg_control and data_dir's postmaster.pid names
+  // its port (PlatformError otherwise: the volume would not be the dumped one).
+  void confirm_source_runs_here();
 
   const TenantConfig& m_tenant;
   const LocalPlatformConfig& m_local;

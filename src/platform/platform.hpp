@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/config.hpp"
 #include "platform/permit.hpp"
 
 namespace pgverify::platform {
@@ -80,6 +82,12 @@ struct PlannedCommand {
   std::string command;
 };
 
+// Why `out_dir` (where the journal and the dump go) cannot serve the tenant's
+// platform: inside what the upgrade moves or replaces (the local data
+// directory), the journal and the only copy of the data would go with it.
+// nullopt when it can.
+std::optional<std::string> out_dir_problem(const TenantConfig& tenant, const std::filesystem::path& out_dir);
+
 class Platform {
  public:
   virtual ~Platform() = default;
@@ -110,8 +118,11 @@ class Platform {
   // The point of no return: the source's volume goes (kept recoverable where
   // the platform can: the local one moves it to a trash folder beside it).
   // Checks the permit against the dump's SHA-256 and the volume's identity
-  // first (PermitMismatch).
-  virtual Evidence delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory) = 0;
+  // first (PermitMismatch), then calls `last_check` as the last thing before
+  // the source stops (it throws PermitMismatch when the source was written
+  // after the gate).
+  virtual Evidence delete_volume(const Permit& permit, const RunFiles& files, const Inventory& inventory,
+                                 const std::function<void()>& last_check) = 0;
   // Whether the recorded volume is gone (a resumed delete that had finished).
   virtual bool volume_deleted(const Inventory& inventory) = 0;
   // Where the old data is kept until a purge, when it is (shown on refusal).

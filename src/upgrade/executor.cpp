@@ -35,6 +35,7 @@
 #include "upgrade/gates.hpp"
 #include "upgrade/journal.hpp"
 #include "upgrade/steps.hpp"
+#include "upgrade/write_mark.hpp"
 
 namespace pgverify::upgrade {
 
@@ -207,7 +208,10 @@ class Run {
   [[noreturn]] void refuse(const StepInfo& step, const StepOutcome& outcome, std::chrono::milliseconds duration);
   std::string refusal_paragraph(const StepInfo& step, const StepOutcome& outcome) const;
   RunReport run_gate_phase(const std::string& step, const TenantConfig& tenant, Phase phase, PhaseOptions options);
-  bool volume_gone() const { return last("step.delete-volume") == "done"; }
+  // The journal says the delete was done, or the volume was seen gone after
+  // its intent (a kill or a failure between the move and the journal line).
+  bool volume_gone() const { return last("step.delete-volume") == "done" || m_volume_seen_gone; }
+  void look_at_volume();
   std::string last(const std::string& step) const {
     auto it = m_last.find(step);
     return it == m_last.end() ? "" : it->second;
@@ -237,6 +241,8 @@ class Run {
   const UpgradeOptions& m_options;
   std::unique_ptr<platform::Platform> m_platform;
   std::optional<Journal> m_journal;
+  std::optional<WriteMark> m_write_mark;  // the source as step.verify-dump left it
+  bool m_volume_seen_gone = false;
   std::string m_run_id;
   platform::RunFiles m_files;
   fs::path m_baseline;
@@ -322,7 +328,7 @@ void Run::open_journal() {
     m_journal->append(kPlanStep, "plan", plan_fingerprint());
   } else {
     const Evidence& recorded = m_journal->entries().front().evidence;
-    m_run_id = recorded.value("run_id", std::string());
+    if (recorded.contains("run_id") && recorded.at("run_id").is_string()) m_run_id = recorded.at("run_id").get<std::string>();
     if (m_run_id.empty()) throw UpgradeInputError("the journal " + shown(path) + " names no run");
     m_platform = m_platforms(m_tenant, m_run_id);
     const Evidence now = plan_fingerprint();
@@ -331,7 +337,12 @@ void Run::open_journal() {
         throw UpgradeInputError("the journal " + shown(path) + " was written for another plan: its " + key + " is " +
                                 (recorded.contains(key) ? recorded.at(key).dump() : std::string("missing")) +
                                 ", now " + value.dump() + "; --resume only goes on with the configuration it began with");
-    read_back();
+    try {
+      read_back();
+    } catch (const std::exception& error) {
+      throw UpgradeInputError("the journal " + shown(path) + " cannot be resumed: " + text::printable(error.what()));
+    }
+    look_at_volume();
     // Where this process's lines begin: what it did is told from what an earlier one did.
     m_journal->append(kPlanStep, "intent", Evidence{{"resumed", true}, {"torn_line_cut", m_journal->torn_tail_cut()}});
   }
@@ -352,6 +363,15 @@ void Run::read_back() {
     } catch (const std::invalid_argument&) {
       // An estimate is advice: without it the steps are reported without one.
     }
+  }
+}
+
+void Run::look_at_volume() {
+  if (m_volume_seen_gone || !m_inventory || !m_platform || last("step.delete-volume").empty()) return;
+  try {
+    m_volume_seen_gone = m_platform->volume_deleted(*m_inventory);
+  } catch (const std::exception&) {
+    // Unknown: the journal's word stands.
   }
 }
 
@@ -413,6 +433,7 @@ void Run::refuse(const StepInfo& step, const StepOutcome& outcome, std::chrono::
   m_journal->append(step.id, "refused", Evidence{{"failures", failures}});
   m_last[std::string(step.id)] = "refused";
   record(step, Status::fail, outcome.summary, duration, outcome.findings);
+  look_at_volume();
   m_message = refusal_paragraph(step, outcome);
   if (!volume_gone()) roll_back(step, "refused");
   throw StopRun{ExitCode::gate_refused};
@@ -456,6 +477,7 @@ void Run::run_step(const StepInfo& step) {
     m_journal->append(id, "failed", Evidence{{"error", why}});
     m_last[id] = "failed";
     record(step, Status::error, why, since(started));
+    look_at_volume();
     if (volume_gone()) {
       m_message = id + " could not run: " + why + ". The journal " + shown(m_journal->path()) +
                   " says where it stopped; fix the cause and run `pgverify upgrade --tenant " + m_tenant.name +
@@ -685,6 +707,16 @@ StepOutcome Run::verify_dump(bool) {
   outcome.evidence["dump_sha256"] = checked_sha;
   outcome.evidence["baseline"] = m_baseline.string();
   outcome.evidence["permit"] = m_permit != nullptr;
+  if (m_permit) {
+    // What the source looks like now: the delete goes ahead only if it still does.
+    pg::LibpqConnector connector;
+    auto session = connector.connect(m_tenant.source_dsn);
+    m_write_mark = read_write_mark(*session, false);
+    outcome.evidence["write_mark"] = m_write_mark->describe();
+    if (!m_write_mark->counted)
+      say("warning: track_counts is off on the source: only a TRUNCATE, CREATE or DROP after the dump gate would be "
+          "seen before the delete, not a row written");
+  }
   return outcome;
 }
 
@@ -711,7 +743,17 @@ StepOutcome Run::delete_volume(bool redo) {
       return outcome;
     }
   }
-  outcome.evidence = m_platform->delete_volume(*m_permit, m_files, *m_inventory);
+  // The last look before the source stops: nothing written since the gate.
+  const auto unchanged = [this] {
+    pg::LibpqConnector connector;
+    auto session = connector.connect(m_tenant.source_dsn);
+    const WriteMark now = read_write_mark(*session, true);
+    if (!m_write_mark || now != *m_write_mark)
+      throw platform::PermitMismatch("the source was written after step.verify-dump passed (" +
+                                     (m_write_mark ? m_write_mark->describe() : std::string("no mark")) + " then, " +
+                                     now.describe() + " now): the dump no longer holds everything");
+  };
+  outcome.evidence = m_platform->delete_volume(*m_permit, m_files, *m_inventory, unchanged);
   m_permit.reset();  // one permit, one delete
   outcome.summary = "the old data is kept at " + m_platform->kept_volume(*m_inventory) + " until a purge";
   return outcome;
@@ -866,6 +908,7 @@ StepOutcome Run::health(bool) {
 
 UpgradeOutcome Run::execute() {
   if (!m_tenant.target_major) throw UpgradeInputError("tenant '" + m_tenant.name + "': upgrade needs target_major");
+  if (auto problem = platform::out_dir_problem(m_tenant, m_options.out_dir)) throw UpgradeInputError(*problem);
   database_name();
   open_journal();
   set_files();
@@ -879,7 +922,12 @@ UpgradeOutcome Run::execute() {
   m_report.started = utc_timestamp();
   const auto& steps = standard_steps();
   try {
-    // Without --yes and nobody to ask, it never gets as far as stopping anything.
+    // Without --yes and nobody to ask, it never gets as far as stopping
+    // anything; a resumed run may have stopped things already, and is left to
+    // be resumed again with --yes rather than finished here.
+    if (!m_options.yes && !m_options.confirm && !volume_gone() && !m_last.empty())
+      throw UpgradeInputError("--resume of '" + m_tenant.name + "' needs --yes or a terminal to confirm the delete; the "
+                              "journal " + shown(m_journal->path()) + " is left as it was, to be resumed with them");
     if (!m_options.yes && !m_options.confirm && !volume_gone()) {
       StepOutcome outcome;
       outcome.refused = true;
@@ -904,6 +952,17 @@ UpgradeOutcome Run::execute() {
   } catch (const StopRun& stop) {
     result.exit_code = stop.code;
     result.message = m_message;
+  } catch (const JournalError& error) {
+    // The journal can no longer be written (a full disk, a failed fsync):
+    // nothing more is done, and the report still says how far it went.
+    look_at_volume();
+    result.exit_code = ExitCode::check_error;
+    result.message = (m_message.empty() ? std::string() : m_message + " ") + "The journal could not be written: " +
+                     text::printable(error.what()) + ". Nothing more was done; " +
+                     (volume_gone() ? "the old data is kept at " + m_platform->kept_volume(*m_inventory) + ". "
+                                    : std::string("the source's volume is in place. ")) +
+                     "Free the space (or fix the cause), then `pgverify upgrade --tenant " + m_tenant.name +
+                     " --status` says where it stopped and --resume goes on.";
   }
   m_report.finished = utc_timestamp();
   result.report = std::move(m_report);
@@ -912,6 +971,7 @@ UpgradeOutcome Run::execute() {
 
 UpgradeOutcome Run::dry_run() {
   if (!m_tenant.target_major) throw UpgradeInputError("tenant '" + m_tenant.name + "': upgrade needs target_major");
+  if (auto problem = platform::out_dir_problem(m_tenant, m_options.out_dir)) throw UpgradeInputError(*problem);
   m_run_id = "dry-run";
   m_platform = m_platforms(m_tenant, m_run_id);
   set_files();

@@ -126,6 +126,16 @@ void maybe_kill(const JournalEntry& entry) {
   if (wanted == entry.step + ":" + entry.event || wanted == "seq:" + std::to_string(entry.seq)) ::raise(SIGKILL);
 }
 
+// PGVERIFY_TEST_RUN_AFTER / PGVERIFY_TEST_RUN_COMMAND: something done to the
+// servers between two lines (a row written while the executor is between its gate and its delete).
+void maybe_run(const JournalEntry& entry) {
+  const char* hook = std::getenv("PGVERIFY_TEST_RUN_AFTER");
+  const char* command = std::getenv("PGVERIFY_TEST_RUN_COMMAND");
+  if (!hook || !*hook || !command || !*command) return;
+  if (std::string(hook) == entry.step + ":" + entry.event && std::system(command) != 0)
+    throw JournalError(std::string("PGVERIFY_TEST_RUN_COMMAND failed after ") + hook);
+}
+
 }  // namespace
 
 bool is_event(std::string_view event) {
@@ -273,6 +283,7 @@ const JournalEntry& Journal::append(std::string_view step, std::string_view even
   fsync_directory_of(m_path);
   m_entries.push_back(std::move(entry));
   maybe_kill(m_entries.back());
+  maybe_run(m_entries.back());
   return m_entries.back();
 }
 

@@ -8,7 +8,10 @@
 // holds a secret (the executor passes none).
 //
 // For the kill matrix of the tests, PGVERIFY_TEST_KILL_AFTER=STEP:EVENT (or
-// seq:N) ends the process with SIGKILL right after that line is on disk.
+// seq:N) ends the process with SIGKILL right after that line is on disk; for
+// the tests of what happens between two lines, PGVERIFY_TEST_RUN_AFTER=
+// STEP:EVENT runs the shell command PGVERIFY_TEST_RUN_COMMAND there and waits
+// for it.
 #pragma once
 
 #include <cstdint>

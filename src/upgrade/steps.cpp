@@ -42,7 +42,8 @@ const std::vector<StepInfo>& standard_steps() {
       {.id = "step.delete-volume",
        .destructive = true,
        .gate = "a permit from step.verify-dump, bound to the tenant, the run, the dump's SHA-256 and the volume's "
-               "identity, all checked again right before acting",
+               "identity, all checked again right before acting; and nothing written to the source since the gate "
+               "(its row counters and tables read again after every other session is ended)",
        .operation = "local: stops the source server and moves its data directory to DATA.pgverify-trash-RUN "
                     "(kept until upgrade --purge)",
        .rationale = "the point of no return: it takes a value only a passed gate can make",

@@ -84,14 +84,22 @@ class LocalTenant {
     std::ofstream(config()) << replace_all(text, from, to);
   }
 
-  exec::ProcessResult upgrade(std::vector<std::string> extra, const std::string& kill_after = "") const {
+  exec::ProcessResult upgrade(std::vector<std::string> extra, const std::string& kill_after = "",
+                              const std::map<std::string, std::string>& env = {}) const {
     exec::ProcessRequest request;
     request.argv = {PGVERIFY_BINARY, "--config", config().string(), "upgrade", "--tenant", m_name, "--out",
                     out().string()};
     request.argv.insert(request.argv.end(), extra.begin(), extra.end());
     request.timeout = std::chrono::minutes(5);
     if (!kill_after.empty()) request.set_env("PGVERIFY_TEST_KILL_AFTER", kill_after);
+    for (const auto& [name, value] : env) request.set_env(name, value);
     return exec::run_process(request);
+  }
+
+  // A command that writes one row into the source's messages, by its own psql.
+  std::string insert_command(const std::string& body) const {
+    return "'" + m_env.at("SOURCE_BIN") + "/psql' -X -q -d '" + dsn() +
+           "' -c \"INSERT INTO messages (conversation_id, role, body) VALUES (1, 'user', '" + body + "')\"";
   }
 
   // One value from the database a DSN names, by the target's psql.
@@ -275,6 +283,13 @@ TEST_CASE("upgrade --dry-run shows the plan with its commands and changes nothin
   CHECK(!fs::exists(tenant.out() / "upgrade-journal.jsonl"));
   tenant.expect_source_untouched();
   CHECK(tenant.health().starts_with("200 "));
+  // A report never goes over an input the tenant names (its secret_file here).
+  const fs::path secret = tenant.dir() / "jwt_secret";
+  const std::string before = read_file(secret);
+  auto over = tenant.upgrade({"--gated", "--dry-run", "--report", "json:" + secret.string()});
+  CHECK(over.exit_code == 2);
+  CHECK(over.err.find("the tenant's secret_file") != std::string::npos);
+  CHECK(read_file(secret) == before);
 }
 
 TEST_CASE("upgrade refuses without --yes when nobody can confirm, before stopping anything", "[server][upgrade]") {
@@ -497,4 +512,96 @@ TEST_CASE("upgrade --resume evaluates the dump gate again: a dump or source chan
     CHECK(tenant.health().starts_with("200 "));
     for (const auto& entry : tenant.journal()) CHECK_FALSE((entry.step == "step.delete-volume" && entry.event == "done"));
   }
+}
+
+// Between the dump gate and the stop of the source (the operator at the
+// prompt, the dump hashed again), nothing else may write: a row written there
+// would be in neither the dump nor the baseline, and every later gate would
+// pass without it. The delete looks again right before the stop.
+TEST_CASE("upgrade refuses the delete when the source was written after the dump gate passed", "[server][upgrade]") {
+  LocalTenant tenant(16, 18, 100);
+  auto result = tenant.upgrade({"--gated", "--yes"}, "",
+                               {{"PGVERIFY_TEST_RUN_AFTER", "step.delete-volume:intent"},
+                                {"PGVERIFY_TEST_RUN_COMMAND", tenant.insert_command("written after the gate")}});
+  INFO(describe(result));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("written after step.verify-dump passed") != std::string::npos);
+  CHECK(result.err.find("Nothing was destroyed") != std::string::npos);
+  CHECK(tenant.trash().empty());
+  CHECK(tenant.query("SELECT count(*) FROM messages") == std::to_string(tenant.rows() + 1));
+  CHECK(tenant.query("SELECT current_setting('server_version_num')::int / 10000") == "16");
+  CHECK(tenant.health().starts_with("200 "));
+  for (const auto& entry : tenant.journal()) CHECK_FALSE((entry.step == "step.delete-volume" && entry.event == "done"));
+  // Nothing wrote in a run without the writer: the same tenant upgrades.
+  auto again = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(again));
+  CHECK(again.exit_code == 0);
+  CHECK(tenant.query("SELECT count(*) FROM messages") == std::to_string(tenant.rows() + 1));
+}
+
+TEST_CASE("upgrade refuses a data_dir that is not the source server's, and an --out inside data_dir", "[server][upgrade]") {
+  LocalTenant tenant(16, 18, 50);
+  // Another cluster's data directory (its own system identifier), not running.
+  const fs::path other = fs::path(tenant.data_dir()).parent_path() / "other-cluster";
+  run_ok({(tenant.dir() / "server-wrapper").string(), env_or_fail("PG16_SERVER_BIN") + "/initdb", "-D",
+          other.string(), "-U", "postgres", "--auth=trust"});
+  tenant.edit_config("data_dir       = \"" + tenant.data_dir() + "\"", "data_dir       = \"" + other.string() + "\"");
+  auto result = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(result));
+  CHECK(result.exit_code != 0);
+  CHECK(result.err.find("is not the one of data_dir") != std::string::npos);
+  CHECK(fs::exists(other / "PG_VERSION"));
+  CHECK(tenant.trash().empty());
+  tenant.expect_source_untouched();
+  CHECK(tenant.health().starts_with("200 "));
+  tenant.edit_config("data_dir       = \"" + other.string() + "\"", "data_dir       = \"" + tenant.data_dir() + "\"");
+  // The journal and the dump must not go where the delete moves things.
+  fs::remove_all(tenant.out());
+  auto inside = exec::run_process({PGVERIFY_BINARY, "--config", tenant.config().string(), "upgrade", "--tenant",
+                                   tenant.name(), "--gated", "--yes", "--out", tenant.data_dir() + "/pgverify-out"},
+                                  std::chrono::minutes(1));
+  INFO(describe(inside));
+  CHECK(inside.exit_code == 2);
+  CHECK(inside.err.find("is inside the data directory") != std::string::npos);
+  CHECK_FALSE(fs::exists(tenant.data_dir() + "/pgverify-out"));
+  tenant.expect_source_untouched();
+}
+
+// A kill (or a power cut) after the move and before its journal line: the
+// resumed run sees the volume gone, records the delete as done and goes on
+// (no confirmation needed: nothing destructive is left to do).
+TEST_CASE("upgrade --resume after the volume moved but before the journal said so finishes", "[server][upgrade][kill]") {
+  LocalTenant tenant(16, 18, 100);
+  // The kill, then the move done by hand as the delete would have done it.
+  auto killed = tenant.upgrade({"--gated", "--yes"}, "step.delete-volume:intent");
+  INFO(describe(killed));
+  REQUIRE(killed.end == exec::ProcessEnd::killed);
+  const std::string run_id = tenant.journal().front().evidence.at("run_id").get<std::string>();
+  run_ok({(tenant.dir() / "server-wrapper").string(), env_or_fail("PG16_SERVER_BIN") + "/pg_ctl", "-D",
+          tenant.data_dir(), "-m", "fast", "-w", "stop"});
+  fs::rename(tenant.data_dir(), tenant.data_dir() + ".pgverify-trash-" + run_id);
+  auto resumed = tenant.upgrade({"--gated", "--resume"});
+  INFO(describe(resumed));
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.err.find("step.verify-dump: again") == std::string::npos);  // the gate is not evaluated on a moved source
+  expect_upgraded(tenant);
+  CHECK(tenant.count_in_kept_data(16) == std::to_string(tenant.rows()));
+}
+
+// A resume that would reach the delete needs its confirmation: without --yes
+// and a terminal it leaves the journal to be resumed, it does not finish it.
+TEST_CASE("upgrade --resume without --yes or a terminal leaves the run resumable", "[server][upgrade][kill]") {
+  LocalTenant tenant(16, 18, 100);
+  auto killed = tenant.upgrade({"--gated", "--yes"}, "step.dump:done");
+  INFO(describe(killed));
+  REQUIRE(killed.end == exec::ProcessEnd::killed);
+  auto unconfirmed = tenant.upgrade({"--gated", "--resume"});
+  INFO(describe(unconfirmed));
+  CHECK(unconfirmed.exit_code == 2);
+  CHECK(unconfirmed.err.find("needs --yes or a terminal") != std::string::npos);
+  CHECK(tenant.journal().back().event != "finished");
+  auto resumed = tenant.upgrade({"--gated", "--yes", "--resume"});
+  INFO(describe(resumed));
+  REQUIRE(resumed.exit_code == 0);
+  expect_upgraded(tenant);
 }
