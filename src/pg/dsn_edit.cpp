@@ -74,6 +74,19 @@ std::optional<int> port_of(const std::string& dsn) {
   return value;
 }
 
+SplitPassword split_password(const std::string& dsn) {
+  Options options = parse(dsn);
+  SplitPassword split;
+  for (const PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    if (std::string_view(o->keyword) == "password")
+      split.password = o->val;
+    else
+      append_pair(split.dsn, o->keyword, o->val);
+  }
+  return split;
+}
+
 std::string with_dbname(const std::string& dsn, const std::string& dbname) { return with_value(dsn, "dbname", dbname); }
 
 std::string with_port(const std::string& dsn, int port) { return with_value(dsn, "port", std::to_string(port)); }

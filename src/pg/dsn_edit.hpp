@@ -16,6 +16,15 @@ std::optional<std::string> dbname_of(const std::string& dsn);
 // The port it names, when it names exactly one; nullopt otherwise.
 std::optional<int> port_of(const std::string& dsn);
 
+// `dsn` without its password, and the password ("" when it names none): a
+// program is given the first on its command line and the second in its
+// environment (PGPASSWORD), which other users cannot read.
+struct SplitPassword {
+  std::string dsn;
+  std::string password;
+};
+SplitPassword split_password(const std::string& dsn);
+
 // `dsn` with dbname (or port) replaced; every other option kept.
 std::string with_dbname(const std::string& dsn, const std::string& dbname);
 std::string with_port(const std::string& dsn, int port);

@@ -616,7 +616,7 @@ Evidence LocalPlatform::restore(const RunFiles& files, const ByteProgress& progr
   request.err = exec::Output::streamed(log);
   exec::ProcessResult result;
   try {
-    result = m_runner.run(request);
+    result = m_runner.run(hide_passwords(request, {m_tenant.target_dsn}));
   } catch (const exec::ProcessError& error) {
     throw PlatformError(std::string("pg_restore failed: ") + error.what());
   }

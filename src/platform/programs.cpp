@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <sstream>
 
+#include "pg/dsn_edit.hpp"
 #include "pg/dsn_mask.hpp"
+#include "pg/session.hpp"
 #include "platform/platform.hpp"
 #include "text/quote.hpp"
 #include "text/shell.hpp"
@@ -46,11 +48,28 @@ std::string last_line(const std::string& output) {
   return text::printable(last);
 }
 
+exec::ProcessRequest hide_passwords(exec::ProcessRequest request, const std::vector<std::string>& dsns) {
+  for (const auto& dsn : dsns) {
+    if (dsn.empty()) continue;
+    pg::SplitPassword split;
+    try {
+      split = pg::split_password(dsn);
+    } catch (const pg::PgError&) {
+      continue;  // not a DSN libpq reads: the program will say so
+    }
+    if (split.password.empty()) continue;
+    for (auto& word : request.argv)
+      if (word == dsn) word = split.dsn;
+    request.set_env("PGPASSWORD", split.password);
+  }
+  return request;
+}
+
 exec::ProcessResult run_checked(exec::ToolRunner& runner, exec::ProcessRequest request, const std::string& what,
                                 const std::vector<std::string>& dsns) {
   exec::ProcessResult result;
   try {
-    result = runner.run(request);
+    result = runner.run(hide_passwords(request, dsns));
   } catch (const exec::ProcessError& error) {
     throw PlatformError(what + " failed: " + masked(error.what(), dsns));
   }
@@ -74,7 +93,7 @@ int apply_roles(exec::ToolRunner& runner, const std::string& psql, const std::st
   request.timeout = std::chrono::minutes(10);
   exec::ProcessResult result;
   try {
-    result = runner.run(request);
+    result = runner.run(hide_passwords(request, {dsn}));
   } catch (const exec::ProcessError& error) {
     throw PlatformError("applying the source's roles failed: " + pg::mask_dsn_secrets(error.what(), dsn));
   }

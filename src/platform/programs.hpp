@@ -14,6 +14,11 @@ namespace pgverify::platform {
 // A run that must succeed: anything but exit 0 is a PlatformError
 // "WHAT failed: COMMAND exited with status 1: LAST STDERR LINE". `dsns` are
 // masked wherever they appear in the message.
+// The request with every DSN of `dsns` on its command line given without its
+// password, the password going in PGPASSWORD instead: /proc/PID/cmdline is
+// readable by every local user, a process's environment only by its own.
+exec::ProcessRequest hide_passwords(exec::ProcessRequest request, const std::vector<std::string>& dsns);
+
 exec::ProcessResult run_checked(exec::ToolRunner& runner, exec::ProcessRequest request, const std::string& what,
                                 const std::vector<std::string>& dsns = {});
 

@@ -35,4 +35,22 @@ TEST_CASE("with_dbname and with_port replace one option and keep the others, pas
   CHECK(dbname_of(with_dbname("host=/tmp dbname=a", "b")) == "b");
 }
 
+TEST_CASE("split_password takes the password out of keyword strings and URIs alike", "[pg][dsn]") {
+  const auto uri = split_password("postgresql://app:s3cr%27et@db.example:5433/qrydb?sslmode=require");
+  CHECK(uri.password == "s3cr'et");
+  CHECK(uri.dsn.find("s3cr") == std::string::npos);
+  CHECK(dbname_of(uri.dsn) == "qrydb");
+  CHECK(port_of(uri.dsn) == 5433);
+  CHECK(uri.dsn.find("user='app'") != std::string::npos);
+  const auto keywords = split_password("host=/tmp password='a b\\'c' dbname=x");
+  CHECK(keywords.password == "a b'c");
+  CHECK(keywords.dsn.find("password") == std::string::npos);
+  CHECK(dbname_of(keywords.dsn) == "x");
+  CHECK(keywords.dsn.find("host='/tmp'") != std::string::npos);
+  const auto none = split_password("host=/tmp dbname=x");
+  CHECK(none.password.empty());
+  CHECK(dbname_of(none.dsn) == "x");
+  CHECK_THROWS_AS(split_password("host='unterminated"), InvalidDsn);
+}
+
 }  // namespace pgverify::pg

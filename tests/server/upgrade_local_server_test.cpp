@@ -605,3 +605,31 @@ TEST_CASE("upgrade --resume without --yes or a terminal leaves the run resumable
   REQUIRE(resumed.exit_code == 0);
   expect_upgraded(tenant);
 }
+
+// A DSN's password never reaches a program's command line (/proc/PID/cmdline
+// is every local user's to read): pg_dump gets it in PGPASSWORD, and nothing
+// pgverify prints or writes holds it.
+TEST_CASE("upgrade gives the programs it runs the DSN's password in their environment, never on argv",
+          "[server][upgrade]") {
+  LocalTenant tenant(16, 18, 50);
+  const std::string marker = "pgv-marker-pw-7731";
+  const std::string pg_dump = tenant.value("SOURCE_BIN") + "/pg_dump";
+  const fs::path seen = tenant.dir() / "pg_dump-saw";
+  const fs::path spy = write_script(tenant.dir() / "fault" / "pg_dump",
+                                    "[ \"$1\" = --version ] && exec " + pg_dump + " --version\necho \"$@\" > '" +
+                                        seen.string() + ".argv'\necho \"$PGPASSWORD\" > '" + seen.string() +
+                                        ".env'\nexec " + pg_dump + " \"$@\"",
+                                    tenant.value("SOURCE_BIN"));
+  tenant.edit_config("pg_dump    = \"" + pg_dump + "\"", "pg_dump    = \"" + spy.string() + "\"");
+  tenant.edit_config("dbname=qrydb\"", "dbname=qrydb password=" + marker + "\"");
+  auto result = tenant.upgrade({"--gated", "--yes", "--report", "json:" + (tenant.dir() / "r.json").string()});
+  INFO(describe(result));
+  REQUIRE(result.exit_code == 0);
+  CHECK(read_file(seen.string() + ".argv").find(marker) == std::string::npos);
+  CHECK(read_file(seen.string() + ".argv").find("dbname='qrydb'") != std::string::npos);
+  CHECK(read_file(seen.string() + ".env").find(marker) != std::string::npos);
+  CHECK(result.out.find(marker) == std::string::npos);
+  CHECK(result.err.find(marker) == std::string::npos);
+  CHECK(read_file(tenant.dir() / "r.json").find(marker) == std::string::npos);
+  CHECK(read_file(tenant.out() / "upgrade-journal.jsonl").find(marker) == std::string::npos);
+}
