@@ -278,7 +278,8 @@ Measurements measure(pg::Session& source, pg::Session& probe, const MeasureReque
   // A sample of the largest table's COPY: its speed, its text per on-disk
   // byte, its speed in the hash's mode, the codec on it and the probe's load of it.
   const auto largest = source.query(
-      std::string("SELECT n.nspname, c.relname, pg_table_size(c.oid), c.reltuples::bigint FROM pg_class c "
+      std::string("SELECT n.nspname, c.relname, pg_table_size(c.oid), CASE WHEN c.reltuples > 0 THEN "
+                  "c.reltuples::bigint ELSE pg_stat_get_live_tuples(c.oid) END FROM pg_class c "
                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND") +
       kUserRelations + "ORDER BY 3 DESC LIMIT 1");
   SampleSink sample(8u << 20);
@@ -286,11 +287,13 @@ Measurements measure(pg::Session& source, pg::Session& probe, const MeasureReque
     const double size = static_cast<double>(cell_u64(largest, 0, 2));
     m.largest_table_bytes = cell_u64(largest, 0, 2);
     const double tuples = static_cast<double>(std::max<std::int64_t>(std::stoll(largest.at(0, 3).value_or("0")), 0));
-    // Rows enough for about sample_bytes of the table (all of it when it is smaller or never analyzed).
-    std::uint64_t limit = 100000;
-    if (tuples > 0 && size > 0)
-      limit = static_cast<std::uint64_t>(
-          std::max(1000.0, std::ceil(tuples * static_cast<double>(request.sample_bytes) / size)));
+    // Rows enough for about sample_bytes of the table (the row count from
+    // ANALYZE, else the statistics' live rows); with neither, the whole table
+    // when it is no larger than the sample, else a hundred rows: a source is
+    // never read for gigabytes to plan its downtime.
+    const double wanted = static_cast<double>(request.sample_bytes);
+    std::uint64_t limit = size <= wanted ? 100000 : 100;
+    if (tuples > 0 && size > 0) limit = static_cast<std::uint64_t>(std::max(1.0, std::ceil(tuples * wanted / size)));
     const std::string table = pg::quote_always(largest.at(0, 0).value_or("")) + "." +
                               pg::quote_always(largest.at(0, 1).value_or(""));
     const std::string rows_sql = "(SELECT * FROM " + table + " LIMIT " + std::to_string(limit) + ")";
