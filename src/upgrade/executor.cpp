@@ -972,7 +972,7 @@ UpgradeOutcome Run::execute() {
 UpgradeOutcome Run::dry_run() {
   if (!m_tenant.target_major) throw UpgradeInputError("tenant '" + m_tenant.name + "': upgrade needs target_major");
   if (auto problem = platform::out_dir_problem(m_tenant, m_options.out_dir)) throw UpgradeInputError(*problem);
-  m_run_id = "dry-run";
+  m_run_id = "dry-run-" + new_run_id();  // its own probe and gate reports: two dry runs never share them
   m_platform = m_platforms(m_tenant, m_run_id);
   set_files();
   UpgradeOutcome result;
