@@ -1120,7 +1120,13 @@ std::string upgrade_status(const TenantConfig& tenant, const fs::path& out_dir) 
     return out.str();
   }
   const Evidence& plan = entries.front().evidence;
-  out << "upgrade of " << tenant.name << ", run " << plan.value("run_id", std::string("?")) << ", begun "
+  const auto text_of = [&plan](const char* key) {
+    return plan.contains(key) && plan.at(key).is_string() ? plan.at(key).get<std::string>() : std::string("?");
+  };
+  if (text_of("tenant") != tenant.name)
+    throw UpgradeInputError("the journal " + shown(path) + " is of tenant '" + text::printable(text_of("tenant")) +
+                            "', not '" + tenant.name + "': give --tenant and --out of one tenant");
+  out << "upgrade of " << tenant.name << ", run " << text_of("run_id") << ", begun "
       << entries.front().at << " (journal " << shown(path) << ")\n";
   std::map<std::string, const JournalEntry*> last;
   for (const auto& entry : entries)
