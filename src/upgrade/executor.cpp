@@ -51,6 +51,12 @@ std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
+// A text field of the journal's plan line; "" when it is missing or not text
+// (a journal from elsewhere is an input error, never a JSON exception).
+std::string plan_text(const Evidence& plan, const char* key) {
+  return plan.contains(key) && plan.at(key).is_string() ? plan.at(key).get<std::string>() : std::string();
+}
+
 // "20261202T190102Z-3f9a": sorts by time, unique enough for one tenant's runs.
 std::string new_run_id() {
   std::string stamp = utc_timestamp();  // 2026-12-02T19:01:02Z
@@ -328,7 +334,7 @@ void Run::open_journal() {
     m_journal->append(kPlanStep, "plan", plan_fingerprint());
   } else {
     const Evidence& recorded = m_journal->entries().front().evidence;
-    if (recorded.contains("run_id") && recorded.at("run_id").is_string()) m_run_id = recorded.at("run_id").get<std::string>();
+    m_run_id = plan_text(recorded, "run_id");
     if (m_run_id.empty()) throw UpgradeInputError("the journal " + shown(path) + " names no run");
     m_platform = m_platforms(m_tenant, m_run_id);
     const Evidence now = plan_fingerprint();
@@ -1120,13 +1126,11 @@ std::string upgrade_status(const TenantConfig& tenant, const fs::path& out_dir) 
     return out.str();
   }
   const Evidence& plan = entries.front().evidence;
-  const auto text_of = [&plan](const char* key) {
-    return plan.contains(key) && plan.at(key).is_string() ? plan.at(key).get<std::string>() : std::string("?");
-  };
-  if (text_of("tenant") != tenant.name)
-    throw UpgradeInputError("the journal " + shown(path) + " is of tenant '" + text::printable(text_of("tenant")) +
+  if (plan_text(plan, "tenant") != tenant.name)
+    throw UpgradeInputError("the journal " + shown(path) + " is of tenant '" + text::printable(plan_text(plan, "tenant")) +
                             "', not '" + tenant.name + "': give --tenant and --out of one tenant");
-  out << "upgrade of " << tenant.name << ", run " << text_of("run_id") << ", begun "
+  const std::string run = plan_text(plan, "run_id");
+  out << "upgrade of " << tenant.name << ", run " << (run.empty() ? "?" : run) << ", begun "
       << entries.front().at << " (journal " << shown(path) << ")\n";
   std::map<std::string, const JournalEntry*> last;
   for (const auto& entry : entries)

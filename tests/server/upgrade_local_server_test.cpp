@@ -37,6 +37,8 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+std::string describe(const exec::ProcessResult& result);
+
 // A tenant of scripts/local-tenant, destroyed with the object.
 class LocalTenant {
  public:
@@ -95,6 +97,17 @@ class LocalTenant {
     for (const auto& [name, value] : env) request.set_env(name, value);
     return exec::run_process(request);
   }
+
+  // A gated upgrade SIGKILLed by the kill hook right after the journal line `point`.
+  void upgrade_killed_at(const std::string& point) const {
+    auto killed = upgrade({"--gated", "--yes"}, point);
+    INFO(describe(killed));
+    REQUIRE(killed.end == exec::ProcessEnd::killed);
+    REQUIRE(killed.signal == SIGKILL);
+  }
+
+  // The run id the journal's plan line names.
+  std::string run_id() const { return journal().front().evidence.at("run_id").get<std::string>(); }
 
   // A command that writes one row into the source's messages, by its own psql.
   std::string insert_command(const std::string& body) const {
@@ -470,10 +483,7 @@ TEST_CASE("upgrade --resume after a SIGKILL around the delete finishes with noth
                                      "step.delete-volume:done", "step.deploy-target:intent", "step.restore:intent");
   DYNAMIC_SECTION("killed after " << point) {
     LocalTenant tenant(16, 18, 100);
-    auto killed = tenant.upgrade({"--gated", "--yes"}, point);
-    INFO(describe(killed));
-    REQUIRE(killed.end == exec::ProcessEnd::killed);
-    REQUIRE(killed.signal == SIGKILL);
+    tenant.upgrade_killed_at(point);
     auto resumed = tenant.upgrade({"--gated", "--yes", "--resume"});
     INFO(describe(resumed));
     REQUIRE(resumed.exit_code == 0);
@@ -489,10 +499,8 @@ TEST_CASE("upgrade --resume evaluates the dump gate again: a dump or source chan
   const std::string change = GENERATE(as<std::string>{}, "dump truncated", "row written");
   DYNAMIC_SECTION(change) {
     LocalTenant tenant(16, 18, 100);
-    auto killed = tenant.upgrade({"--gated", "--yes"}, "step.verify-dump:done");
-    INFO(describe(killed));
-    REQUIRE(killed.end == exec::ProcessEnd::killed);
-    const std::string run_id = tenant.journal().front().evidence.at("run_id").get<std::string>();
+    tenant.upgrade_killed_at("step.verify-dump:done");
+    const std::string run_id = tenant.run_id();
     const fs::path dump = tenant.out() / ("upgrade-" + run_id) / "qrydb.dump";
     REQUIRE(fs::exists(dump));
     if (change == "dump truncated") {
@@ -573,10 +581,8 @@ TEST_CASE("upgrade refuses a data_dir that is not the source server's, and an --
 TEST_CASE("upgrade --resume after the volume moved but before the journal said so finishes", "[server][upgrade][kill]") {
   LocalTenant tenant(16, 18, 100);
   // The kill, then the move done by hand as the delete would have done it.
-  auto killed = tenant.upgrade({"--gated", "--yes"}, "step.delete-volume:intent");
-  INFO(describe(killed));
-  REQUIRE(killed.end == exec::ProcessEnd::killed);
-  const std::string run_id = tenant.journal().front().evidence.at("run_id").get<std::string>();
+  tenant.upgrade_killed_at("step.delete-volume:intent");
+  const std::string run_id = tenant.run_id();
   run_ok({(tenant.dir() / "server-wrapper").string(), env_or_fail("PG16_SERVER_BIN") + "/pg_ctl", "-D",
           tenant.data_dir(), "-m", "fast", "-w", "stop"});
   fs::rename(tenant.data_dir(), tenant.data_dir() + ".pgverify-trash-" + run_id);
@@ -592,9 +598,7 @@ TEST_CASE("upgrade --resume after the volume moved but before the journal said s
 // and a terminal it leaves the journal to be resumed, it does not finish it.
 TEST_CASE("upgrade --resume without --yes or a terminal leaves the run resumable", "[server][upgrade][kill]") {
   LocalTenant tenant(16, 18, 100);
-  auto killed = tenant.upgrade({"--gated", "--yes"}, "step.dump:done");
-  INFO(describe(killed));
-  REQUIRE(killed.end == exec::ProcessEnd::killed);
+  tenant.upgrade_killed_at("step.dump:done");
   auto unconfirmed = tenant.upgrade({"--gated", "--resume"});
   INFO(describe(unconfirmed));
   CHECK(unconfirmed.exit_code == 2);
