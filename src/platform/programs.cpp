@@ -14,6 +14,7 @@
 #include "pg/dsn_mask.hpp"
 #include "pg/session.hpp"
 #include "platform/platform.hpp"
+#include "text/masking.hpp"
 #include "text/quote.hpp"
 #include "text/shell.hpp"
 
@@ -35,7 +36,7 @@ std::string shown_command(const std::vector<std::string>& argv, const std::vecto
   std::string line;
   for (const auto& word : argv) {
     if (!line.empty()) line += ' ';
-    line += text::shell_word(word);
+    line += text::shell_word(text::mask_secret_assignments(word));
   }
   return masked(line, dsns);
 }

@@ -1,5 +1,7 @@
 #include "text/masking.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 
 namespace pgverify::text {
@@ -35,6 +37,38 @@ std::string mask_parts(std::string text, std::vector<std::string> parts, std::st
     for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + mask.size()))
       text.replace(at, part.size(), mask);
   return text;
+}
+
+std::string mask_secret_assignments(std::string_view text, std::string_view mask) {
+  const auto name_char = [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; };
+  std::string out;
+  std::size_t copied = 0;
+  for (std::size_t eq = text.find('='); eq != std::string_view::npos; eq = text.find('=', eq + 1)) {
+    std::size_t start = eq;
+    while (start > 0 && name_char(static_cast<unsigned char>(text[start - 1]))) --start;
+    std::string name(text.substr(start, eq - start));
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (start < copied || (name.find("PASSWORD") == std::string::npos && name.find("PASSWD") == std::string::npos &&
+                           name.find("SECRET") == std::string::npos && name.find("TOKEN") == std::string::npos))
+      continue;
+    std::size_t value = eq + 1, end = value;
+    if (value < text.size() && (text[value] == '\'' || text[value] == '"')) {
+      const std::size_t close = text.find(text[value], value + 1);
+      ++value;
+      end = close == std::string_view::npos ? text.size() : close;
+    } else {
+      while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '\'' &&
+             text[end] != '"' && text[end] != ';')
+        ++end;
+    }
+    if (end == value) continue;
+    out.append(text.substr(copied, value - copied));
+    out.append(mask);
+    copied = end;
+    eq = end > 0 ? end - 1 : end;
+  }
+  out.append(text.substr(copied));
+  return out;
 }
 
 }  // namespace pgverify::text

@@ -17,4 +17,11 @@ std::string percent_decoded(std::string_view text);
 std::string mask_parts(std::string text, std::vector<std::string> parts, std::string_view mask,
                        std::size_t min_size);
 
+// `text` (a shell command a user configured) with the value of every
+// NAME=VALUE whose NAME says it is secret (it contains PASSWORD, PASSWD,
+// SECRET or TOKEN, in any case: PGPASSWORD=..., password=..., API_TOKEN=...)
+// replaced by `mask`; a value in quotes up to its closing quote, else up to
+// the next space, quote or ';'.
+std::string mask_secret_assignments(std::string_view text, std::string_view mask = "***");
+
 }  // namespace pgverify::text

@@ -30,4 +30,14 @@ TEST_CASE("hide_passwords moves a DSN's password from the command line into PGPA
   CHECK(env_value(plain, "PGPASSWORD") == nullptr);
 }
 
+TEST_CASE("a shown command masks DSN passwords and a configured command's secrets", "[platform]") {
+  const std::string dsn = "host=db user=app password=s3cret dbname=qrydb";
+  const std::string shown = shown_command({"/bin/sh", "-c", "PGPASSWORD=hunter2 systemctl stop qry-backend"}, {dsn});
+  CHECK(shown.find("hunter2") == std::string::npos);
+  CHECK(shown.find("systemctl stop qry-backend") != std::string::npos);
+  const std::string with_dsn = shown_command({"pg_dump", "-d", dsn}, {dsn});
+  CHECK(with_dsn.find("s3cret") == std::string::npos);
+  CHECK(with_dsn.find("dbname=qrydb") != std::string::npos);
+}
+
 }  // namespace pgverify::platform
