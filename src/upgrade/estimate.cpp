@@ -139,6 +139,7 @@ Estimate estimate_upgrade(const Measurements& m) {
   const double copy_text = table_bytes * ratio;
   out.copy_bytes = static_cast<std::uint64_t>(copy_text);
   const double lo = static_cast<double>(m.large_object_bytes);
+  out.dump_bytes = static_cast<std::uint64_t>(copy_text * std::max(m.codec.ratio, 0.0) + lo);
   const double jobs = std::max(1, m.jobs);
   const double hash_jobs = std::max(1, m.hash_jobs);
   // pg_restore -j (and pg_dump -Fd -j) share tables among jobs, never one

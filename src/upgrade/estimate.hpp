@@ -59,6 +59,8 @@ struct Estimate {
   std::vector<StepEstimate> steps;  // every step from step.scale-down to step.health
   std::chrono::milliseconds downtime{0};
   std::uint64_t copy_bytes = 0;     // the COPY text of every table: what the dump holds and the restore loads
+  std::uint64_t dump_bytes = 0;     // the dump's expected size: that text compressed as the sample was, plus
+                                    // the large objects uncompressed
   std::string caveat;               // what the model leaves out, when it matters ("" otherwise)
 
   const StepEstimate* find(const std::string& step) const;

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -225,6 +227,7 @@ class Run {
   std::string target_admin_dsn() const { return pg::with_dbname(m_tenant.target_dsn, "postgres"); }
   std::string database_name() const;
   std::optional<Measurements> take_measurements(platform::ProbeTarget& probe, std::chrono::milliseconds setup);
+  void refuse_without_room(const Estimate& estimate, StepOutcome& outcome) const;
   std::string downtime_line() const;
 
   StepOutcome preflight(bool redo);
@@ -581,9 +584,42 @@ StepOutcome Run::preflight(bool) {
       m_estimate = estimate_upgrade(*measured);
       outcome.evidence["measurements"] = measured->to_json();
       outcome.summary += "; downtime estimate " + reports::text::human_duration(m_estimate->downtime);
+      refuse_without_room(*m_estimate, outcome);
     }
   }
   return outcome;
+}
+
+// Before anything stops: room in --out for the dump the estimate expects. It
+// refuses only when even the expected size does not fit (a full disk midway
+// would fail step.dump with the dependents already down); a tight fit warns.
+void Run::refuse_without_room(const Estimate& estimate, StepOutcome& outcome) const {
+  std::uint64_t free_bytes = 0;
+  if (const char* fake = std::getenv("PGVERIFY_TEST_FREE_BYTES")) {  // the tests' full disk
+    free_bytes = std::strtoull(fake, nullptr, 10);
+  } else {
+    std::error_code ec;
+    const auto space = fs::space(m_files.dir, ec);
+    if (ec) return;  // unknown: step.dump finds out
+    free_bytes = space.available;
+  }
+  const auto mb = [](std::uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return std::string(text);
+  };
+  outcome.evidence["dump_space"] = Evidence{{"free_bytes", free_bytes}, {"expected_dump_bytes", estimate.dump_bytes}};
+  if (free_bytes < estimate.dump_bytes) {
+    outcome.refused = true;
+    outcome.findings.push_back({"free space in " + m_files.dir.string(), "at least " + mb(estimate.dump_bytes),
+                                mb(free_bytes), "the dump is expected to take about " + mb(estimate.dump_bytes), ""});
+    outcome.summary = "not enough room for the dump: " + mb(free_bytes) + " free in " + m_files.dir.string() +
+                      ", the dump is expected to take about " + mb(estimate.dump_bytes);
+    outcome.remedy = "Free space there, or give --out a directory on a larger filesystem, and run the upgrade again.";
+  } else if (free_bytes < estimate.dump_bytes + estimate.dump_bytes / 2) {
+    say("warning: " + mb(free_bytes) + " free in " + m_files.dir.string() + " for a dump expected to take about " +
+        mb(estimate.dump_bytes) + " (the estimate is within about 25%)");
+  }
 }
 
 // "downtime 41.2 s (estimated 38.0 s)": from the journal, so a resumed run counts every process's part.

@@ -8,12 +8,12 @@ const std::vector<StepInfo>& standard_steps() {
   static const std::vector<StepInfo> steps{
       {.id = "step.preflight",
        .gate = "every pre check but the dump's passes, against a probe of the target (a throwaway server of the "
-               "target major with the source's roles)",
+               "target major with the source's roles), and --out has room for the dump the estimate expects",
        .operation = "runs pre without dump.readable and dump.matches-source, then measures what the downtime "
                     "estimate needs (the source's sizes, COPY and hashing speed, the compression on a sample, the probe "
                     "loading that sample in a transaction rolled back, its index speed); changes nothing",
        .rationale = "wrong client majors, an asyncpg too old for PostgreSQL 18, an extension the target lacks, "
-                    "roles the target would miss: found before anything is stopped",
+                    "roles the target would miss, a disk too small for the dump: found before anything is stopped",
        .resume = "runs again"},
       {.id = "step.inventory",
        .operation = "records what must come back: each dependent's replica count, the volume's identity, the "

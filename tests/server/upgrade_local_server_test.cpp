@@ -387,6 +387,26 @@ TEST_CASE("upgrade refuses at step.post when pg_restore fails part-way; the old 
   CHECK(status.out.find("step.post: refused") != std::string::npos);
 }
 
+TEST_CASE("upgrade refuses at preflight when --out has no room for the dump, before stopping anything",
+          "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  // The filesystem as full as the hook says: 1000 bytes free for a dump of about 100 kB.
+  auto result = tenant.upgrade({"--gated", "--yes"}, "", {{"PGVERIFY_TEST_FREE_BYTES", "1000"}});
+  INFO(describe(result));
+  CHECK(result.exit_code == 4);
+  CHECK(result.err.find("step.preflight") != std::string::npos);
+  CHECK(result.out.find("not enough room for the dump: 0.0 MB free") != std::string::npos);
+  CHECK(result.err.find("give --out a directory on a larger filesystem") != std::string::npos);
+  const auto journal = tenant.journal();
+  for (const auto& entry : journal) CHECK(entry.step != "step.scale-down");
+  tenant.expect_source_untouched();
+  CHECK(tenant.health().starts_with("200 "));
+  // With room, the same dry run passes preflight (the check is no false alarm).
+  auto dry = tenant.upgrade({"--gated", "--dry-run"});
+  INFO(describe(dry));
+  CHECK(dry.exit_code == 0);
+}
+
 TEST_CASE("upgrade refuses at preflight a target that lacks pgvector, before stopping anything", "[server][upgrade]") {
   LocalTenant tenant(16, 18);
   // The target's server sees an extension directory without vector (a private mount namespace).

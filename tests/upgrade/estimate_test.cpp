@@ -64,6 +64,11 @@ TEST_CASE("the estimate's arithmetic: COPY text read and compressed, loaded and 
   CHECK(estimate.find("step.scale-down")->time == milliseconds(500));
   CHECK(estimate.find("step.post")->time == milliseconds(2000 + 500));
   CHECK(estimate.find("step.preflight") == nullptr);
+  // The dump: 200 MB of text at the sample's ratio 0.5; large objects are not compressed.
+  CHECK(estimate.dump_bytes == 100'000'000);
+  Measurements with_objects = sample_measurements();
+  with_objects.large_object_bytes = 7'000'000;
+  CHECK(estimate_upgrade(with_objects).dump_bytes == 107'000'000);
 }
 
 TEST_CASE("the estimate uses what the probe and the hash measured where they did", "[upgrade][estimate]") {
