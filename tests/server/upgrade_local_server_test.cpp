@@ -345,6 +345,37 @@ TEST_CASE("upgrade refuses a dump truncated on its way, and the source stays as 
   CHECK(purge.err.find("nothing to purge") != std::string::npos);
 }
 
+TEST_CASE("a pg_dump that fails part-way leaves no partial dump and the source running; a new run finishes", "[server][upgrade]") {
+  LocalTenant tenant(16, 18);
+  const std::string pg_dump = tenant.value("SOURCE_BIN") + "/pg_dump";
+  // It fails while the flag file is there (the configuration stays the same: the resumed plan's fingerprint).
+  const fs::path flag = tenant.dir() / "fault" / "fail";
+  const fs::path failing = write_script(
+      tenant.dir() / "fault" / "pg_dump",
+      "[ \"$1\" = --version ] && exec " + pg_dump + " --version\n[ -e '" + flag.string() + "' ] || exec " + pg_dump +
+          " \"$@\"\n" + pg_dump + " \"$@\" | head -c 30000\necho 'pg_dump: error: disk full' >&2\nexit 1",
+      tenant.value("SOURCE_BIN"));
+  std::ofstream(flag) << "fail\n";
+  tenant.edit_config("pg_dump    = \"" + pg_dump + "\"", "pg_dump    = \"" + failing.string() + "\"");
+  auto failed = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(failed));
+  CHECK(failed.exit_code == 3);
+  CHECK(failed.err.find("step.dump") != std::string::npos);
+  std::vector<std::string> partial;
+  for (const auto& entry : fs::recursive_directory_iterator(tenant.out()))
+    if (entry.path().string().find(".partial") != std::string::npos) partial.push_back(entry.path().string());
+  CHECK(partial.empty());
+  tenant.expect_source_untouched();
+  // Before the delete a failed step puts everything back and ends the run: once mended, a new run finishes.
+  CHECK(failed.err.find("the source and its dependents are running again") != std::string::npos);
+  CHECK(tenant.health().starts_with("200 "));
+  fs::remove(flag);
+  auto resumed = tenant.upgrade({"--gated", "--yes"});
+  INFO(describe(resumed));
+  CHECK(resumed.exit_code == 0);
+  CHECK(tenant.health() == "200 {\"status\": \"ready\", \"messages\": " + std::to_string(tenant.rows()) + "}");
+}
+
 TEST_CASE("upgrade refuses a dump missing a row written to the source after it", "[server][upgrade]") {
   LocalTenant tenant(16, 18);
   const std::string pg_dump = tenant.value("SOURCE_BIN") + "/pg_dump";
