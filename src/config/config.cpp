@@ -336,22 +336,138 @@ class Reader {
     const toml::node* kind = table.get("kind");
     if (!kind) fail(table.source(), p + "kind", "is required (kind = \"local\")");
     read_string(table, "kind", p, platform.kind);
-    if (platform.kind == "kubernetes" || platform.kind == "cloudsql")
+    if (platform.kind == "cloudsql")
       fail(kind->source(), p + "kind",
-           shown_value(platform.kind) + " is not available in this version of pgverify (local only)");
-    if (platform.kind != "local")
+           shown_value(platform.kind) + " is not available in this version of pgverify (local and kubernetes only)");
+    if (platform.kind != "local" && platform.kind != "kubernetes")
       fail(kind->source(), p + "kind", shown_value(platform.kind) + " is not one of local, kubernetes, cloudsql");
     read_choice(table, "dump_format", p, platform.dump_format, {"custom", "directory"});
     read_choice(table, "dump_compression", p, platform.dump_compression, {"gzip", "lz4", "zstd", "none"});
     if (auto jobs = read_int(table, "jobs", p, 1, 64)) platform.jobs = static_cast<int>(*jobs);
-    for (const char* other : {"kubernetes", "cloudsql"})
-      if (const toml::node* node = table.get(other))
+    for (const char* other : {"local", "kubernetes", "cloudsql"})
+      if (const toml::node* node = table.get(other); node && platform.kind != other)
         fail(node->source(), p + other,
-             "the " + std::string(other) + " platform's table, but kind = \"local\" (remove it, or the kind is wrong)");
-    const toml::table* local = sub_table(table, "local", p + "local");
-    if (!local)
-      fail(table.source(), p + "local", "is required with kind = \"local\" ([tenants." + tenant.name + ".platform.local])");
-    read_local_platform(*local, p + "local.", tenant);
+             "the " + std::string(other) + " platform's table, but kind = \"" + platform.kind +
+                 "\" (remove it, or the kind is wrong)");
+    const toml::table* own = sub_table(table, platform.kind, p + platform.kind);
+    if (!own)
+      fail(table.source(), p + platform.kind,
+           "is required with kind = \"" + platform.kind + "\" ([tenants." + tenant.name + ".platform." + platform.kind + "])");
+    if (platform.kind == "local") read_local_platform(*own, p + "local.", tenant);
+    if (platform.kind == "kubernetes") read_kubernetes_platform(*own, p + "kubernetes.", tenant);
+  }
+
+  // A Kubernetes object or label name (RFC 1123: lowercase letters, digits, '-' and '.'), required unless
+  // `optional`; a context name is anything without control characters.
+  void read_kube_name(const toml::table& table, std::string_view key, const std::string& p, std::string& out,
+                      bool optional = false, bool context = false) const {
+    read_string(table, key, p, out);
+    const std::string full = p + std::string(key);
+    const toml::node* node = table.get(key);
+    if (!node) {
+      if (!optional) fail(table.source(), full, "is required");
+      return;
+    }
+    if (out.empty()) fail(node->source(), full, "must not be empty");
+    const bool bad = context ? std::any_of(out.begin(), out.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })
+                             : (out.size() > 253 || !std::all_of(out.begin(), out.end(), [](unsigned char c) {
+                                  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+                                }) || out.front() == '-' || out.back() == '-');
+    if (bad)
+      fail(node->source(), full,
+           shown_value(out) + (context ? " has control characters"
+                                       : " is not a Kubernetes name (lowercase letters, digits, '-' and '.')"));
+  }
+
+  void read_kubernetes_platform(const toml::table& table, const std::string& p, TenantConfig& tenant) const {
+    KubernetesPlatformConfig& kube = tenant.platform.kubernetes;
+    reject_unknown(table, p, {"kubectl", "helm", "kubeconfig", "context", "dr_contexts", "namespace", "statefulset",
+                              "pod", "pvc", "dependents", "helm_release", "helm_chart", "helm_version", "image_value",
+                              "target_image", "db_user", "database", "secret", "ready_timeout"});
+    for (const auto& [key_name, program] : {std::pair<std::string_view, std::string*>{"kubectl", &kube.kubectl},
+                                            {"helm", &kube.helm}}) {
+      read_string(table, key_name, p, *program);
+      if (program->empty()) fail(table.get(key_name)->source(), p + std::string(key_name), "empty program name");
+      *program = resolve_program(*program);
+    }
+    read_string(table, "kubeconfig", p, kube.kubeconfig);
+    kube.kubeconfig = resolve_path(kube.kubeconfig);
+    read_kube_name(table, "context", p, kube.context, false, true);
+    read_string_list(table, "dr_contexts", p, kube.dr_contexts);
+    for (std::size_t i = 0; i < kube.dr_contexts.size(); ++i)
+      if (kube.dr_contexts[i].empty() || kube.dr_contexts[i] == kube.context)
+        fail(element_source(table, "dr_contexts", i), p + "dr_contexts",
+             kube.dr_contexts[i].empty() ? std::string("an empty context name")
+                                         : shown_value(kube.dr_contexts[i]) + " is the tenant's own context");
+    read_kube_name(table, "namespace", p, kube.namespace_);
+    read_kube_name(table, "statefulset", p, kube.statefulset, true);
+    read_kube_name(table, "pod", p, kube.pod, true);
+    if (kube.pod.empty()) kube.pod = kube.statefulset + "-0";
+    read_kube_name(table, "pvc", p, kube.pvc);
+    std::vector<std::string> dependents;
+    read_string_list(table, "dependents", p, dependents);
+    for (std::size_t i = 0; i < dependents.size(); ++i) {
+      const std::string& ref = dependents[i];
+      const std::size_t slash = ref.find('/');
+      KubernetesDependent dependent;
+      if (slash != std::string::npos) dependent = {ref.substr(0, slash), ref.substr(slash + 1)};
+      const bool name_ok = !dependent.name.empty() && std::all_of(dependent.name.begin(), dependent.name.end(),
+                                                                  [](unsigned char c) {
+                                                                    return (c >= 'a' && c <= 'z') ||
+                                                                           (c >= '0' && c <= '9') || c == '-' || c == '.';
+                                                                  });
+      if ((dependent.kind != "deployment" && dependent.kind != "statefulset") || !name_ok)
+        fail(element_source(table, "dependents", i), p + "dependents",
+             shown_value(ref) + " is not deployment/NAME or statefulset/NAME");
+      if (dependent.kind == "statefulset" && dependent.name == kube.statefulset)
+        fail(element_source(table, "dependents", i), p + "dependents",
+             shown_value(ref) + " is the database's own statefulset");
+      for (const auto& other : kube.dependents)
+        if (other.ref() == dependent.ref())
+          fail(element_source(table, "dependents", i), p + "dependents", shown_value(ref) + " is listed twice");
+      kube.dependents.push_back(dependent);
+    }
+    read_kube_name(table, "helm_release", p, kube.helm_release);
+    read_string(table, "helm_chart", p, kube.helm_chart);
+    if (kube.helm_chart.empty()) fail(table.get("helm_chart") ? table.get("helm_chart")->source() : table.source(),
+                                      p + "helm_chart", table.get("helm_chart") ? "must not be empty" : "is required");
+    read_string(table, "helm_version", p, kube.helm_version);
+    for (const auto& [key_name, value] : {std::pair<std::string_view, std::string*>{"image_value", &kube.image_value},
+                                          {"target_image", &kube.target_image}}) {
+      read_string(table, key_name, p, *value);
+      const toml::node* node = table.get(key_name);
+      if (value->empty()) fail(node ? node->source() : table.source(), p + std::string(key_name),
+                               node ? "must not be empty" : "is required");
+      if (value->find_first_of(" \t\n,=") != std::string::npos)
+        fail(node->source(), p + std::string(key_name),
+             shown_value(*value) + " has a space, ',' or '=' (helm --set would read it as more than one value)");
+    }
+    read_string(table, "db_user", p, kube.db_user);
+    read_string(table, "database", p, kube.database);
+    if (kube.database.empty() && !tenant.source_dsn.empty()) {
+      try {
+        kube.database = pg::dbname_of(tenant.source_dsn).value_or("");
+      } catch (const std::exception&) {
+      }
+    }
+    if (kube.database.empty())
+      fail(table.source(), p + "database", "is required (source_dsn names no dbname)");
+    if (const toml::node* secret = table.get("secret")) {
+      if (!secret->is_table()) fail(secret->source(), p + "secret", "expected a table { name = ..., key = ... }");
+      const toml::table& st = *secret->as_table();
+      reject_unknown(st, p + "secret.", {"name", "key"});
+      read_kube_name(st, "name", p + "secret.", kube.secret_name);
+      read_string(st, "key", p + "secret.", kube.secret_key);
+      const bool key_ok = !kube.secret_key.empty() &&
+                          std::all_of(kube.secret_key.begin(), kube.secret_key.end(), [](unsigned char c) {
+                            return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                          });
+      if (!key_ok)
+        fail(st.get("key") ? st.get("key")->source() : st.source(), p + "secret.key",
+             st.get("key") ? shown_value(kube.secret_key) + " is not a secret key (letters, digits, '-', '_', '.')"
+                           : "is required");
+    }
+    if (auto timeout = read_int(table, "ready_timeout", p, 1, 86400)) kube.ready_timeout = std::chrono::seconds(*timeout);
   }
 
   void read_local_platform(const toml::table& table, const std::string& p, TenantConfig& tenant) const {

@@ -91,6 +91,39 @@ struct LocalPlatformConfig {
   std::vector<std::string> server_options;
 };
 
+// A workload that talks to the database on the Kubernetes platform: scaled
+// to 0 before the dump and back to its recorded count after the restore.
+struct KubernetesDependent {
+  std::string kind;  // deployment | statefulset
+  std::string name;
+  std::string ref() const { return kind + "/" + name; }
+};
+
+// [tenants.X.platform.kubernetes]: PostgreSQL as a StatefulSet with a PVC,
+// deployed by a helm chart (the runbook's in-cluster tenants).
+struct KubernetesPlatformConfig {
+  std::string kubectl = "kubectl";         // the program (a path, or a name looked up on PATH)
+  std::string helm = "helm";
+  std::string kubeconfig;                  // --kubeconfig for both; empty: theirs ($KUBECONFIG, ~/.kube/config)
+  std::string context;                     // required: --context (--kube-context for helm)
+  std::vector<std::string> dr_contexts;    // clusters sharing the tenant's user data: the same secret there
+  std::string namespace_;                  // required: -n
+  std::string statefulset = "postgres";
+  std::string pod;                         // default: STATEFULSET-0
+  std::string pvc;                         // required: the claim that is "the volume"
+  std::vector<KubernetesDependent> dependents;
+  std::string helm_release;                // required
+  std::string helm_chart;                  // required
+  std::string helm_version;                // --version; empty: the release's own
+  std::string image_value;                 // required: the chart value that names the image ("postgres.image")
+  std::string target_image;                // required: "pgvector/pgvector:pg18"
+  std::string db_user = "postgres";        // pg_dump -U / psql -U in the pod
+  std::string database;                    // default: source_dsn's dbname
+  std::string secret_name;                 // secret = { name, key }: JWT_SECRET_KEY's home
+  std::string secret_key;
+  std::chrono::seconds ready_timeout{300};  // kubectl wait --timeout (the runbook's 300s)
+};
+
 // [tenants.X.platform]: how `upgrade` carries the database over.
 struct PlatformConfig {
   std::string kind;                      // local | kubernetes | cloudsql; empty: no platform configured
@@ -99,6 +132,7 @@ struct PlatformConfig {
   std::string dump_compression = "lz4";  // gzip | lz4 | zstd | none (pg_dump -Z)
   int jobs = 2;                          // pg_dump -j (directory) and pg_restore -j
   LocalPlatformConfig local;
+  KubernetesPlatformConfig kubernetes;
 };
 
 struct TenantConfig {

@@ -66,7 +66,7 @@ TEST_CASE("upgrade: the mistakes a user can make end in one line and exit 2", "[
   const fs::path no_platform = other.path() / "pgverify.toml";
   std::ofstream(no_platform) << "[tenants.t]\nsource_dsn = \"host=127.0.0.1 port=1 dbname=qrydb\"\ntarget_major = 18\n";
   expect_one_line_error(upgrade({"--gated", "--yes"}, no_platform), 2, "has no [tenants.t.platform]");
-  std::ofstream(no_platform) << "[tenants.t.platform]\nkind = \"kubernetes\"\n";
+  std::ofstream(no_platform) << "[tenants.t.platform]\nkind = \"cloudsql\"\n";
   expect_one_line_error(upgrade({"--gated"}, no_platform), 2, "not available in this version");
 
   SECTION("a journal that was tampered with is refused, naming the line") {

@@ -411,15 +411,15 @@ TEST_CASE("a local platform's defaults apply to keys left out", "[config][platfo
   CHECK(local.services[0].replicas == 1);
 }
 
-TEST_CASE("a platform's kind is required, and only local is available", "[config][platform]") {
+TEST_CASE("a platform's kind is required, and cloudsql is not available yet", "[config][platform]") {
   CHECK(error_of("[tenants.t.platform]\njobs = 2\n") ==
         "conf/pgverify.toml:1:1: tenants.t.platform.kind: is required (kind = \"local\")");
   CHECK(error_of("[tenants.t.platform]\nkind = \"kubernetes\"\n") ==
-        "conf/pgverify.toml:2:8: tenants.t.platform.kind: 'kubernetes' is not available in this version of "
-        "pgverify (local only)");
+        "conf/pgverify.toml:1:1: tenants.t.platform.kubernetes: is required with kind = \"kubernetes\" "
+        "([tenants.t.platform.kubernetes])");
   CHECK(error_of("[tenants.t.platform]\nkind = \"cloudsql\"\n[tenants.t.platform.cloudsql]\nproject = \"p\"\n") ==
         "conf/pgverify.toml:2:8: tenants.t.platform.kind: 'cloudsql' is not available in this version of "
-        "pgverify (local only)");
+        "pgverify (local and kubernetes only)");
   CHECK(error_of("[tenants.t.platform]\nkind = \"docker\"\n") ==
         "conf/pgverify.toml:2:8: tenants.t.platform.kind: 'docker' is not one of local, kubernetes, cloudsql");
   CHECK(error_of("[tenants.t.platform]\nkind = 1\n") ==
@@ -438,6 +438,73 @@ TEST_CASE("a platform's kind is required, and only local is available", "[config
         "\"local\" (remove it, or the kind is wrong)");
   CHECK(error_of("[tenants.t.platform]\nkind = \"local\"\nlocal = 1\n") ==
         "conf/pgverify.toml:3:9: tenants.t.platform.local: expected a table");
+}
+
+namespace {
+
+// A kubernetes platform table with every required key, and `extra` lines after them.
+std::string kube_config(const std::string& extra = "", const std::string& drop = "") {
+  std::string keys = "context = \"ixenlab\"\nnamespace = \"qry-app\"\npvc = \"postgres-data-postgres-0\"\n"
+                     "helm_release = \"qry\"\nhelm_chart = \"oci://registry.example/qry-platform\"\n"
+                     "image_value = \"postgres.image\"\ntarget_image = \"pgvector/pgvector:pg18\"\n";
+  if (!drop.empty()) {
+    const auto at = keys.find(drop + " = ");
+    keys.erase(at, keys.find('\n', at) - at + 1);
+  }
+  return "[tenants.t]\nsource_dsn = \"host=db dbname=qrydb\"\n[tenants.t.platform]\nkind = \"kubernetes\"\n"
+         "[tenants.t.platform.kubernetes]\n" + keys + extra;
+}
+
+}  // namespace
+
+TEST_CASE("the kubernetes platform's table: defaults, names, dependents, the secret", "[config][platform]") {
+  const auto config = parse_config(kube_config(
+      "dependents = [\"deployment/qry-backend\", \"statefulset/celery-beat\"]\n"
+      "secret = { name = \"qry-platform-secrets\", key = \"JWT_SECRET_KEY\" }\ndr_contexts = [\"ixenlab-dr\"]\n"),
+      "conf/pgverify.toml");
+  const auto& kube = config.tenants.at("t").platform.kubernetes;
+  CHECK(kube.kubectl == "kubectl");
+  CHECK(kube.helm == "helm");
+  CHECK(kube.statefulset == "postgres");
+  CHECK(kube.pod == "postgres-0");
+  CHECK(kube.database == "qrydb");  // from source_dsn
+  CHECK(kube.db_user == "postgres");
+  CHECK(kube.ready_timeout == std::chrono::seconds(300));
+  REQUIRE(kube.dependents.size() == 2);
+  CHECK(kube.dependents[1].ref() == "statefulset/celery-beat");
+  CHECK(kube.secret_name == "qry-platform-secrets");
+  CHECK(kube.secret_key == "JWT_SECRET_KEY");
+  CHECK(kube.dr_contexts == std::vector<std::string>{"ixenlab-dr"});
+
+  const auto error = [](const std::string& text) { return error_of(text); };
+  CHECK(error(kube_config("", "pvc")) ==
+        "conf/pgverify.toml:5:1: tenants.t.platform.kubernetes.pvc: is required");
+  CHECK(error(kube_config("statefulset = \"Postgres\"\n")) ==
+        "conf/pgverify.toml:13:15: tenants.t.platform.kubernetes.statefulset: 'Postgres' is not a Kubernetes name "
+        "(lowercase letters, digits, '-' and '.')");
+  CHECK(error(kube_config("dependents = [\"qry-backend\"]\n")) ==
+        "conf/pgverify.toml:13:15: tenants.t.platform.kubernetes.dependents: 'qry-backend' is not deployment/NAME or "
+        "statefulset/NAME");
+  CHECK(error(kube_config("dependents = [\"statefulset/postgres\"]\n")) ==
+        "conf/pgverify.toml:13:15: tenants.t.platform.kubernetes.dependents: 'statefulset/postgres' is the "
+        "database's own statefulset");
+  CHECK(error(kube_config("dependents = [\"deployment/a\", \"deployment/a\"]\n")) ==
+        "conf/pgverify.toml:13:31: tenants.t.platform.kubernetes.dependents: 'deployment/a' is listed twice");
+  CHECK(error(kube_config("dr_contexts = [\"ixenlab\"]\n")) ==
+        "conf/pgverify.toml:13:16: tenants.t.platform.kubernetes.dr_contexts: 'ixenlab' is the tenant's own context");
+  CHECK(error(kube_config("secret = { name = \"s\" }\n")) ==
+        "conf/pgverify.toml:13:10: tenants.t.platform.kubernetes.secret.key: is required");
+  CHECK(error(kube_config("secret = { name = \"s\", key = \"a b\" }\n")) ==
+        "conf/pgverify.toml:13:30: tenants.t.platform.kubernetes.secret.key: 'a b' is not a secret key (letters, "
+        "digits, '-', '_', '.')");
+  CHECK(error(kube_config("target_image = \"x,y\"\n", "target_image")) ==
+        "conf/pgverify.toml:12:16: tenants.t.platform.kubernetes.target_image: 'x,y' has a space, ',' or '=' (helm "
+        "--set would read it as more than one value)");
+  CHECK(error(kube_config("contxt = \"x\"\n")) ==
+        "conf/pgverify.toml:13:1: tenants.t.platform.kubernetes.contxt: unknown key (did you mean 'context'?)");
+  CHECK(error(kube_config("[tenants.t.platform.local]\n")) ==
+        "conf/pgverify.toml:13:1: tenants.t.platform.local: the local platform's table, but kind = \"kubernetes\" "
+        "(remove it, or the kind is wrong)");
 }
 
 TEST_CASE("a platform's dump settings are checked", "[config][platform]") {
